@@ -1,0 +1,77 @@
+# Statements API — every task is a make target; `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LOCK := requirements/dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) requirements/base.txt 2>/dev/null | sha256sum | cut -c1-12)
+SCHEMA := openapi.yaml
+GUNICORN_WORKERS ?= 2
+# serve-prod runs with production settings; a throwaway key unless one is given.
+PROD_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
+
+.PHONY: help install run test lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): $(LOCK) requirements/base.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP) ## Create .venv from the lock file (only when missing or stale)
+
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --no-input
+
+seed: migrate ## Load the fixtures (idempotent)
+	$(PY) manage.py seed
+
+run: seed ## Migrate, seed and serve the API at http://127.0.0.1:8000
+	@echo "Serving Statements API at http://$(HOST):$(PORT)/api/v1/ (docs: /api/v1/docs/)"
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install ## Format and auto-fix with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install ## Django system checks and migrations drift
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+schema: install ## Regenerate the committed OpenAPI schema
+	$(PY) manage.py spectacular --validate --fail-on-warn --file $(SCHEMA)
+
+schema-check: install ## Fail when the committed schema differs from the generated one
+	$(PY) manage.py spectacular --validate --fail-on-warn --file .data/openapi.generated.yaml
+	diff -u $(SCHEMA) .data/openapi.generated.yaml
+
+test: lint check schema-check ## Lint, checks, schema drift and the test suite on PostgreSQL
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+collectstatic: install
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+
+serve-prod: migrate collectstatic ## gunicorn with production-like settings
+	$(PROD_ENV) WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn config.wsgi \
+		--bind $(HOST):$(PORT) --workers $(GUNICORN_WORKERS) --access-logfile -
+
+lock: ## Re-resolve requirements/*.txt from pyproject.toml (uses uv)
+	@test -x .venv-tools/bin/uv || ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv)
+	.venv-tools/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --upgrade -o requirements/base.txt
+	.venv-tools/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --upgrade --extra dev -o requirements/dev.txt
+
+clean: ## Remove .venv and .data (the embedded database)
+	rm -rf $(VENV) .data

@@ -1,0 +1,18 @@
+"""Root URLs: operational endpoints, the admin and the versioned API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from statements import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("statements.api.urls")),
+]
+
+handler400 = "statements.views.bad_request"
+handler403 = "statements.views.permission_denied"
+handler404 = "statements.views.page_not_found"
+handler500 = "statements.views.server_error"

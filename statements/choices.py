@@ -1,0 +1,50 @@
+"""Enumerations shared by the models, the filters and the OpenAPI schema."""
+
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", "Conference"
+    SESSION = "session", "Session"
+    RECEPTION = "reception", "Reception"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    MEETING = "meeting", "Meeting"
+    SUMMIT = "summit", "Summit"
+    SPEECH = "speech", "Speech"
+    INTERVIEW = "interview", "Interview"
+    OTHER = "other", "Other"
+
+
+class StatementKind(models.TextChoices):
+    EDITORIAL = "editorial", "Editorial"
+    ARTICLE = "article", "Article"
+    TRANSCRIPT = "transcript", "Transcript"
+    PRESS_RELEASE = "press_release", "Press release"
+    INTERVIEW = "interview", "Interview"
+    SPEECH = "speech", "Speech"
+    SOCIAL_MEDIA = "social_media", "Social media post"
+    OTHER = "other", "Other"
+
+
+class Fidelity(models.TextChoices):
+    DIRECT = "direct", "Direct quotation"
+    REPORTED = "reported", "Reported speech"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+
+
+class StakeholderCategory(models.TextChoices):
+    GOVERNMENT = "government", "Government"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+    PRIVATE_SECTOR = "private_sector", "Private sector"
+    MULTILATERAL_INSTITUTION = "multilateral_institution", "Multilateral institution"
+    PUBLIC_AGENCY = "public_agency", "Public agency"
+    AFFECTED_POPULATION = "affected_population", "Affected population"
+    OTHER = "other", "Other"
+
+
+class StakeholderRole(models.TextChoices):
+    CALLED_TO_ACT = "called_to_act", "Called on to act"
+    AFFECTED = "affected", "Affected"
+    BENEFICIARY = "beneficiary", "Beneficiary"
+    PARTNER = "partner", "Partner"
+    MENTIONED = "mentioned", "Mentioned"

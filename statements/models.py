@@ -1,0 +1,516 @@
+"""The speech data model: speakers, events, statements, quotes, themes, groups.
+
+Names follow the Popolo standard where it fits (Person → Speaker, Event, Speech →
+Statement and Quote). Offsets are Python string indices (Unicode code points) into
+``Statement.text``, half-open: ``[start, end)``.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from statements.choices import (
+    EventKind,
+    Fidelity,
+    StakeholderCategory,
+    StakeholderRole,
+    StatementKind,
+)
+
+SEARCH_CONFIG = "english"
+SPAN_SEPARATOR = " "
+
+wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id is Q and digits.")
+country_validator = RegexValidator(
+    r"^[A-Z]{2}$", "A country is an ISO 3166-1 alpha-2 code (two capitals)."
+)
+language_validator = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "A language is a BCP 47 tag such as en or es-MX.",
+)
+
+
+class TimeStampedModel(models.Model):
+    """Creation and modification times, on every public record."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Speaker(TimeStampedModel):
+    """A person who speaks (Popolo Person)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    sort_name = models.CharField(max_length=200, blank=True)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    other_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    biography = models.TextField(blank=True)
+    wikidata_id = models.CharField(
+        max_length=20, null=True, blank=True, validators=[wikidata_validator]
+    )
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=Q(wikidata_id__isnull=False),
+                name="%(app_label)s_%(class)s_unique_wikidata_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id__isnull=True)
+                | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="%(app_label)s_%(class)s_wikidata_id_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("speaker-detail", kwargs={"slug": self.slug})
+
+    def role_on(self, day: datetime.date | None):
+        """The role this speaker held on `day`, from prefetched or queried roles."""
+        if day is None:
+            return None
+        for role in self.roles.all():
+            if role.start_date <= day and (
+                role.end_date is None or day <= role.end_date
+            ):
+                return role
+        return None
+
+
+class SpeakerRole(TimeStampedModel):
+    """A position a speaker held over a span of time (Popolo Membership/Post)."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
+    title = models.CharField(max_length=200)
+    organization = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["speaker", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["speaker", "title", "organization", "start_date"],
+                name="%(app_label)s_%(class)s_unique_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {self.organization}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": "The end date is before the start date."}
+            )
+
+
+class Event(TimeStampedModel):
+    """Something that happened where speech took place (Popolo Event)."""
+
+    slug = models.SlugField(max_length=150, unique=True)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    description = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, null=True, blank=True)
+    city = models.CharField(max_length=200, null=True, blank=True)
+    country = models.CharField(
+        max_length=2, null=True, blank=True, validators=[country_validator]
+    )
+    hosts = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    source_urls = ArrayField(models.URLField(max_length=500), default=list, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(country__isnull=True) | Q(country__regex=r"^[A-Z]{2}$"),
+                name="%(app_label)s_%(class)s_country_alpha2",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("event-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": "The end date is before the start date."}
+            )
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": "An event cannot be its own ancestor."}
+                )
+            ancestor = ancestor.parent
+
+
+class Theme(TimeStampedModel):
+    """A topic, in a tree: filtering by a theme includes its descendants."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("theme-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A theme cannot be its own ancestor."})
+            ancestor = ancestor.parent
+
+
+class StakeholderGroup(TimeStampedModel):
+    """A group that speech is addressed to or about."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=32, choices=StakeholderCategory.choices)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stakeholdergroup-detail", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a statement's text, with its offsets."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs are the lines of the text; empty lines are not paragraphs."""
+    paragraphs = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append(
+                Paragraph(len(paragraphs), offset, offset + len(line), line)
+            )
+        offset += len(line) + 1
+    return paragraphs
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Statement(TimeStampedModel):
+    """A source document that records speech, kept verbatim (Popolo Speech)."""
+
+    slug = models.SlugField(max_length=150, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=StatementKind.choices)
+    publisher = models.CharField(max_length=200)
+    source_url = models.URLField(max_length=500)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, validators=[language_validator])
+    license = models.CharField(max_length=200)
+    license_url = models.URLField(max_length=500, null=True, blank=True)
+    provenance_note = models.TextField(blank=True)
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64, editable=False)
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+    )
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="statements")
+    stakeholder_groups = models.ManyToManyField(
+        StakeholderGroup, blank=True, related_name="statements"
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["-published_on", "id"]
+        indexes = [GinIndex(fields=["search_vector"], name="statement_search_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(text_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="%(app_label)s_%(class)s_sha256_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.text_sha256 = text_sha256(self.text)
+        if self.pk is not None:
+            self.validate_quotes_against_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return split_paragraphs(self.text)
+
+    def clean(self):
+        self.text_sha256 = text_sha256(self.text)
+        if self.pk is not None:
+            self.validate_quotes_against_text()
+
+    def validate_quotes_against_text(self):
+        """Refuse a text change that would leave a quote on the wrong characters."""
+        problems = []
+        for quote in self.quotes.prefetch_related("spans"):
+            spans = [(span.start, span.end) for span in quote.spans.all()]
+            problems.extend(
+                f"quote {quote.slug!r}: {message}"
+                for message in quote_spans_problems(
+                    self.text, spans, quote.fidelity, quote.text
+                )
+            )
+        if problems:
+            raise ValidationError(
+                {"text": ["The new text no longer matches its quotes.", *problems]}
+            )
+
+
+def quote_spans_problems(
+    text: str, spans: list[tuple[int, int]], fidelity: str, quote_text: str
+) -> list[str]:
+    """Every way the spans fail to anchor the quote in `text`; empty when they hold."""
+    if not spans:
+        return ["a quote needs at least one span"]
+    problems = []
+    previous_end = None
+    for index, (start, end) in enumerate(spans):
+        if not (0 <= start < end <= len(text)):
+            problems.append(
+                f"span {index} [{start}, {end}) is outside 0 <= start < end <= "
+                f"{len(text)}"
+            )
+        if previous_end is not None and start < previous_end:
+            problems.append(
+                f"span {index} starts at {start}, before the previous span ends "
+                f"at {previous_end}; spans must be ordered and disjoint"
+            )
+        previous_end = end
+    if problems:
+        return problems
+    joined = SPAN_SEPARATOR.join(text[start:end] for start, end in spans)
+    if fidelity in (Fidelity.DIRECT, Fidelity.REPORTED) and joined != quote_text:
+        problems.append(
+            f"the spans read {joined[:80]!r}... but the quote text is "
+            f"{quote_text[:80]!r}..."
+            if len(joined) > 80
+            else f"the spans read {joined!r} but the quote text is {quote_text!r}"
+        )
+    return problems
+
+
+class Quote(TimeStampedModel):
+    """A passage of speech attributed to a speaker, anchored in a statement."""
+
+    slug = models.SlugField(max_length=150, unique=True)
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="quotes"
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="quotes"
+    )
+    fidelity = models.CharField(max_length=16, choices=Fidelity.choices)
+    text = models.TextField()
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+    )
+    said_on = models.DateField(null=True, blank=True)
+    as_delivered = models.TextField(null=True, blank=True)
+    as_delivered_source_url = models.URLField(max_length=500, null=True, blank=True)
+    provenance_note = models.TextField(blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="quotes")
+    stakeholder_groups = models.ManyToManyField(
+        StakeholderGroup,
+        through="QuoteStakeholder",
+        blank=True,
+        related_name="quotes",
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="quote_search_gin"),
+            models.Index(fields=["updated_at", "id"], name="quote_sync_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("quote-detail", kwargs={"slug": self.slug})
+
+    @property
+    def date(self) -> datetime.date | None:
+        """When the words were said, as far as it is known."""
+        if self.said_on:
+            return self.said_on
+        if self.event_id and self.event.start_date == self.event.end_date:
+            return self.event.start_date
+        return None
+
+    @property
+    def speaker_role(self):
+        day = self.date or (self.event.start_date if self.event_id else None)
+        return self.speaker.role_on(day or self.statement.published_on)
+
+
+class QuoteSpan(models.Model):
+    """One [start, end) piece of a quote's place in its statement's text."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="spans")
+    position = models.PositiveSmallIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["quote", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gt=F("start")),
+                name="%(app_label)s_%(class)s_start_before_end",
+            ),
+            models.UniqueConstraint(
+                fields=["quote", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.start}, {self.end})"
+
+
+class QuoteStakeholder(models.Model):
+    """A quote's link to a stakeholder group, with the group's role in it."""
+
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, related_name="stakeholder_links"
+    )
+    group = models.ForeignKey(
+        StakeholderGroup, on_delete=models.PROTECT, related_name="quote_links"
+    )
+    role = models.CharField(max_length=32, choices=StakeholderRole.choices)
+
+    class Meta:
+        ordering = ["quote", "group", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote", "group", "role"],
+                name="%(app_label)s_%(class)s_unique_link",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} ({self.get_role_display()})"

@@ -1,0 +1,325 @@
+"""Writes and imports. Every write path validates before it touches the database."""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from statements.models import (
+    Event,
+    Quote,
+    QuoteSpan,
+    QuoteStakeholder,
+    Speaker,
+    SpeakerRole,
+    StakeholderGroup,
+    Statement,
+    Theme,
+    quote_spans_problems,
+)
+
+
+class FixtureError(Exception):
+    """A fixture row that cannot be loaded; the message names the row."""
+
+
+@dataclass
+class SeedResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str) -> None:
+        bucket = getattr(self, outcome)
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        kinds = sorted({*self.created, *self.updated, *self.unchanged})
+        return ", ".join(
+            f"{kind}: {self.created.get(kind, 0)} created, "
+            f"{self.updated.get(kind, 0)} updated, "
+            f"{self.unchanged.get(kind, 0)} unchanged"
+            for kind in kinds
+        )
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _upsert(model, slug: str, values: dict[str, Any], *, kind: str, result: SeedResult):
+    """Create or update one row by its natural key, saving only when it changed."""
+    instance = model.objects.filter(slug=slug).first()
+    outcome = "unchanged"
+    if instance is None:
+        instance = model(slug=slug, **values)
+        outcome = "created"
+    elif any(getattr(instance, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(instance, name, value)
+        outcome = "updated"
+    if outcome != "unchanged":
+        instance.full_clean()
+        instance.save()
+    result.count(kind, outcome)
+    return instance
+
+
+def _by_slug(model, slug: str | None, *, what: str):
+    if slug is None:
+        return None
+    try:
+        return model.objects.get(slug=slug)
+    except model.DoesNotExist:
+        raise ValidationError(
+            {what: f"no {model.__name__} with slug {slug!r}"}
+        ) from None
+
+
+def _set_m2m(manager, model, slugs: list[str], *, what: str) -> bool:
+    wanted = {_by_slug(model, slug, what=what).pk for slug in slugs}
+    current = set(manager.values_list("pk", flat=True))
+    if wanted != current:
+        manager.set(wanted)
+        return True
+    return False
+
+
+def _load_speaker(row, result):
+    speaker = _upsert(
+        Speaker,
+        row["slug"],
+        {
+            "name": row["name"],
+            "sort_name": row.get("sort_name", ""),
+            "given_name": row.get("given_name", ""),
+            "family_name": row.get("family_name", ""),
+            "other_names": row.get("other_names", []),
+            "biography": row.get("biography", ""),
+            "wikidata_id": row.get("wikidata_id"),
+        },
+        kind="speakers",
+        result=result,
+    )
+    for role_row in row.get("roles", []):
+        values = {
+            "end_date": _date(role_row.get("end_date")),
+            "source_url": role_row.get("source_url"),
+            "note": role_row.get("note", ""),
+        }
+        role, created = SpeakerRole.objects.get_or_create(
+            speaker=speaker,
+            title=role_row["title"],
+            organization=role_row["organization"],
+            start_date=_date(role_row["start_date"]),
+            defaults=values,
+        )
+        changed = not created and any(
+            getattr(role, name) != value for name, value in values.items()
+        )
+        if changed:
+            for name, value in values.items():
+                setattr(role, name, value)
+        if created or changed:
+            role.full_clean()
+            role.save()
+
+
+def _load_event(row, result):
+    _upsert(
+        Event,
+        row["slug"],
+        {
+            "name": row["name"],
+            "kind": row["kind"],
+            "description": row.get("description", ""),
+            "start_date": _date(row.get("start_date")),
+            "end_date": _date(row.get("end_date")),
+            "venue": row.get("venue"),
+            "city": row.get("city"),
+            "country": row.get("country"),
+            "hosts": row.get("hosts", []),
+            "source_urls": row.get("source_urls", []),
+            "parent": _by_slug(Event, row.get("parent"), what="parent"),
+        },
+        kind="events",
+        result=result,
+    )
+
+
+def _load_theme(row, result):
+    _upsert(
+        Theme,
+        row["slug"],
+        {
+            "name": row["name"],
+            "description": row.get("description", ""),
+            "parent": _by_slug(Theme, row.get("parent"), what="parent"),
+        },
+        kind="themes",
+        result=result,
+    )
+
+
+def _load_group(row, result):
+    _upsert(
+        StakeholderGroup,
+        row["slug"],
+        {
+            "name": row["name"],
+            "category": row["category"],
+            "description": row.get("description", ""),
+        },
+        kind="stakeholder_groups",
+        result=result,
+    )
+
+
+def _load_statement(row, result, base_dir: Path):
+    text_path = base_dir / row["text_file"]
+    try:
+        text = text_path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError({"text_file": f"cannot read {text_path}: {exc}"}) from exc
+    statement = _upsert(
+        Statement,
+        row["slug"],
+        {
+            "title": row["title"],
+            "kind": row["kind"],
+            "publisher": row["publisher"],
+            "source_url": row["source_url"],
+            "published_on": _date(row.get("published_on")),
+            "language": row["language"],
+            "license": row["license"],
+            "license_url": row.get("license_url"),
+            "provenance_note": row.get("provenance_note", ""),
+            "text": text,
+            "speaker": _by_slug(Speaker, row.get("speaker"), what="speaker"),
+            "event": _by_slug(Event, row.get("event"), what="event"),
+        },
+        kind="statements",
+        result=result,
+    )
+    changed = _set_m2m(statement.themes, Theme, row.get("themes", []), what="themes")
+    changed |= _set_m2m(
+        statement.stakeholder_groups,
+        StakeholderGroup,
+        row.get("stakeholder_groups", []),
+        what="stakeholder_groups",
+    )
+    if changed:
+        statement.save(update_fields=["updated_at"])
+
+
+def _load_quote(row, result):
+    statement = _by_slug(Statement, row["statement"], what="statement")
+    spans = [tuple(span) for span in row["spans"]]
+    problems = quote_spans_problems(statement.text, spans, row["fidelity"], row["text"])
+    if problems:
+        raise ValidationError({"spans": problems})
+    quote = _upsert(
+        Quote,
+        row["slug"],
+        {
+            "statement": statement,
+            "speaker": _by_slug(Speaker, row["speaker"], what="speaker"),
+            "fidelity": row["fidelity"],
+            "text": row["text"],
+            "event": _by_slug(Event, row.get("event"), what="event"),
+            "said_on": _date(row.get("said_on")),
+            "as_delivered": row.get("as_delivered"),
+            "as_delivered_source_url": row.get("as_delivered_source_url"),
+            "provenance_note": row.get("provenance_note", ""),
+        },
+        kind="quotes",
+        result=result,
+    )
+    changed = set_quote_spans(quote=quote, spans=spans)
+    changed |= _set_m2m(quote.themes, Theme, row.get("themes", []), what="themes")
+    wanted_links = {
+        (
+            _by_slug(StakeholderGroup, link["group"], what="stakeholder_groups").pk,
+            link["role"],
+        )
+        for link in row.get("stakeholder_groups", [])
+    }
+    current_links = set(quote.stakeholder_links.values_list("group_id", "role"))
+    if wanted_links != current_links:
+        for group_id, role in current_links - wanted_links:
+            quote.stakeholder_links.filter(group_id=group_id, role=role).delete()
+        for group_id, role in wanted_links - current_links:
+            link = QuoteStakeholder(quote=quote, group_id=group_id, role=role)
+            link.full_clean()
+            link.save()
+        changed = True
+    if changed:
+        quote.save(update_fields=["updated_at"])
+
+
+def set_quote_spans(*, quote: Quote, spans: list[tuple[int, int]]) -> bool:
+    """Replace a quote's spans when they differ; True when something changed."""
+    current = list(quote.spans.values_list("start", "end"))
+    if current == list(spans):
+        return False
+    quote.spans.all().delete()
+    QuoteSpan.objects.bulk_create(
+        QuoteSpan(quote=quote, position=index, start=start, end=end)
+        for index, (start, end) in enumerate(spans)
+    )
+    return True
+
+
+SECTIONS = [
+    ("speakers", _load_speaker),
+    ("events", _load_event),
+    ("themes", _load_theme),
+    ("stakeholder_groups", _load_group),
+    ("statements", _load_statement),
+    ("quotes", _load_quote),
+]
+
+
+@transaction.atomic
+def load_fixture(*, path: Path) -> SeedResult:
+    """Load one fixture file by natural keys (slugs), all or nothing.
+
+    Running it twice gives the same rows; a bad row rolls everything back and the
+    error names the row.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FixtureError(f"{path}: cannot read the fixture: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FixtureError(f"{path}: the fixture must be a JSON object")
+    result = SeedResult()
+    for section, loader in SECTIONS:
+        for index, row in enumerate(data.get(section, [])):
+            label = f"{path.name}: {section}[{index}]"
+            if isinstance(row, dict) and "slug" in row:
+                label += f" (slug {row['slug']!r})"
+            try:
+                with transaction.atomic():
+                    if section == "statements":
+                        loader(row, result, path.parent)
+                    else:
+                        loader(row, result)
+            except ValidationError as exc:
+                raise FixtureError(f"{label}: {_describe(exc)}") from exc
+            except (KeyError, TypeError, ValueError) as exc:
+                raise FixtureError(f"{label}: malformed row: {exc!r}") from exc
+    return result
+
+
+def _describe(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}"
+            for name, messages in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)

@@ -1,0 +1,38 @@
+"""Shared fixtures: an API client and the seeded Blinken data."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed", verbosity=0)
+
+
+def run_manage(*args, env=None, timeout=120):
+    """Run manage.py in a fresh process with `env` laid over this one's."""
+    full_env = {**os.environ, **(env or {})}
+    for name, value in (env or {}).items():
+        if value is None:
+            full_env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
