@@ -190,6 +190,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "statements.choices.EventKind",
+        "StatementKindEnum": "statements.choices.StatementKind",
+        "FidelityEnum": "statements.choices.Fidelity",
+        "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
+        "StakeholderRoleEnum": "statements.choices.StakeholderRole",
+    },
     "LICENSE": {"name": "Code: MIT. Data: see each record's licence."},
 }
 

@@ -48,3 +48,18 @@ class StakeholderRole(models.TextChoices):
     BENEFICIARY = "beneficiary", "Beneficiary"
     PARTNER = "partner", "Partner"
     MENTIONED = "mentioned", "Mentioned"
+
+
+class ResourceType(models.TextChoices):
+    SPEAKER = "speaker", "Speaker"
+    EVENT = "event", "Event"
+    STATEMENT = "statement", "Statement"
+    QUOTE = "quote", "Quote"
+    THEME = "theme", "Theme"
+    STAKEHOLDER_GROUP = "stakeholder_group", "Stakeholder group"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"

@@ -100,3 +100,25 @@ def test_embedded_postgresql_starts_when_database_url_is_unset(tmp_path):
     assert version.startswith("PostgreSQL ")
     assert host.startswith(str(data_dir))
     assert (data_dir / "PG_VERSION").exists()
+
+
+def test_api_requests_get_503_problem_when_the_database_is_unreachable():
+    code = (
+        "from django.test import Client; import json; "
+        "r = Client().get('/api/v1/quotes/', HTTP_HOST='localhost'); "
+        "print(json.dumps({'status': r.status_code, 'type': r.headers['Content-Type'], "
+        "'body': r.json(), 'retry': r.headers.get('Retry-After')}))"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        env={"DATABASE_URL": "postgres://postgres@127.0.0.1:1/statements"},
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["type"] == "application/problem+json"
+    assert answer["body"]["status"] == 503
+    assert answer["body"]["title"] == "Service Unavailable"
+    assert answer["retry"] == "5"

@@ -6,8 +6,24 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerView,
 )
+from rest_framework.routers import SimpleRouter
+
+from statements.api import views
+
+router = SimpleRouter()
+router.register("speakers", views.SpeakerViewSet, basename="speaker")
+router.register("events", views.EventViewSet, basename="event")
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("quotes", views.QuoteViewSet, basename="quote")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register(
+    "stakeholder-groups", views.StakeholderGroupViewSet, basename="stakeholdergroup"
+)
+router.register("search", views.SearchView, basename="search")
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="api-root"),
+    *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -463,8 +463,30 @@ class Quote(TimeStampedModel):
 
     @property
     def speaker_role(self):
+        """The role the speaker held when the words were said (or published)."""
         day = self.date or (self.event.start_date if self.event_id else None)
         return self.speaker.role_on(day or self.statement.published_on)
+
+    def citation(self, *, permalink: str) -> str:
+        """A ready-to-use citation of the quote and the document it appears in."""
+        role = self.speaker_role
+        who = (
+            f"{self.speaker.name} ({role.title}, {role.organization})"
+            if role
+            else (self.speaker.name)
+        )
+        where = [self.event.name] if self.event_id else []
+        when = self.date.isoformat() if self.date else "date unknown"
+        statement = self.statement
+        published = (
+            statement.published_on.isoformat() if statement.published_on else "n.d."
+        )
+        return (
+            f"{', '.join([who, *where, when])}. "
+            f"Quoted in \u201c{statement.title}\u201d, {statement.publisher}, "
+            f"{published}, {statement.source_url}. {statement.license}. "
+            f"Statements API: {permalink}"
+        )
 
 
 class QuoteSpan(models.Model):

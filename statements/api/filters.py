@@ -1,0 +1,364 @@
+"""Filter sets of the public API (django-filter). All filters combine with AND;
+several comma-separated values of one filter (`theme=a,b`) mean any of them."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from statements.choices import (
+    EventKind,
+    Fidelity,
+    StakeholderCategory,
+    StakeholderRole,
+    StatementKind,
+)
+from statements.models import (
+    Event,
+    Quote,
+    Speaker,
+    StakeholderGroup,
+    Statement,
+    Theme,
+)
+from statements.selectors import (
+    apply_search,
+    event_ids_with_descendants,
+    theme_ids_with_descendants,
+)
+
+MAX_LIST_VALUES = 50
+MAX_QUERY_LENGTH = 500
+
+
+class SlugListField(forms.CharField):
+    """Comma-separated slugs that must all exist."""
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        slugs = [part.strip() for part in value.split(",") if part.strip()]
+        if not slugs:
+            return None
+        if len(slugs) > MAX_LIST_VALUES:
+            raise ValidationError(
+                f"At most {MAX_LIST_VALUES} values are allowed.", code="too_many_values"
+            )
+        found = list(self.model.objects.filter(slug__in=slugs).only("pk", "slug"))
+        missing = sorted(set(slugs) - {obj.slug for obj in found})
+        if missing:
+            raise ValidationError(
+                f"No {self.model._meta.verbose_name} with slug "
+                + ", ".join(repr(slug[:80]) for slug in missing[:5])
+                + ".",
+                code="unknown_slug",
+            )
+        return found
+
+
+class SlugListFilter(django_filters.CharFilter):
+    """Filter by one or more slugs of a related model, comma-separated."""
+
+    field_class = SlugListField
+
+    def __init__(self, *, model, expand=None, **kwargs):
+        self.expand = expand
+        super().__init__(**kwargs, model=model)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ids = self.expand(value) if self.expand else [obj.pk for obj in value]
+        return qs.filter(**{f"{self.field_name}__in": ids}).distinct()
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """One or more enum values, comma-separated."""
+
+
+class TextQueryField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=MAX_QUERY_LENGTH, strip=True, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and "\x00" in value:
+            raise ValidationError(
+                "The query must not contain NUL characters.", code="null_characters"
+            )
+        return value
+
+
+class FullTextFilter(django_filters.CharFilter):
+    """PostgreSQL full-text search in websearch syntax, ranked, with a snippet."""
+
+    field_class = TextQueryField
+
+    def __init__(self, *, headline_field, **kwargs):
+        self.headline_field = headline_field
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return apply_search(qs, value, headline_field=self.headline_field)
+
+
+def _slug_filter(model, field_name, help_text, expand=None):
+    return SlugListFilter(
+        model=model, field_name=field_name, expand=expand, help_text=help_text
+    )
+
+
+class RankedOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with a stable tiebreaker; full-text matches rank first by default."""
+
+    def __init__(self, *args, tiebreaker="id", **kwargs):
+        self.tiebreaker = tiebreaker
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value:
+            ordering = [self.get_ordering_value(param) for param in value]
+            return qs.order_by(*ordering, self.tiebreaker)
+        if "rank" in qs.query.annotations:
+            return qs.order_by("-rank", self.tiebreaker)
+        return qs
+
+
+class QuoteFilterSet(django_filters.FilterSet):
+    q = FullTextFilter(
+        headline_field="text",
+        help_text=(
+            'Full-text search in websearch syntax: words, "quoted phrases", OR, '
+            "-exclusion; English stemming (borders finds border). Results are "
+            "ranked, and each carries a `highlight` snippet with <mark> tags."
+        ),
+    )
+    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s), comma-separated.")
+    statement = _slug_filter(
+        Statement, "statement", "Statement slug(s), comma-separated."
+    )
+    event = _slug_filter(
+        Event,
+        "event",
+        "Event slug(s), comma-separated; includes each event's sub-events.",
+        expand=event_ids_with_descendants,
+    )
+    theme = _slug_filter(
+        Theme,
+        "themes",
+        "Theme slug(s), comma-separated; includes each theme's descendants.",
+        expand=theme_ids_with_descendants,
+    )
+    stakeholder_group = _slug_filter(
+        StakeholderGroup,
+        "stakeholder_links__group",
+        "Stakeholder group slug(s), comma-separated.",
+    )
+    stakeholder_role = ChoiceInFilter(
+        field_name="stakeholder_links__role",
+        choices=StakeholderRole.choices,
+        distinct=True,
+        help_text=(
+            "Role of the linked stakeholder group(s), comma-separated. Combined "
+            "with stakeholder_group, it applies to the same link."
+        ),
+    )
+    fidelity = ChoiceInFilter(
+        choices=Fidelity.choices, help_text="Fidelity value(s), comma-separated."
+    )
+    language = django_filters.CharFilter(
+        field_name="statement__language",
+        max_length=35,
+        help_text="BCP 47 language tag of the statement (exact).",
+    )
+    date_from = django_filters.DateFilter(
+        field_name="said_on",
+        lookup_expr="gte",
+        help_text="Said on or after (YYYY-MM-DD).",
+    )
+    date_to = django_filters.DateFilter(
+        field_name="said_on",
+        lookup_expr="lte",
+        help_text="Said on or before (YYYY-MM-DD).",
+    )
+    ordering = RankedOrderingFilter(
+        fields=[
+            ("said_on", "said_on"),
+            ("created_at", "created_at"),
+            ("updated_at", "updated_at"),
+            ("slug", "slug"),
+        ],
+        help_text="Sort by said_on, created_at, updated_at or slug; - reverses. "
+        "Default: id, or rank with q.",
+    )
+
+    class Meta:
+        model = Quote
+        fields = []
+
+    def filter_queryset(self, queryset):
+        group = self.form.cleaned_data.get("stakeholder_group")
+        roles = self.form.cleaned_data.get("stakeholder_role")
+        if group and roles:
+            # Both conditions must hold on the same link.
+            queryset = queryset.filter(
+                stakeholder_links__group__in=[g.pk for g in group],
+                stakeholder_links__role__in=roles,
+            ).distinct()
+            self.form.cleaned_data["stakeholder_group"] = None
+            self.form.cleaned_data["stakeholder_role"] = None
+        return super().filter_queryset(queryset)
+
+
+class StatementFilterSet(django_filters.FilterSet):
+    q = FullTextFilter(
+        headline_field="text",
+        help_text=(
+            "Full-text search of title and text in websearch syntax; ranked, with "
+            "a `highlight` snippet."
+        ),
+    )
+    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s), comma-separated.")
+    event = _slug_filter(
+        Event,
+        "event",
+        "Event slug(s), comma-separated; includes sub-events.",
+        expand=event_ids_with_descendants,
+    )
+    theme = _slug_filter(
+        Theme,
+        "themes",
+        "Theme slug(s), comma-separated; includes descendants.",
+        expand=theme_ids_with_descendants,
+    )
+    stakeholder_group = _slug_filter(
+        StakeholderGroup,
+        "stakeholder_groups",
+        "Stakeholder group slug(s), comma-separated.",
+    )
+    publisher = django_filters.CharFilter(
+        lookup_expr="iexact",
+        max_length=200,
+        help_text="Publisher name (case-insensitive).",
+    )
+    kind = ChoiceInFilter(
+        choices=StatementKind.choices, help_text="Kind(s), comma-separated."
+    )
+    language = django_filters.CharFilter(
+        max_length=35, help_text="BCP 47 language tag."
+    )
+    published_from = django_filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", help_text="Published on or after."
+    )
+    published_to = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        help_text="Published on or before.",
+    )
+    ordering = RankedOrderingFilter(
+        fields=[
+            ("published_on", "published_on"),
+            ("title", "title"),
+            ("created_at", "created_at"),
+            ("updated_at", "updated_at"),
+        ],
+        help_text="Sort by published_on, title, created_at or updated_at; - reverses.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = []
+
+
+class EventFilterSet(django_filters.FilterSet):
+    country = django_filters.CharFilter(
+        method="filter_country", max_length=2, help_text="ISO 3166-1 alpha-2 code."
+    )
+    kind = ChoiceInFilter(
+        choices=EventKind.choices, help_text="Kind(s), comma-separated."
+    )
+    parent = _slug_filter(
+        Event, "parent", "Parent event slug(s): the sub-events of these."
+    )
+    top_level = django_filters.BooleanFilter(
+        field_name="parent",
+        lookup_expr="isnull",
+        help_text="true: only events without a parent.",
+    )
+    date_from = django_filters.DateFilter(
+        field_name="end_date",
+        lookup_expr="gte",
+        help_text="Ends on or after (YYYY-MM-DD).",
+    )
+    date_to = django_filters.DateFilter(
+        field_name="start_date",
+        lookup_expr="lte",
+        help_text="Starts on or before (YYYY-MM-DD).",
+    )
+    ordering = RankedOrderingFilter(
+        fields=[
+            ("start_date", "start_date"),
+            ("name", "name"),
+            ("updated_at", "updated_at"),
+        ],
+        help_text="Sort by start_date, name or updated_at; - reverses.",
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country=value.upper())
+
+
+class ThemeFilterSet(django_filters.FilterSet):
+    parent = _slug_filter(
+        Theme, "parent", "Parent theme slug(s): the children of these."
+    )
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", help_text="true: only root themes."
+    )
+    ordering = RankedOrderingFilter(
+        fields=[("name", "name"), ("updated_at", "updated_at")],
+        help_text="Sort by name or updated_at; - reverses.",
+    )
+
+    class Meta:
+        model = Theme
+        fields = []
+
+
+class SpeakerFilterSet(django_filters.FilterSet):
+    ordering = RankedOrderingFilter(
+        fields=[
+            ("sort_name", "sort_name"),
+            ("name", "name"),
+            ("updated_at", "updated_at"),
+        ],
+        help_text="Sort by sort_name, name or updated_at; - reverses.",
+    )
+
+    class Meta:
+        model = Speaker
+        fields = []
+
+
+class StakeholderGroupFilterSet(django_filters.FilterSet):
+    category = ChoiceInFilter(
+        choices=StakeholderCategory.choices, help_text="Category(ies), comma-separated."
+    )
+    ordering = RankedOrderingFilter(
+        fields=[("name", "name"), ("updated_at", "updated_at")],
+        help_text="Sort by name or updated_at; - reverses.",
+    )
+
+    class Meta:
+        model = StakeholderGroup
+        fields = []

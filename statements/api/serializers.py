@@ -1,0 +1,495 @@
+"""Serializers of the public API.
+
+Related objects appear as brief objects (slug, name, url); `?expand=` swaps in the
+full object and `?fields=` trims the response (see statements.api.views).
+"""
+
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from statements.choices import StakeholderRole
+from statements.models import (
+    Event,
+    Quote,
+    QuoteSpan,
+    Speaker,
+    SpeakerRole,
+    StakeholderGroup,
+    Statement,
+    Theme,
+)
+from statements.selectors import SEARCH_TYPES, safe_highlight
+
+
+class DynamicFieldsMixin:
+    """Keep only the fields named in context["fields"] (the `?fields=` parameter)."""
+
+    @cached_property
+    def fields(self):
+        fields = super().fields
+        wanted = self.context.get("fields")
+        if wanted:
+            for name in list(fields):
+                if name not in wanted:
+                    fields.pop(name)
+        return fields
+
+
+class ExpandableField(serializers.Field):
+    """A related object: brief by default, the full object when `?expand=` names it."""
+
+    def __init__(self, *, brief, full, many=False, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+        self.brief_class = brief
+        self.full_class = full
+        self.many = many
+
+    def to_representation(self, value):
+        expanded = self.field_name in self.context.get("expand", ())
+        serializer_class = self.full_class if expanded else self.brief_class
+        if self.many:
+            value = value.all()
+        # `?fields=` trims the top-level object only.
+        context = {**self.context, "fields": None}
+        return serializer_class(value, many=self.many, context=context).data
+
+
+def expandable(brief, full, *, many=False, allow_null=False, **kwargs):
+    """An ExpandableField documented as either the brief or the full object."""
+    options = {
+        "anyOf": [
+            {"$ref": f"#/components/schemas/{_component(brief)}"},
+            {"$ref": f"#/components/schemas/{_component(full)}"},
+        ]
+    }
+    schema = {"type": "array", "items": options} if many else options
+    if allow_null and not many:
+        schema = {**schema, "nullable": True}
+    field_class = extend_schema_field(schema)(
+        type(f"Expandable{_component(full)}Field", (ExpandableField,), {})
+    )
+    return field_class(
+        brief=brief, full=full, many=many, allow_null=allow_null, **kwargs
+    )
+
+
+def _component(serializer_class) -> str:
+    return serializer_class.__name__.removesuffix("Serializer")
+
+
+# --- Brief serializers ---------------------------------------------------------------
+
+
+class SpeakerBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="speaker-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Speaker
+        fields = ["slug", "name", "url"]
+
+
+class EventBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="event-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Event
+        fields = ["slug", "name", "url"]
+
+
+class ThemeBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="theme-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["slug", "name", "url"]
+
+
+class StakeholderGroupBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="stakeholdergroup-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = StakeholderGroup
+        fields = ["slug", "name", "url"]
+
+
+class StatementBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="statement-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["slug", "title", "url"]
+
+
+# --- Full serializers ---
+
+
+class SpeakerRoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SpeakerRole
+        fields = [
+            "title",
+            "organization",
+            "start_date",
+            "end_date",
+            "source_url",
+            "note",
+        ]
+
+
+class SpeakerSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="speaker-detail", lookup_field="slug"
+    )
+    roles = SpeakerRoleSerializer(many=True, read_only=True)
+    quote_count = serializers.IntegerField(read_only=True)
+    statement_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "sort_name",
+            "given_name",
+            "family_name",
+            "other_names",
+            "biography",
+            "wikidata_id",
+            "roles",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class EventSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="event-detail", lookup_field="slug"
+    )
+    parent = EventBriefSerializer(read_only=True, allow_null=True)
+    children = EventBriefSerializer(many=True, read_only=True)
+    quote_count = serializers.IntegerField(read_only=True)
+    statement_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "kind",
+            "description",
+            "start_date",
+            "end_date",
+            "venue",
+            "city",
+            "country",
+            "hosts",
+            "source_urls",
+            "parent",
+            "children",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ThemeSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="theme-detail", lookup_field="slug"
+    )
+    parent = ThemeBriefSerializer(read_only=True, allow_null=True)
+    children = ThemeBriefSerializer(many=True, read_only=True)
+    quote_count = serializers.IntegerField(read_only=True)
+    statement_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Theme
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "description",
+            "parent",
+            "children",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class StakeholderGroupSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="stakeholdergroup-detail", lookup_field="slug"
+    )
+    quote_count = serializers.IntegerField(read_only=True)
+    statement_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = StakeholderGroup
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "category",
+            "description",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SpanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuoteSpan
+        fields = ["start", "end"]
+
+
+class ParagraphSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class StatementQuoteSerializer(serializers.ModelSerializer):
+    """A quote inside its statement: enough to highlight it in place."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="quote-detail", lookup_field="slug"
+    )
+    speaker = SpeakerBriefSerializer(read_only=True)
+    spans = SpanSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = ["slug", "url", "fidelity", "text", "speaker", "spans"]
+
+
+_statement_fields = [
+    "slug",
+    "url",
+    "title",
+    "kind",
+    "publisher",
+    "source_url",
+    "published_on",
+    "language",
+    "license",
+    "license_url",
+    "text_sha256",
+    "speaker",
+    "event",
+    "themes",
+    "stakeholder_groups",
+    "quote_count",
+    "created_at",
+    "updated_at",
+]
+
+
+class StatementSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+    """A statement in a list: everything but its text."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="statement-detail", lookup_field="slug"
+    )
+    speaker = expandable(SpeakerBriefSerializer, SpeakerSerializer, allow_null=True)
+    event = expandable(EventBriefSerializer, EventSerializer, allow_null=True)
+    themes = expandable(ThemeBriefSerializer, ThemeSerializer, many=True)
+    stakeholder_groups = expandable(
+        StakeholderGroupBriefSerializer, StakeholderGroupSerializer, many=True
+    )
+    quote_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = _statement_fields
+
+
+class StatementDetailSerializer(StatementSerializer):
+    """A statement with its verbatim text, paragraphs and anchored quotes."""
+
+    paragraphs = ParagraphSerializer(many=True, read_only=True)
+    quotes = StatementQuoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = [*_statement_fields, "provenance_note", "text", "paragraphs", "quotes"]
+
+
+class QuoteStakeholderSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="group.slug")
+    name = serializers.CharField(source="group.name")
+    url = serializers.SerializerMethodField()
+    role = serializers.ChoiceField(choices=StakeholderRole.choices)
+
+    def get_url(self, link) -> str:
+        return self.context["request"].build_absolute_uri(link.group.get_absolute_url())
+
+
+class SpeakerRoleBriefSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    organization = serializers.CharField()
+
+
+class QuoteSourceSerializer(serializers.Serializer):
+    """What it takes to cite the document a quote appears in."""
+
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    source_url = serializers.URLField()
+    published_on = serializers.DateField(allow_null=True)
+    language = serializers.CharField()
+    license = serializers.CharField()
+    license_url = serializers.URLField(allow_null=True)
+
+
+class QuoteSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="quote-detail", lookup_field="slug"
+    )
+    spans = SpanSerializer(many=True, read_only=True)
+    speaker = expandable(SpeakerBriefSerializer, SpeakerSerializer)
+    speaker_role = serializers.SerializerMethodField()
+    statement = expandable(StatementBriefSerializer, StatementSerializer)
+    event = expandable(EventBriefSerializer, EventSerializer, allow_null=True)
+    themes = expandable(ThemeBriefSerializer, ThemeSerializer, many=True)
+    stakeholder_groups = QuoteStakeholderSerializer(
+        source="stakeholder_links", many=True, read_only=True
+    )
+    date = serializers.DateField(read_only=True, allow_null=True)
+    source = QuoteSourceSerializer(source="statement", read_only=True)
+    citation = serializers.SerializerMethodField()
+    highlight = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "slug",
+            "url",
+            "text",
+            "fidelity",
+            "spans",
+            "speaker",
+            "speaker_role",
+            "statement",
+            "event",
+            "said_on",
+            "date",
+            "as_delivered",
+            "as_delivered_source_url",
+            "themes",
+            "stakeholder_groups",
+            "source",
+            "citation",
+            "provenance_note",
+            "highlight",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(SpeakerRoleBriefSerializer(allow_null=True))
+    def get_speaker_role(self, quote):
+        role = quote.speaker_role
+        return (
+            {"title": role.title, "organization": role.organization} if role else None
+        )
+
+    def get_citation(self, quote) -> str:
+        return quote.citation(
+            permalink=self.context["request"].build_absolute_uri(
+                quote.get_absolute_url()
+            )
+        )
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_highlight(self, quote) -> str | None:
+        """HTML snippet with <mark> around the matches; null without ?q=."""
+        return safe_highlight(getattr(quote, "raw_highlight", None))
+
+
+# --- Facets and cross-resource search ------------------------------------------------
+
+
+class FacetCountSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class MonthCountSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    count = serializers.IntegerField()
+
+
+class QuoteFacetsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Quotes matching the filters.")
+    themes = FacetCountSerializer(many=True)
+    stakeholder_groups = FacetCountSerializer(many=True)
+    speakers = FacetCountSerializer(many=True)
+    events = FacetCountSerializer(many=True)
+    months = MonthCountSerializer(many=True, help_text="By month of said_on.")
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=500, trim_whitespace=True)
+    type = serializers.CharField(required=False, default="")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+    def validate_q(self, value):
+        if "\x00" in value:
+            raise serializers.ValidationError(
+                "The query must not contain NUL characters."
+            )
+        return value
+
+    def validate_type(self, value):
+        types = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = sorted(set(types) - set(SEARCH_TYPES))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown type(s) {', '.join(t[:30] for t in unknown[:5])}; "
+                f"allowed: {', '.join(SEARCH_TYPES)}."
+            )
+        return types or list(SEARCH_TYPES)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=SEARCH_TYPES)
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    rank = serializers.FloatField()
+    highlight = serializers.SerializerMethodField()
+
+    def get_url(self, hit) -> str:
+        return self.context["request"].build_absolute_uri(hit["path"])
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_highlight(self, hit) -> str | None:
+        return safe_highlight(hit["raw_highlight"])
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Matches per type (before limit)."
+    )
+    results = SearchHitSerializer(many=True)

@@ -1,0 +1,278 @@
+"""Read-only resource viewsets of the public API."""
+
+from django.http import Http404
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from statements import selectors
+from statements.api import filters, schema
+from statements.api import serializers as s
+from statements.api.pagination import PageNumberPagination
+
+
+def _csv_param(request, name: str) -> list[str]:
+    raw = request.query_params.get(name, "")
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail by slug, with `?expand=` and `?fields=`."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = PageNumberPagination
+    expandable_fields: tuple[str, ...] = ()
+
+    def get_expand(self) -> frozenset[str]:
+        wanted = _csv_param(self.request, "expand")
+        unknown = sorted(set(wanted) - set(self.expandable_fields))
+        if unknown:
+            allowed = ", ".join(self.expandable_fields) or "nothing"
+            raise ValidationError(
+                {"expand": [f"Cannot expand {', '.join(unknown)}; allowed: {allowed}."]}
+            )
+        return frozenset(wanted)
+
+    def get_fields(self) -> frozenset[str] | None:
+        wanted = _csv_param(self.request, "fields")
+        if not wanted:
+            return None
+        available = set(self.get_serializer_class()().fields)
+        unknown = sorted(set(wanted) - available)
+        if unknown:
+            raise ValidationError(
+                {
+                    "fields": [
+                        f"Unknown field(s): {', '.join(u[:50] for u in unknown[:10])}."
+                    ]
+                }
+            )
+        return frozenset(wanted)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        context["expand"] = self.get_expand()
+        context["fields"] = self.get_fields()
+        return context
+
+    def get_queryset(self):
+        return self.build_queryset(self.get_expand())
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            name = self.get_queryset().model._meta.verbose_name
+            slug = str(self.kwargs.get(self.lookup_field, ""))[:100]
+            raise NotFound(f"No {name} with slug {slug!r}.") from None
+
+    def build_queryset(self, expand):
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    list=schema.list_operation("speakers", s.SpeakerSerializer),
+    retrieve=schema.detail_operation("speaker", s.SpeakerSerializer),
+)
+class SpeakerViewSet(ResourceViewSet):
+    serializer_class = s.SpeakerSerializer
+    filterset_class = filters.SpeakerFilterSet
+
+    def build_queryset(self, expand):
+        return selectors.speaker_queryset()
+
+
+@extend_schema_view(
+    list=schema.list_operation("events", s.EventSerializer),
+    retrieve=schema.detail_operation("event", s.EventSerializer),
+)
+class EventViewSet(ResourceViewSet):
+    serializer_class = s.EventSerializer
+    filterset_class = filters.EventFilterSet
+
+    def build_queryset(self, expand):
+        return selectors.event_queryset()
+
+
+@extend_schema_view(
+    list=schema.list_operation("themes", s.ThemeSerializer),
+    retrieve=schema.detail_operation("theme", s.ThemeSerializer),
+)
+class ThemeViewSet(ResourceViewSet):
+    serializer_class = s.ThemeSerializer
+    filterset_class = filters.ThemeFilterSet
+
+    def build_queryset(self, expand):
+        return selectors.theme_queryset()
+
+
+@extend_schema_view(
+    list=schema.list_operation("stakeholder groups", s.StakeholderGroupSerializer),
+    retrieve=schema.detail_operation("stakeholder group", s.StakeholderGroupSerializer),
+)
+class StakeholderGroupViewSet(ResourceViewSet):
+    serializer_class = s.StakeholderGroupSerializer
+    filterset_class = filters.StakeholderGroupFilterSet
+
+    def build_queryset(self, expand):
+        return selectors.stakeholder_group_queryset()
+
+
+STATEMENT_EXPAND = ("speaker", "event", "themes", "stakeholder_groups")
+
+
+@extend_schema_view(
+    list=schema.list_operation(
+        "statements", s.StatementSerializer, expand=STATEMENT_EXPAND
+    ),
+    retrieve=schema.detail_operation(
+        "statement", s.StatementDetailSerializer, expand=STATEMENT_EXPAND
+    ),
+)
+class StatementViewSet(ResourceViewSet):
+    filterset_class = filters.StatementFilterSet
+    expandable_fields = STATEMENT_EXPAND
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.StatementDetailSerializer
+        return s.StatementSerializer
+
+    def build_queryset(self, expand):
+        return selectors.statement_queryset(
+            expand=expand, detail=self.action == "retrieve"
+        )
+
+
+QUOTE_EXPAND = ("speaker", "statement", "event", "themes")
+
+
+@extend_schema_view(
+    list=schema.list_operation("quotes", s.QuoteSerializer, expand=QUOTE_EXPAND),
+    retrieve=schema.detail_operation("quote", s.QuoteSerializer, expand=QUOTE_EXPAND),
+)
+class QuoteViewSet(ResourceViewSet):
+    serializer_class = s.QuoteSerializer
+    filterset_class = filters.QuoteFilterSet
+    expandable_fields = QUOTE_EXPAND
+
+    def build_queryset(self, expand):
+        return selectors.quote_queryset(expand=expand)
+
+    @extend_schema(
+        summary="Facet counts of quotes",
+        description=(
+            "Counts of the quotes matching the same filters as the list, by theme, "
+            "stakeholder group, speaker, event and month (of `said_on`), so that a "
+            "frontend can draw filter sidebars and timelines from one call."
+        ),
+        responses={200: s.QuoteFacetsSerializer, 400: schema.PROBLEM},
+        parameters=[],
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request):
+        quotes = self.filter_queryset(selectors.quote_queryset().order_by())
+        return Response(s.QuoteFacetsSerializer(selectors.quote_facets(quotes)).data)
+
+
+@extend_schema(
+    summary="Search everything",
+    description=(
+        "Full-text search across quotes, statements, speakers, events, themes and "
+        "stakeholder groups. Returns typed hits ranked by relevance, each with a "
+        "`highlight` snippet where the match is in text."
+    ),
+    parameters=[
+        OpenApiParameter(
+            "q",
+            OpenApiTypes.STR,
+            required=True,
+            description="Search text (websearch syntax).",
+        ),
+        OpenApiParameter(
+            "type",
+            OpenApiTypes.STR,
+            description="Only hits of these types, comma-separated (default: all).",
+            enum=list(selectors.SEARCH_TYPES),
+            many=True,
+            explode=False,
+            style="form",
+        ),
+        OpenApiParameter(
+            "limit",
+            OpenApiTypes.INT,
+            description="Hits per type, 1 to 50 (default 10).",
+        ),
+    ],
+    responses={200: s.SearchResultsSerializer, 400: schema.PROBLEM},
+)
+class SearchView(viewsets.ViewSet):
+    """GET /api/v1/search/?q= — typed hits across every resource."""
+
+    def list(self, request):
+        serializer = s.SearchQuerySerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        results = selectors.search_everything(**serializer.validated_data)
+        return Response(
+            s.SearchResultsSerializer(
+                results, context=self.get_serializer_context()
+            ).data
+        )
+
+    def get_serializer_context(self):
+        return {"request": self.request, "view": self}
+
+
+class ApiRootSerializer(serializers.Serializer):
+    resources = serializers.DictField(child=serializers.URLField())
+    schema = serializers.URLField()
+    docs = serializers.URLField()
+    redoc = serializers.URLField()
+
+
+ROOT_RESOURCES = [
+    ("speakers", "speaker-list"),
+    ("events", "event-list"),
+    ("statements", "statement-list"),
+    ("quotes", "quote-list"),
+    ("quote_facets", "quote-facets"),
+    ("themes", "theme-list"),
+    ("stakeholder_groups", "stakeholdergroup-list"),
+    ("search", "search-list"),
+]
+
+
+class ApiRootView(APIView):
+    """GET /api/v1/ — the resources of the API and where to find them."""
+
+    @extend_schema(
+        summary="API root",
+        description="Every resource with its URL, and the schema and docs.",
+        responses={200: ApiRootSerializer, 429: schema.TOO_MANY},
+    )
+    def get(self, request):
+        def url(name):
+            return request.build_absolute_uri(reverse(name))
+
+        return Response(
+            {
+                "resources": {key: url(name) for key, name in ROOT_RESOURCES},
+                "schema": url("schema"),
+                "docs": url("swagger-ui"),
+                "redoc": url("redoc"),
+            }
+        )

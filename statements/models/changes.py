@@ -1,0 +1,33 @@
+"""The change feed: every create, update and delete of a public record.
+
+Rows are written by PostgreSQL triggers (migration 0003), so no write path can
+skip them: not the admin, not bulk_create, not raw SQL. Each row carries the id
+of the transaction that wrote it; the feed shows only rows of transactions older
+than every transaction still running, so a reader that resumes from a cursor
+never misses a row that commits late.
+"""
+
+from django.db import models
+
+from statements.choices import ChangeAction, ResourceType
+
+
+class Change(models.Model):
+    """One create, update or delete of a public record."""
+
+    id = models.BigAutoField(primary_key=True)
+    transaction_id = models.BigIntegerField()
+    resource_type = models.CharField(max_length=32, choices=ResourceType.choices)
+    object_id = models.BigIntegerField()
+    slug = models.CharField(max_length=150)
+    action = models.CharField(max_length=16, choices=ChangeAction.choices)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["transaction_id", "id"]
+        indexes = [
+            models.Index(fields=["transaction_id", "id"], name="change_cursor_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.resource_type} {self.slug}"
