@@ -61,7 +61,7 @@ schema-check: install ## Fail when the committed schema differs from the generat
 test: lint check schema-check ## Lint, checks, schema drift and the test suite on PostgreSQL
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-collectstatic: install
+collectstatic: install ## Collect static files for production serving
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
 serve-prod: migrate collectstatic ## gunicorn with production-like settings
