@@ -62,7 +62,7 @@ test: lint check schema-check ## Lint, checks, schema drift and the test suite o
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 collectstatic: install ## Collect static files for production serving
-	$(PY) manage.py collectstatic --no-input --verbosity 0
+	WHITENOISE_USE_FINDERS=false $(PY) manage.py collectstatic --no-input --verbosity 0
 
 serve-prod: migrate collectstatic ## gunicorn with production-like settings
 	$(PROD_ENV) WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn config.wsgi \

@@ -127,23 +127,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / ".data" / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Without collectstatic (tests, make run), whitenoise serves from the finders and
+# file names stay plain; after collectstatic (make serve-prod, the image),
+# WHITENOISE_USE_FINDERS=false serves the hashed, compressed manifest files.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if WHITENOISE_USE_FINDERS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-# Without collectstatic (tests, make run), whitenoise serves from the finders.
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- Security -----------------------------------------------------------------------
 SECURE_HTTPS = env.bool("SECURE_HTTPS", default=False)
-# Trust X-Forwarded-Proto only behind the TLS-terminating proxy that SECURE_HTTPS implies.
+# Trust X-Forwarded-Proto only behind the TLS proxy that SECURE_HTTPS implies.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SESSION_COOKIE_SECURE = SECURE_HTTPS

@@ -10,19 +10,23 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
 from statements.models import (
     SEARCH_CONFIG,
+    Change,
     Event,
     Quote,
     QuoteSpan,
@@ -439,3 +443,46 @@ def search_everything(*, q: str, type: list[str], limit: int) -> dict:
         key=lambda hit: (-hit["rank"], SEARCH_TYPES.index(hit["type"]), hit["slug"])
     )
     return {"query": q, "counts": counts, "results": hits}
+
+
+# --- Change feed ---
+
+RESOURCE_DETAIL_VIEWS = {
+    "speaker": "speaker-detail",
+    "event": "event-detail",
+    "statement": "statement-detail",
+    "quote": "quote-detail",
+    "theme": "theme-detail",
+    "stakeholder_group": "stakeholdergroup-detail",
+}
+
+# Only changes of transactions older than every transaction still running are
+# shown: a change that commits late can then never land behind a reader's cursor.
+_SETTLED = RawSQL(
+    "statements_change.transaction_id < "
+    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    [],
+    output_field=BooleanField(),
+)
+
+
+def settled_changes() -> QuerySet[Change]:
+    return Change.objects.filter(_SETTLED).order_by("transaction_id", "id")
+
+
+def changes_after(position: tuple[int, int] | None, *, limit: int) -> list[Change]:
+    """Settled changes after `position` (transaction id, change id), in feed order."""
+    changes = settled_changes()
+    if position is not None:
+        transaction_id, change_id = position
+        changes = changes.filter(
+            Q(transaction_id__gt=transaction_id)
+            | Q(transaction_id=transaction_id, id__gt=change_id)
+        )
+    return list(changes[:limit])
+
+
+def changes_head() -> tuple[int, int] | None:
+    """The position of the newest settled change (where a fresh replica starts)."""
+    last = settled_changes().order_by("-transaction_id", "-id").first()
+    return (last.transaction_id, last.id) if last else None

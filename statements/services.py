@@ -299,10 +299,17 @@ def load_fixture(*, path: Path) -> SeedResult:
         raise FixtureError(f"{path}: the fixture must be a JSON object")
     result = SeedResult()
     for section, loader in SECTIONS:
+        first_row_of_slug = {}
         for index, row in enumerate(data.get(section, [])):
             label = f"{path.name}: {section}[{index}]"
             if isinstance(row, dict) and "slug" in row:
                 label += f" (slug {row['slug']!r})"
+                if row["slug"] in first_row_of_slug:
+                    raise FixtureError(
+                        f"{label}: the slug is already used by "
+                        f"{section}[{first_row_of_slug[row['slug']]}]"
+                    )
+                first_row_of_slug[row["slug"]] = index
             try:
                 with transaction.atomic():
                     if section == "statements":

@@ -4,11 +4,12 @@ Related objects appear as brief objects (slug, name, url); `?expand=` swaps in t
 full object and `?fields=` trims the response (see statements.api.views).
 """
 
+from django.urls import reverse
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from statements.choices import StakeholderRole
+from statements.choices import ChangeAction, ResourceType, StakeholderRole
 from statements.models import (
     Event,
     Quote,
@@ -19,7 +20,7 @@ from statements.models import (
     Statement,
     Theme,
 )
-from statements.selectors import SEARCH_TYPES, safe_highlight
+from statements.selectors import RESOURCE_DETAIL_VIEWS, SEARCH_TYPES, safe_highlight
 
 
 class DynamicFieldsMixin:
@@ -493,3 +494,36 @@ class SearchResultsSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text="Matches per type (before limit)."
     )
     results = SearchHitSerializer(many=True)
+
+
+# --- Change feed ---------------------------------------------------------------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ResourceType.choices, source="resource_type")
+    slug = serializers.CharField(help_text="The record's public id.")
+    change = serializers.ChoiceField(choices=ChangeAction.choices, source="action")
+    changed_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_url(self, change) -> str | None:
+        """Where to fetch the record now; null for a deletion."""
+        if change.action == ChangeAction.DELETED:
+            return None
+        view_name = RESOURCE_DETAIL_VIEWS[change.resource_type]
+        return self.context["request"].build_absolute_uri(
+            reverse(view_name, kwargs={"slug": change.slug})
+        )
+
+
+class ChangeFeedSerializer(serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next_cursor = serializers.CharField(
+        allow_null=True,
+        help_text="Pass as `since` to continue; store it to resume later.",
+    )
+    next = serializers.URLField(allow_null=True)
+    has_more = serializers.BooleanField(
+        help_text="True when more changes are waiting right now."
+    )

@@ -24,6 +24,7 @@ router.register("search", views.SearchView, basename="search")
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     *router.urls,
+    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -2,36 +2,153 @@
 
 from django.db import migrations, models
 
-# Direct tables: (table, resource type). Child tables: (table, resource type,
-# parent table, parent id column): a change to a child is an update of its parent.
-RESOURCE_TABLES = [
-    ("statements_speaker", "speaker"),
-    ("statements_event", "event"),
-    ("statements_statement", "statement"),
-    ("statements_quote", "quote"),
-    ("statements_theme", "theme"),
-    ("statements_stakeholdergroup", "stakeholder_group"),
-]
-CHILD_TABLES = [
-    ("statements_speakerrole", "speaker", "statements_speaker", "speaker_id"),
-    ("statements_quotespan", "quote", "statements_quote", "quote_id"),
-    ("statements_quotestakeholder", "quote", "statements_quote", "quote_id"),
-    ("statements_quote_themes", "quote", "statements_quote", "quote_id"),
-    (
-        "statements_statement_themes",
-        "statement",
-        "statements_statement",
-        "statement_id",
+# The feed must let a replica end with exactly the server's data, so a change is
+# also recorded for every record whose representation it alters: a quote change
+# alters its statement (which embeds its quotes) and the counts of its speaker,
+# event, themes and groups; a theme rename alters every quote and statement that
+# lists it. Each entry: (dependent type, its table, how to find it).
+#   ("fk", column, always): the row's foreign key; always=False means only when
+#       the row is created, deleted or moved (counts), True on every change.
+#   ("sql", query): rows found by a query on the changed row's id ($3), on update.
+RESOURCES = {
+    "speaker": (
+        "statements_speaker",
+        [
+            (
+                "quote",
+                "sql",
+                "SELECT id, slug FROM statements_quote WHERE speaker_id = $3",
+            ),
+            (
+                "statement",
+                "sql",
+                "SELECT id, slug FROM statements_statement WHERE speaker_id = $3",
+            ),
+        ],
     ),
-    (
-        "statements_statement_stakeholder_groups",
-        "statement",
-        "statements_statement",
-        "statement_id",
+    "event": (
+        "statements_event",
+        [
+            ("event", "fk", "parent_id", True),
+            (
+                "quote",
+                "sql",
+                "SELECT id, slug FROM statements_quote WHERE event_id = $3",
+            ),
+            (
+                "statement",
+                "sql",
+                "SELECT id, slug FROM statements_statement WHERE event_id = $3",
+            ),
+            (
+                "event",
+                "sql",
+                "SELECT id, slug FROM statements_event WHERE parent_id = $3",
+            ),
+        ],
     ),
-]
+    "statement": (
+        "statements_statement",
+        [
+            ("speaker", "fk", "speaker_id", False),
+            ("event", "fk", "event_id", False),
+            (
+                "quote",
+                "sql",
+                "SELECT id, slug FROM statements_quote WHERE statement_id = $3",
+            ),
+        ],
+    ),
+    "quote": (
+        "statements_quote",
+        [
+            ("statement", "fk", "statement_id", True),
+            ("speaker", "fk", "speaker_id", False),
+            ("event", "fk", "event_id", False),
+        ],
+    ),
+    "theme": (
+        "statements_theme",
+        [
+            ("theme", "fk", "parent_id", True),
+            (
+                "quote",
+                "sql",
+                "SELECT q.id, q.slug FROM statements_quote q JOIN "
+                "statements_quote_themes l ON l.quote_id = q.id WHERE l.theme_id = $3",
+            ),
+            (
+                "statement",
+                "sql",
+                "SELECT s.id, s.slug FROM statements_statement s JOIN "
+                "statements_statement_themes l ON l.statement_id = s.id "
+                "WHERE l.theme_id = $3",
+            ),
+            (
+                "theme",
+                "sql",
+                "SELECT id, slug FROM statements_theme WHERE parent_id = $3",
+            ),
+        ],
+    ),
+    "stakeholder_group": (
+        "statements_stakeholdergroup",
+        [
+            (
+                "quote",
+                "sql",
+                "SELECT DISTINCT q.id, q.slug FROM statements_quote q JOIN "
+                "statements_quotestakeholder l ON l.quote_id = q.id "
+                "WHERE l.group_id = $3",
+            ),
+            (
+                "statement",
+                "sql",
+                "SELECT s.id, s.slug FROM statements_statement s JOIN "
+                "statements_statement_stakeholder_groups l ON l.statement_id = s.id "
+                "WHERE l.stakeholdergroup_id = $3",
+            ),
+        ],
+    ),
+}
+TABLES = {name: table for name, (table, _) in RESOURCES.items()}
 
-FUNCTIONS = """
+# Link and detail tables have no public id: a change to one is an update of the
+# records on either side. Each entry: (type, column) or (type, query on a column).
+LINKS = {
+    "statements_quote_themes": [("quote", "quote_id"), ("theme", "theme_id")],
+    "statements_quotestakeholder": [
+        ("quote", "quote_id"),
+        ("stakeholder_group", "group_id"),
+    ],
+    "statements_quotespan": [
+        ("quote", "quote_id"),
+        (
+            "statement",
+            "quote_id",
+            "SELECT s.id, s.slug FROM statements_statement s JOIN statements_quote q "
+            "ON q.statement_id = s.id WHERE q.id = $3",
+        ),
+    ],
+    "statements_speakerrole": [
+        ("speaker", "speaker_id"),
+        (
+            "quote",
+            "speaker_id",
+            "SELECT id, slug FROM statements_quote WHERE speaker_id = $3",
+        ),
+    ],
+    "statements_statement_themes": [
+        ("statement", "statement_id"),
+        ("theme", "theme_id"),
+    ],
+    "statements_statement_stakeholder_groups": [
+        ("statement", "statement_id"),
+        ("stakeholder_group", "stakeholdergroup_id"),
+    ],
+}
+
+HELPERS = """
 CREATE OR REPLACE FUNCTION statements_record_change(
     p_type text, p_id bigint, p_slug text, p_action text
 ) RETURNS void AS $$
@@ -51,81 +168,140 @@ BEGIN
     VALUES (tx, p_type, p_id, p_slug, p_action, clock_timestamp());
 END $$ LANGUAGE plpgsql;
 
-CREATE OR REPLACE FUNCTION statements_log_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM statements_record_change(TG_ARGV[0], NEW.id, NEW.slug, 'created');
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM statements_record_change(TG_ARGV[0], OLD.id, OLD.slug, 'deleted');
-    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change(TG_ARGV[0], OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change(TG_ARGV[0], NEW.id, NEW.slug, 'created');
-    ELSE
-        PERFORM statements_record_change(TG_ARGV[0], NEW.id, NEW.slug, 'updated');
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-
-CREATE OR REPLACE FUNCTION statements_log_parent_change() RETURNS trigger AS $$
+-- Record an update of each row (id, slug) that `p_query` finds for id `p_id`.
+CREATE OR REPLACE FUNCTION statements_touch(
+    p_type text, p_query text, p_id bigint
+) RETURNS void AS $$
 DECLARE
-    parent_ids bigint[];
-    parent_id bigint;
-    parent_slug text;
+    tx bigint := pg_current_xact_id()::text::bigint;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        EXECUTE format('SELECT ARRAY[($1).%I]::bigint[]', TG_ARGV[2]) INTO parent_ids USING NEW;
-    ELSIF TG_OP = 'DELETE' THEN
-        EXECUTE format('SELECT ARRAY[($1).%I]::bigint[]', TG_ARGV[2]) INTO parent_ids USING OLD;
-    ELSE
-        EXECUTE format('SELECT ARRAY[($1).%I, ($2).%I]::bigint[]', TG_ARGV[2], TG_ARGV[2])
-            INTO parent_ids USING OLD, NEW;
+    IF p_id IS NULL THEN
+        RETURN;
     END IF;
-    FOREACH parent_id IN ARRAY parent_ids LOOP
-        EXECUTE format('SELECT slug FROM %I WHERE id = $1', TG_ARGV[1])
-            INTO parent_slug USING parent_id;
-        IF parent_slug IS NOT NULL THEN
-            PERFORM statements_record_change(TG_ARGV[0], parent_id, parent_slug, 'updated');
-        END IF;
-    END LOOP;
-    RETURN NULL;
+    EXECUTE format(
+        'INSERT INTO statements_change '
+        '(transaction_id, resource_type, object_id, slug, action, changed_at) '
+        'SELECT $1, $2, d.id, d.slug, ''updated'', clock_timestamp() FROM (%s) d '
+        'WHERE NOT EXISTS (SELECT 1 FROM statements_change c WHERE '
+        'c.transaction_id = $1 AND c.resource_type = $2 AND c.object_id = d.id '
+        'AND c.action IN (''created'', ''updated''))',
+        p_query
+    ) USING tx, p_type, p_id;
 END $$ LANGUAGE plpgsql;
 """
 
-DROP_FUNCTIONS = """
-DROP FUNCTION IF EXISTS statements_log_parent_change();
-DROP FUNCTION IF EXISTS statements_log_change();
-DROP FUNCTION IF EXISTS statements_record_change(text, bigint, text, text);
-"""
+
+def _by_id(dep_type):
+    return f"SELECT id, slug FROM {TABLES[dep_type]} WHERE id = $3"
 
 
-def _triggers():
-    create, drop = [], []
-    for table, resource in RESOURCE_TABLES:
+def _resource_function(name, dependents):
+    lines = [
+        f"CREATE OR REPLACE FUNCTION statements_change_{name}() RETURNS trigger AS $$",
+        "BEGIN",
+        "    IF TG_OP = 'INSERT' THEN",
+        f"        PERFORM statements_record_change('{name}', NEW.id, NEW.slug, 'created');",
+        "    ELSIF TG_OP = 'DELETE' THEN",
+        f"        PERFORM statements_record_change('{name}', OLD.id, OLD.slug, 'deleted');",
+        "    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN",
+        "        -- Slugs are the public ids: a new slug is a new record for a replica.",
+        f"        PERFORM statements_record_change('{name}', OLD.id, OLD.slug, 'deleted');",
+        f"        PERFORM statements_record_change('{name}', NEW.id, NEW.slug, 'created');",
+        "    ELSE",
+        f"        PERFORM statements_record_change('{name}', NEW.id, NEW.slug, 'updated');",
+        "    END IF;",
+    ]
+    for dependent in dependents:
+        dep_type, how = dependent[0], dependent[1]
+        if how == "fk":
+            column, always = dependent[2], dependent[3]
+            query = _by_id(dep_type).replace("'", "''")
+            touch_old = (
+                f"PERFORM statements_touch('{dep_type}', '{query}', OLD.{column});"
+            )
+            touch_new = (
+                f"PERFORM statements_touch('{dep_type}', '{query}', NEW.{column});"
+            )
+            moved = "TRUE" if always else f"OLD.{column} IS DISTINCT FROM NEW.{column}"
+            lines += [
+                "    IF TG_OP = 'DELETE' THEN",
+                f"        {touch_old}",
+                "    ELSIF TG_OP = 'INSERT' THEN",
+                f"        {touch_new}",
+                "    ELSIF " + moved + " THEN",
+                f"        {touch_old}",
+                f"        {touch_new}",
+                "    END IF;",
+            ]
+        else:
+            query = dependent[2].replace("'", "''")
+            lines += [
+                "    IF TG_OP = 'UPDATE' THEN",
+                f"        PERFORM statements_touch('{dep_type}', '{query}', NEW.id);",
+                "    END IF;",
+            ]
+    lines += ["    RETURN NULL;", "END $$ LANGUAGE plpgsql;"]
+    return "\n".join(lines)
+
+
+def _link_function(table, ends):
+    lines = [
+        f"CREATE OR REPLACE FUNCTION {table}_change() RETURNS trigger AS $$",
+        "BEGIN",
+    ]
+    for end in ends:
+        dep_type, column = end[0], end[1]
+        query = (end[2] if len(end) > 2 else _by_id(dep_type)).replace("'", "''")
+        lines += [
+            "    IF TG_OP <> 'INSERT' THEN",
+            f"        PERFORM statements_touch('{dep_type}', '{query}', OLD.{column});",
+            "    END IF;",
+            "    IF TG_OP <> 'DELETE' THEN",
+            f"        PERFORM statements_touch('{dep_type}', '{query}', NEW.{column});",
+            "    END IF;",
+        ]
+    lines += ["    RETURN NULL;", "END $$ LANGUAGE plpgsql;"]
+    return "\n".join(lines)
+
+
+def _sql():
+    create, drop = [HELPERS], []
+    for name, (table, dependents) in RESOURCES.items():
+        create.append(_resource_function(name, dependents))
         create.append(
             f"CREATE TRIGGER {table}_change AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION statements_log_change('{resource}');"
+            f"FOR EACH ROW EXECUTE FUNCTION statements_change_{name}();"
         )
-        drop.append(f"DROP TRIGGER IF EXISTS {table}_change ON {table};")
-    for table, resource, parent, column in CHILD_TABLES:
+        drop += [
+            f"DROP TRIGGER IF EXISTS {table}_change ON {table};",
+            f"DROP FUNCTION IF EXISTS statements_change_{name}();",
+        ]
+    for table, ends in LINKS.items():
+        create.append(_link_function(table, ends))
         create.append(
             f"CREATE TRIGGER {table}_change AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION "
-            f"statements_log_parent_change('{resource}', '{parent}', '{column}');"
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_change();"
         )
-        drop.append(f"DROP TRIGGER IF EXISTS {table}_change ON {table};")
+        drop += [
+            f"DROP TRIGGER IF EXISTS {table}_change ON {table};",
+            f"DROP FUNCTION IF EXISTS {table}_change();",
+        ]
+    drop += [
+        "DROP FUNCTION IF EXISTS statements_touch(text, text, bigint);",
+        "DROP FUNCTION IF EXISTS statements_record_change(text, bigint, text, text);",
+    ]
     return "\n".join(create), "\n".join(drop)
 
 
-CREATE_TRIGGERS, DROP_TRIGGERS = _triggers()
+CREATE_SQL, DROP_SQL = _sql()
 
 # Records that existed before the feed did are announced as created.
 BACKFILL = "\n".join(
     f"INSERT INTO statements_change "
     f"(transaction_id, resource_type, object_id, slug, action, changed_at) "
-    f"SELECT pg_current_xact_id()::text::bigint, '{resource}', id, slug, 'created', "
+    f"SELECT pg_current_xact_id()::text::bigint, '{name}', id, slug, 'created', "
     f"clock_timestamp() FROM {table} ORDER BY id;"
-    for table, resource in RESOURCE_TABLES
+    for name, table in TABLES.items()
 )
 
 
@@ -174,11 +350,14 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(
                         fields=["transaction_id", "id"], name="change_cursor_idx"
-                    )
+                    ),
+                    models.Index(
+                        fields=["transaction_id", "resource_type", "object_id"],
+                        name="change_dedupe_idx",
+                    ),
                 ],
             },
         ),
-        migrations.RunSQL(FUNCTIONS, DROP_FUNCTIONS),
-        migrations.RunSQL(CREATE_TRIGGERS, DROP_TRIGGERS),
+        migrations.RunSQL(CREATE_SQL, DROP_SQL),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

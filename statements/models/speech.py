@@ -39,6 +39,18 @@ language_validator = RegexValidator(
 )
 
 
+def has_ancestor_cycle(node) -> bool:
+    """True when following `parent` from `node` comes back to a node seen before."""
+    seen = {node.pk} if node.pk is not None else set()
+    ancestor = node.parent
+    while ancestor is not None:
+        if ancestor.pk in seen:
+            return True
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    return False
+
+
 class TimeStampedModel(models.Model):
     """Creation and modification times, on every public record."""
 
@@ -223,11 +235,8 @@ class Theme(TimeStampedModel):
         return reverse("theme-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A theme cannot be its own ancestor."})
-            ancestor = ancestor.parent
+        if has_ancestor_cycle(self):
+            raise ValidationError({"parent": "A theme cannot be its own ancestor."})
 
 
 class StakeholderGroup(TimeStampedModel):

@@ -1,0 +1,135 @@
+"""Bulk exports of every resource as CSV or NDJSON, streamed.
+
+`GET /api/v1/exports/<resource>.csv` and `.ndjson` take the filters of the matching
+list. The body is built chunk by chunk inside one transaction with a server-side
+cursor (statements.exports), so a worker's memory stays flat whatever the row count.
+"""
+
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+
+from statements import exports
+from statements.api import filters, schema
+from statements.problems import PROBLEM_CONTENT_TYPE
+
+FILTERSETS = {
+    "quotes": filters.QuoteFilterSet,
+    "statements": filters.StatementFilterSet,
+    "speakers": filters.SpeakerFilterSet,
+    "events": filters.EventFilterSet,
+    "themes": filters.ThemeFilterSet,
+    "stakeholder-groups": filters.StakeholderGroupFilterSet,
+}
+
+
+class ExportSchema(AutoSchema):
+    """An export is a list in all but its media type: document the list's filters."""
+
+    def get_filter_backends(self):
+        return self.view.filter_backends
+
+
+class ExportView(GenericAPIView):
+    """Stream one resource in one format; subclassed per resource and format."""
+
+    resource: exports.ExportResource
+    export_format: exports.ExportFormat
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = None
+    schema = ExportSchema()
+
+    def get_queryset(self):
+        return self.resource.model.objects.all()
+
+    def perform_content_negotiation(self, request, force=False):
+        # The path names the format, so Accept is not consulted; errors are JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def get(self, request):
+        # Invalid filters raise here, before streaming starts: a 400 like the lists.
+        queryset = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(
+            exports.export_stream(
+                self.resource,
+                self.export_format,
+                queryset,
+                base_url=request.build_absolute_uri("/"),
+            ),
+            content_type=self.export_format.content_type,
+        )
+        day = timezone.now().date().isoformat()
+        filename = f"statements-api-{self.resource.name}-{day}.{self.export_format.name}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # Reverse proxies would otherwise buffer the whole body.
+        response["X-Accel-Buffering"] = "no"
+        return response
+
+
+def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) -> str:
+    lines = [
+        f"Every {resource.singular} matching the filters (the same as the list's), "
+        f"as {fmt.name.upper()}, streamed in the list's order. The response is an "
+        f"attachment named `statements-api-{resource.name}-YYYY-MM-DD.{fmt.name}`; "
+        "invalid filters give 400 problem+json before any row is sent. See "
+        "docs/exports.md.",
+        "",
+    ]
+    if fmt.name == "csv":
+        lines.append(
+            "UTF-8, a header row, then one row per record (RFC 4180 quoting). "
+            "Empty cells are nulls. Columns:"
+        )
+        lines += [f"- `{c.name}`: {c.description}" for c in resource.columns]
+    else:
+        lines.append("One JSON object per line (UTF-8). Keys:")
+        lines += [f"- `{f.name}`: {f.description}" for f in resource.fields]
+        lines += ["", f"Differences from the list API's items: {resource.differences}"]
+    return "\n".join(lines)
+
+
+def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
+    camel = "".join(part.title() for part in resource.name.split("-"))
+    view = type(
+        f"{camel}{fmt.name.title()}ExportView",
+        (ExportView,),
+        {
+            "resource": resource,
+            "export_format": fmt,
+            "filterset_class": FILTERSETS[resource.name],
+            "__doc__": f"GET /api/v1/exports/{resource.name}.{fmt.name}",
+        },
+    )
+    media_type = fmt.content_type.split(";")[0]
+    return extend_schema(
+        operation_id=f"exports_{resource.name.replace('-', '_')}_{fmt.name}",
+        summary=f"Export {resource.name.replace('-', ' ')} as {fmt.name.upper()}",
+        description=_description(resource, fmt),
+        tags=["exports"],
+        responses={
+            (200, media_type): OpenApiResponse(
+                OpenApiTypes.STR,
+                description=f"The {fmt.name.upper()} file, streamed.",
+            ),
+            (400, PROBLEM_CONTENT_TYPE): schema.PROBLEM,
+            (429, PROBLEM_CONTENT_TYPE): schema.TOO_MANY,
+        },
+    )(view)
+
+
+urlpatterns = [
+    path(
+        f"exports/{name}.{fmt.name}",
+        _export_view(resource, fmt).as_view(),
+        name=f"export-{name}-{fmt.name}",
+    )
+    for name, resource in exports.RESOURCES.items()
+    for fmt in exports.FORMATS.values()
+]

@@ -1,0 +1,1011 @@
+"""Bulk exports: every resource as CSV and NDJSON, built in chunks from `.values()`.
+
+Each resource has one row function that turns a queryset into chunks of records
+shaped like the list API's items (no model instances, one query per chunk for each
+many-to-many relation), and one definition of its CSV columns and NDJSON fields.
+The HTTP exports (statements.api.exports), `manage.py export_snapshot`, the OpenAPI
+descriptions and docs/exports.md all read these definitions, so they cannot drift.
+"""
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
+
+import orjson
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+
+from statements.models import (
+    Event,
+    Quote,
+    QuoteSpan,
+    QuoteStakeholder,
+    Speaker,
+    SpeakerRole,
+    StakeholderGroup,
+    Statement,
+    Theme,
+)
+from statements.selectors import count_related
+
+CHUNK_SIZE = 2000
+# Statements carry their full text: fewer per chunk keeps a chunk's memory similar.
+STATEMENT_CHUNK_SIZE = 500
+LIST_SEPARATOR = "|"
+SPAN_LIST_SEPARATOR = ";"
+
+Record = dict[str, object]
+
+
+@contextmanager
+def export_transaction():
+    """One transaction for a whole export, so its server-side cursor is cheap.
+
+    Outside any other transaction it is also REPEATABLE READ and READ ONLY: the main
+    query and the per-chunk queries then all see the same snapshot of the data.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
+        yield
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _grouped(rows: Iterable[tuple], build: Callable) -> dict[int, list]:
+    """{first column: [build(*other columns), ...]} in the order of `rows`."""
+    groups = defaultdict(list)
+    for key, *values in rows:
+        groups[key].append(build(*values))
+    return groups
+
+
+class _Urls:
+    """Absolute detail URLs by slug, without a reverse() per row."""
+
+    _PLACEHOLDER = "slug-placeholder"
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self._templates = {}
+
+    def __call__(self, view_name: str, slug: str) -> str:
+        template = self._templates.get(view_name)
+        if template is None:
+            path = reverse(view_name, kwargs={"slug": self._PLACEHOLDER})
+            template = self._templates[view_name] = tuple(path.split(self._PLACEHOLDER))
+        return f"{self.base_url}{template[0]}{slug}{template[1]}"
+
+    def brief(self, view_name: str, slug: str | None, name: str | None, key="name"):
+        if slug is None:
+            return None
+        return {"slug": slug, key: name, "url": self(view_name, slug)}
+
+
+# --- Row functions: one per resource --------------------------------------------------
+
+
+def _speaker_role_on(roles: list[dict], day: datetime.date | None) -> dict | None:
+    """The same rule as Speaker.role_on, over rows ordered by start date."""
+    if day is None:
+        return None
+    for role in roles:
+        if role["start_date"] <= day and (
+            role["end_date"] is None or day <= role["end_date"]
+        ):
+            return {"title": role["title"], "organization": role["organization"]}
+    return None
+
+
+_QUOTE_VALUES = (
+    "id",
+    "slug",
+    "text",
+    "fidelity",
+    "speaker_id",
+    "speaker__slug",
+    "speaker__name",
+    "statement__slug",
+    "statement__title",
+    "statement__publisher",
+    "statement__source_url",
+    "statement__published_on",
+    "statement__language",
+    "statement__license",
+    "statement__license_url",
+    "event__slug",
+    "event__name",
+    "event__start_date",
+    "event__end_date",
+    "said_on",
+    "as_delivered",
+    "as_delivered_source_url",
+    "provenance_note",
+    "created_at",
+    "updated_at",
+)
+
+
+def quote_rows(
+    queryset: QuerySet[Quote], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Record]]:
+    """Chunks of quote records: 1 query, then 4 per chunk (spans, themes, groups,
+    speaker roles)."""
+    url = _Urls(base_url)
+    rows = queryset.values_list(*_QUOTE_VALUES).iterator(chunk_size=chunk_size)
+    for chunk in _chunks(rows, chunk_size):
+        ids = [row[0] for row in chunk]
+        spans = _grouped(
+            QuoteSpan.objects.filter(quote_id__in=ids)
+            .order_by("quote_id", "position")
+            .values_list("quote_id", "start", "end"),
+            lambda start, end: {"start": start, "end": end},
+        )
+        themes = _grouped(
+            Quote.themes.through.objects.filter(quote_id__in=ids)
+            .order_by("quote_id", "theme__name", "theme_id")
+            .values_list("quote_id", "theme__slug", "theme__name"),
+            lambda slug, name: url.brief("theme-detail", slug, name),
+        )
+        groups = _grouped(
+            QuoteStakeholder.objects.filter(quote_id__in=ids)
+            .order_by("quote_id", "group__name", "role", "group_id")
+            .values_list("quote_id", "group__slug", "group__name", "role"),
+            lambda slug, name, role: {
+                **url.brief("stakeholdergroup-detail", slug, name),
+                "role": role,
+            },
+        )
+        roles = _grouped(
+            SpeakerRole.objects.filter(speaker_id__in={row[4] for row in chunk})
+            .order_by("speaker_id", "start_date", "id")
+            .values_list(
+                "speaker_id", "title", "organization", "start_date", "end_date"
+            ),
+            lambda title, organization, start_date, end_date: {
+                "title": title,
+                "organization": organization,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+        )
+        records = []
+        for (
+            pk,
+            slug,
+            text,
+            fidelity,
+            speaker_id,
+            speaker_slug,
+            speaker_name,
+            statement_slug,
+            statement_title,
+            publisher,
+            source_url,
+            published_on,
+            language,
+            license,
+            license_url,
+            event_slug,
+            event_name,
+            event_start,
+            event_end,
+            said_on,
+            as_delivered,
+            as_delivered_source_url,
+            provenance_note,
+            created_at,
+            updated_at,
+        ) in chunk:
+            # Quote.date and Quote.speaker_role, from the row's values.
+            date = said_on or (
+                event_start if event_slug and event_start == event_end else None
+            )
+            role_day = date or (event_start if event_slug else None) or published_on
+            records.append(
+                {
+                    "slug": slug,
+                    "url": url("quote-detail", slug),
+                    "text": text,
+                    "fidelity": fidelity,
+                    "spans": spans.get(pk, []),
+                    "speaker": url.brief("speaker-detail", speaker_slug, speaker_name),
+                    "speaker_role": _speaker_role_on(
+                        roles.get(speaker_id, []), role_day
+                    ),
+                    "statement": url.brief(
+                        "statement-detail",
+                        statement_slug,
+                        statement_title,
+                        key="title",
+                    ),
+                    "event": url.brief("event-detail", event_slug, event_name),
+                    "said_on": said_on,
+                    "date": date,
+                    "as_delivered": as_delivered,
+                    "as_delivered_source_url": as_delivered_source_url,
+                    "themes": themes.get(pk, []),
+                    "stakeholder_groups": groups.get(pk, []),
+                    "source": {
+                        "title": statement_title,
+                        "publisher": publisher,
+                        "source_url": source_url,
+                        "published_on": published_on,
+                        "language": language,
+                        "license": license,
+                        "license_url": license_url,
+                    },
+                    "provenance_note": provenance_note,
+                    "created_at": created_at,
+                    "updated_at": updated_at,
+                }
+            )
+        yield records
+
+
+_STATEMENT_VALUES = (
+    "id",
+    "slug",
+    "title",
+    "kind",
+    "publisher",
+    "source_url",
+    "published_on",
+    "language",
+    "license",
+    "license_url",
+    "text_sha256",
+    "speaker__slug",
+    "speaker__name",
+    "event__slug",
+    "event__name",
+    "quote_count",
+    "created_at",
+    "updated_at",
+    "provenance_note",
+    "text",
+)
+
+
+def statement_rows(
+    queryset: QuerySet[Statement],
+    *,
+    base_url: str = "",
+    chunk_size: int = STATEMENT_CHUNK_SIZE,
+) -> Iterator[list[Record]]:
+    """Chunks of statement records with their text: 1 query, then 2 per chunk."""
+    url = _Urls(base_url)
+    rows = (
+        queryset.annotate(quote_count=count_related(Quote, "statement"))
+        .values_list(*_STATEMENT_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
+    for chunk in _chunks(rows, chunk_size):
+        ids = [row[0] for row in chunk]
+        themes = _grouped(
+            Statement.themes.through.objects.filter(statement_id__in=ids)
+            .order_by("statement_id", "theme__name", "theme_id")
+            .values_list("statement_id", "theme__slug", "theme__name"),
+            lambda slug, name: url.brief("theme-detail", slug, name),
+        )
+        groups = _grouped(
+            Statement.stakeholder_groups.through.objects.filter(statement_id__in=ids)
+            .order_by("statement_id", "stakeholdergroup__name", "stakeholdergroup_id")
+            .values_list(
+                "statement_id", "stakeholdergroup__slug", "stakeholdergroup__name"
+            ),
+            lambda slug, name: url.brief("stakeholdergroup-detail", slug, name),
+        )
+        records = []
+        for row in chunk:
+            pk, slug, *fields, speaker_slug, speaker_name = row[:13]
+            event_slug, event_name, quote_count, created, updated, note, text = row[13:]
+            records.append(
+                {
+                    "slug": slug,
+                    "url": url("statement-detail", slug),
+                    **dict(zip(_STATEMENT_VALUES[2:11], fields, strict=True)),
+                    "speaker": url.brief("speaker-detail", speaker_slug, speaker_name),
+                    "event": url.brief("event-detail", event_slug, event_name),
+                    "themes": themes.get(pk, []),
+                    "stakeholder_groups": groups.get(pk, []),
+                    "quote_count": quote_count,
+                    "created_at": created,
+                    "updated_at": updated,
+                    "provenance_note": note,
+                    "text": text,
+                }
+            )
+        yield records
+
+
+_SPEAKER_VALUES = (
+    "id",
+    "slug",
+    "name",
+    "sort_name",
+    "given_name",
+    "family_name",
+    "other_names",
+    "biography",
+    "wikidata_id",
+    "quote_count",
+    "statement_count",
+    "created_at",
+    "updated_at",
+)
+
+
+def speaker_rows(
+    queryset: QuerySet[Speaker], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Record]]:
+    """Chunks of speaker records with their roles: 1 query, then 1 per chunk."""
+    url = _Urls(base_url)
+    rows = (
+        queryset.annotate(
+            quote_count=count_related(Quote, "speaker"),
+            statement_count=count_related(Statement, "speaker"),
+        )
+        .values_list(*_SPEAKER_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
+    role_fields = ("title", "organization", "start_date", "end_date", "source_url")
+    for chunk in _chunks(rows, chunk_size):
+        roles = _grouped(
+            SpeakerRole.objects.filter(speaker_id__in=[row[0] for row in chunk])
+            .order_by("speaker_id", "start_date", "id")
+            .values_list("speaker_id", *role_fields, "note"),
+            lambda *values: dict(zip((*role_fields, "note"), values, strict=True)),
+        )
+        records = []
+        for pk, slug, *fields in chunk:
+            record = {"slug": slug, "url": url("speaker-detail", slug)}
+            record.update(zip(_SPEAKER_VALUES[2:9], fields[:7], strict=True))
+            record["roles"] = roles.get(pk, [])
+            record.update(zip(_SPEAKER_VALUES[9:], fields[7:], strict=True))
+            records.append(record)
+        yield records
+
+
+_EVENT_VALUES = (
+    "id",
+    "slug",
+    "name",
+    "kind",
+    "description",
+    "start_date",
+    "end_date",
+    "venue",
+    "city",
+    "country",
+    "hosts",
+    "source_urls",
+    "parent__slug",
+    "parent__name",
+    "quote_count",
+    "statement_count",
+    "created_at",
+    "updated_at",
+)
+
+
+def event_rows(
+    queryset: QuerySet[Event], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Record]]:
+    """Chunks of event records with parent and children: 1 query, 1 per chunk."""
+    url = _Urls(base_url)
+    rows = (
+        queryset.annotate(
+            quote_count=count_related(Quote, "event"),
+            statement_count=count_related(Statement, "event"),
+        )
+        .values_list(*_EVENT_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
+    for chunk in _chunks(rows, chunk_size):
+        children = _grouped(
+            Event.objects.filter(parent_id__in=[row[0] for row in chunk])
+            .order_by("parent_id", "start_date", "id")
+            .values_list("parent_id", "slug", "name"),
+            lambda slug, name: url.brief("event-detail", slug, name),
+        )
+        records = []
+        for pk, slug, *fields in chunk:
+            record = {"slug": slug, "url": url("event-detail", slug)}
+            record.update(zip(_EVENT_VALUES[2:12], fields[:10], strict=True))
+            record["parent"] = url.brief("event-detail", fields[10], fields[11])
+            record["children"] = children.get(pk, [])
+            record.update(zip(_EVENT_VALUES[14:], fields[12:], strict=True))
+            records.append(record)
+        yield records
+
+
+_THEME_VALUES = (
+    "id",
+    "slug",
+    "name",
+    "description",
+    "parent__slug",
+    "parent__name",
+    "quote_count",
+    "statement_count",
+    "created_at",
+    "updated_at",
+)
+
+
+def theme_rows(
+    queryset: QuerySet[Theme], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Record]]:
+    """Chunks of theme records with parent and children: 1 query, 1 per chunk."""
+    url = _Urls(base_url)
+    rows = (
+        queryset.annotate(
+            quote_count=count_related(Quote.themes.through, "theme"),
+            statement_count=count_related(Statement.themes.through, "theme"),
+        )
+        .values_list(*_THEME_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
+    for chunk in _chunks(rows, chunk_size):
+        children = _grouped(
+            Theme.objects.filter(parent_id__in=[row[0] for row in chunk])
+            .order_by("parent_id", "name", "id")
+            .values_list("parent_id", "slug", "name"),
+            lambda slug, name: url.brief("theme-detail", slug, name),
+        )
+        records = []
+        for pk, slug, name, description, parent_slug, parent_name, *rest in chunk:
+            record = {
+                "slug": slug,
+                "url": url("theme-detail", slug),
+                "name": name,
+                "description": description,
+                "parent": url.brief("theme-detail", parent_slug, parent_name),
+                "children": children.get(pk, []),
+            }
+            record.update(zip(_THEME_VALUES[6:], rest, strict=True))
+            records.append(record)
+        yield records
+
+
+_STAKEHOLDER_GROUP_VALUES = (
+    "slug",
+    "name",
+    "category",
+    "description",
+    "quote_count",
+    "statement_count",
+    "created_at",
+    "updated_at",
+)
+
+
+def stakeholder_group_rows(
+    queryset: QuerySet[StakeholderGroup],
+    *,
+    base_url: str = "",
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[list[Record]]:
+    """Chunks of stakeholder group records: 1 query."""
+    url = _Urls(base_url)
+    rows = (
+        queryset.annotate(
+            quote_count=count_related(
+                QuoteStakeholder, "group", distinct_field="quote"
+            ),
+            statement_count=count_related(
+                Statement.stakeholder_groups.through, "stakeholdergroup"
+            ),
+        )
+        .values_list(*_STAKEHOLDER_GROUP_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
+    for chunk in _chunks(rows, chunk_size):
+        records = []
+        for slug, *fields in chunk:
+            record = {"slug": slug, "url": url("stakeholdergroup-detail", slug)}
+            record.update(zip(_STAKEHOLDER_GROUP_VALUES[1:], fields, strict=True))
+            records.append(record)
+        yield records
+
+
+# --- Columns and fields: the one definition of each export's shape ----------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A CSV column: its header, what it holds, and how to read it off a record."""
+
+    name: str
+    description: str
+    value: Callable[[Record], object]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A key of an NDJSON record."""
+
+    name: str
+    description: str
+
+
+def _key(name: str) -> Callable[[Record], object]:
+    return itemgetter(name)
+
+
+def _nested(name: str, key: str) -> Callable[[Record], object]:
+    def value(record):
+        related = record[name]
+        return None if related is None else related[key]
+
+    return value
+
+
+def _slugs(name: str) -> Callable[[Record], str]:
+    return lambda record: LIST_SEPARATOR.join(item["slug"] for item in record[name])
+
+
+def _joined(name: str) -> Callable[[Record], str]:
+    return lambda record: LIST_SEPARATOR.join(record[name])
+
+
+def _json(name: str) -> Callable[[Record], str]:
+    return lambda record: orjson.dumps(record[name]).decode()
+
+
+def _col(name, description, value=None):
+    return Column(name, description, value or _key(name))
+
+
+_CREATED = "When the record was created (ISO 8601, UTC)."
+_UPDATED = "When the record last changed (ISO 8601, UTC)."
+_QUOTE_COUNT = "Number of quotes linked to it."
+_STATEMENT_COUNT = "Number of statements linked to it."
+_LIST_NOTE = (
+    f"joined by {LIST_SEPARATOR!r}; values are not escaped, so use NDJSON when a "
+    f"value may contain {LIST_SEPARATOR!r}"
+)
+
+QUOTE_COLUMNS = (
+    _col("slug", "The quote's slug, its stable public id."),
+    _col("text", "The words, exactly as the statement gives them (for direct)."),
+    _col("fidelity", "direct, reported or paraphrase."),
+    Column(
+        "spans",
+        "Where the quote sits in its statement's text: code-point offsets "
+        '[start, end), as "start-end" pieces joined by ";".',
+        lambda r: SPAN_LIST_SEPARATOR.join(
+            f"{span['start']}-{span['end']}" for span in r["spans"]
+        ),
+    ),
+    _col("speaker_slug", "The speaker's slug.", _nested("speaker", "slug")),
+    _col("speaker_name", "The speaker's name.", _nested("speaker", "name")),
+    _col(
+        "speaker_role_title",
+        "The speaker's role when the words were said (or published); empty when "
+        "unknown.",
+        _nested("speaker_role", "title"),
+    ),
+    _col(
+        "speaker_role_organization",
+        "The organisation of that role.",
+        _nested("speaker_role", "organization"),
+    ),
+    _col("statement_slug", "The statement's slug.", _nested("statement", "slug")),
+    _col("statement_title", "The statement's title.", _nested("statement", "title")),
+    _col("publisher", "Who published the statement.", _nested("source", "publisher")),
+    _col(
+        "source_url",
+        "Where the statement was published.",
+        _nested("source", "source_url"),
+    ),
+    _col(
+        "published_on",
+        "When the statement was published (YYYY-MM-DD); empty when unknown.",
+        _nested("source", "published_on"),
+    ),
+    _col(
+        "language",
+        "BCP 47 language tag of the statement.",
+        _nested("source", "language"),
+    ),
+    _col(
+        "license",
+        "Licence of the statement (the source document) the quote is taken from.",
+        _nested("source", "license"),
+    ),
+    _col("license_url", "URL of that licence.", _nested("source", "license_url")),
+    _col("event_slug", "The event's slug; empty when none.", _nested("event", "slug")),
+    _col("event_name", "The event's name.", _nested("event", "name")),
+    _col("said_on", "When the words were said, if recorded (YYYY-MM-DD)."),
+    _col(
+        "date",
+        "said_on, or the event's date when the event lasted one day; empty when "
+        "unknown.",
+    ),
+    _col("as_delivered", "The words as delivered, when they differ from the text."),
+    _col("as_delivered_source_url", "Where the as-delivered words come from."),
+    Column("themes", f"Theme slugs, joined by {LIST_SEPARATOR!r}.", _slugs("themes")),
+    Column(
+        "stakeholder_groups",
+        f'Stakeholder groups as "slug:role", joined by {LIST_SEPARATOR!r}.',
+        lambda r: LIST_SEPARATOR.join(
+            f"{group['slug']}:{group['role']}" for group in r["stakeholder_groups"]
+        ),
+    ),
+    _col("provenance_note", "How the quote was established from its source."),
+    _col("created_at", _CREATED),
+    _col("updated_at", _UPDATED),
+    _col("url", "The quote in the API."),
+)
+
+QUOTE_FIELDS = (
+    Field("slug", "The stable public id."),
+    Field("url", "The quote in the API."),
+    Field("text", "The words."),
+    Field("fidelity", "direct, reported or paraphrase."),
+    Field("spans", "[{start, end}]: code-point offsets into the statement text."),
+    Field("speaker", "{slug, name, url}."),
+    Field("speaker_role", "{title, organization} when the words were said, or null."),
+    Field("statement", "{slug, title, url}."),
+    Field("event", "{slug, name, url} or null."),
+    Field("said_on", "YYYY-MM-DD or null."),
+    Field("date", "said_on, or the date of a one-day event, or null."),
+    Field("as_delivered", "The words as delivered, or null."),
+    Field("as_delivered_source_url", "Their source, or null."),
+    Field("themes", "[{slug, name, url}]."),
+    Field("stakeholder_groups", "[{slug, name, url, role}]."),
+    Field(
+        "source",
+        "{title, publisher, source_url, published_on, language, license, "
+        "license_url} of the statement.",
+    ),
+    Field("provenance_note", "How the quote was established."),
+    Field("created_at", _CREATED),
+    Field("updated_at", _UPDATED),
+)
+
+STATEMENT_COLUMNS = (
+    _col("slug", "The statement's slug, its stable public id."),
+    _col("title", "Title of the document."),
+    _col("kind", "editorial, article, transcript, press_release, ..."),
+    _col("publisher", "Who published it."),
+    _col("source_url", "Where it was published."),
+    _col("published_on", "YYYY-MM-DD; empty when unknown."),
+    _col("language", "BCP 47 language tag."),
+    _col("license", "Licence of the document."),
+    _col("license_url", "URL of the licence."),
+    _col("text_sha256", "SHA-256 of the UTF-8 text, to check a copy."),
+    _col("speaker_slug", "The main speaker's slug.", _nested("speaker", "slug")),
+    _col("speaker_name", "The main speaker's name.", _nested("speaker", "name")),
+    _col("event_slug", "The event's slug.", _nested("event", "slug")),
+    _col("event_name", "The event's name.", _nested("event", "name")),
+    Column("themes", f"Theme slugs, joined by {LIST_SEPARATOR!r}.", _slugs("themes")),
+    Column(
+        "stakeholder_groups",
+        f"Stakeholder group slugs, joined by {LIST_SEPARATOR!r}.",
+        _slugs("stakeholder_groups"),
+    ),
+    _col("quote_count", "Number of quotes taken from it."),
+    _col("provenance_note", "How the text was obtained."),
+    _col("text", "The verbatim text; quote spans are offsets into it."),
+    _col("created_at", _CREATED),
+    _col("updated_at", _UPDATED),
+    _col("url", "The statement in the API."),
+)
+
+STATEMENT_FIELDS = (
+    Field("slug", "The stable public id."),
+    Field("url", "The statement in the API."),
+    *(Field(name, f"As in the CSV column {name}.") for name in _STATEMENT_VALUES[2:11]),
+    Field("speaker", "{slug, name, url} or null."),
+    Field("event", "{slug, name, url} or null."),
+    Field("themes", "[{slug, name, url}]."),
+    Field("stakeholder_groups", "[{slug, name, url}]."),
+    Field("quote_count", "Number of quotes taken from it."),
+    Field("created_at", _CREATED),
+    Field("updated_at", _UPDATED),
+    Field("provenance_note", "How the text was obtained (not in the list API)."),
+    Field("text", "The verbatim text (not in the list API)."),
+)
+
+SPEAKER_COLUMNS = (
+    _col("slug", "The speaker's slug, its stable public id."),
+    _col("name", "Display name."),
+    _col("sort_name", "Name to sort by."),
+    _col("given_name", "Given name."),
+    _col("family_name", "Family name."),
+    Column("other_names", f"Other names, {_LIST_NOTE}.", _joined("other_names")),
+    _col("biography", "Short biography."),
+    _col("wikidata_id", "Wikidata id (Q…); empty when unknown."),
+    Column(
+        "roles",
+        "JSON array of {title, organization, start_date, end_date, source_url, note}.",
+        _json("roles"),
+    ),
+    _col("quote_count", _QUOTE_COUNT),
+    _col("statement_count", _STATEMENT_COUNT),
+    _col("created_at", _CREATED),
+    _col("updated_at", _UPDATED),
+    _col("url", "The speaker in the API."),
+)
+
+EVENT_COLUMNS = (
+    _col("slug", "The event's slug, its stable public id."),
+    _col("name", "Name."),
+    _col("kind", "conference, session, reception, ..."),
+    _col("description", "Description."),
+    _col("start_date", "YYYY-MM-DD; empty when unknown."),
+    _col("end_date", "YYYY-MM-DD; empty when unknown."),
+    _col("venue", "Venue; empty when unknown."),
+    _col("city", "City; empty when unknown."),
+    _col("country", "ISO 3166-1 alpha-2 code; empty when unknown."),
+    Column("hosts", f"Hosts, {_LIST_NOTE}.", _joined("hosts")),
+    Column("source_urls", f"Sources, {_LIST_NOTE}.", _joined("source_urls")),
+    _col("parent_slug", "The parent event's slug.", _nested("parent", "slug")),
+    Column(
+        "children",
+        f"Sub-event slugs, joined by {LIST_SEPARATOR!r}.",
+        _slugs("children"),
+    ),
+    _col("quote_count", _QUOTE_COUNT),
+    _col("statement_count", _STATEMENT_COUNT),
+    _col("created_at", _CREATED),
+    _col("updated_at", _UPDATED),
+    _col("url", "The event in the API."),
+)
+
+THEME_COLUMNS = (
+    _col("slug", "The theme's slug, its stable public id."),
+    _col("name", "Name."),
+    _col("description", "Description."),
+    _col("parent_slug", "The parent theme's slug.", _nested("parent", "slug")),
+    Column(
+        "children",
+        f"Child theme slugs, joined by {LIST_SEPARATOR!r}.",
+        _slugs("children"),
+    ),
+    _col("quote_count", "Number of quotes tagged with it (not its descendants)."),
+    _col("statement_count", "Number of statements tagged with it."),
+    _col("created_at", _CREATED),
+    _col("updated_at", _UPDATED),
+    _col("url", "The theme in the API."),
+)
+
+STAKEHOLDER_GROUP_COLUMNS = (
+    _col("slug", "The group's slug, its stable public id."),
+    _col("name", "Name."),
+    _col("category", "government, civil_society, private_sector, ..."),
+    _col("description", "Description."),
+    _col("quote_count", _QUOTE_COUNT),
+    _col("statement_count", _STATEMENT_COUNT),
+    _col("created_at", _CREATED),
+    _col("updated_at", _UPDATED),
+    _col("url", "The group in the API."),
+)
+
+
+def _fields_like_columns(columns, renamed) -> tuple[Field, ...]:
+    """NDJSON fields of a resource whose record keys follow its CSV columns."""
+    fields = [
+        Field("slug", columns[0].description),
+        Field("url", columns[-1].description),
+    ]
+    for column in columns[1:-1]:
+        name, description = renamed.get(column.name, (column.name, column.description))
+        fields.append(Field(name, description))
+    return tuple(fields)
+
+
+SPEAKER_FIELDS = _fields_like_columns(
+    SPEAKER_COLUMNS,
+    {
+        "other_names": ("other_names", "Array of other names."),
+        "roles": ("roles", "[{title, organization, start_date, end_date, ...}]."),
+    },
+)
+EVENT_FIELDS = _fields_like_columns(
+    EVENT_COLUMNS,
+    {
+        "hosts": ("hosts", "Array of hosts."),
+        "source_urls": ("source_urls", "Array of source URLs."),
+        "parent_slug": ("parent", "{slug, name, url} or null."),
+        "children": ("children", "[{slug, name, url}]."),
+    },
+)
+THEME_FIELDS = _fields_like_columns(
+    THEME_COLUMNS,
+    {
+        "parent_slug": ("parent", "{slug, name, url} or null."),
+        "children": ("children", "[{slug, name, url}]."),
+    },
+)
+STAKEHOLDER_GROUP_FIELDS = _fields_like_columns(STAKEHOLDER_GROUP_COLUMNS, {})
+
+
+@dataclass(frozen=True)
+class ExportResource:
+    """What one resource's export holds and how its rows are built."""
+
+    name: str
+    model: type[Model]
+    rows: Callable[..., Iterator[list[Record]]]
+    columns: tuple[Column, ...]
+    fields: tuple[Field, ...]
+    differences: str
+
+    @property
+    def singular(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+
+RESOURCES = {
+    resource.name: resource
+    for resource in (
+        ExportResource(
+            "quotes",
+            Quote,
+            quote_rows,
+            QUOTE_COLUMNS,
+            QUOTE_FIELDS,
+            "`citation` and `highlight` are left out: build a citation from "
+            "`source`, or GET the quote.",
+        ),
+        ExportResource(
+            "statements",
+            Statement,
+            statement_rows,
+            STATEMENT_COLUMNS,
+            STATEMENT_FIELDS,
+            "Adds `provenance_note` and `text` (the list leaves them out, the "
+            "detail has them); paragraphs and quotes are left out (see the quotes "
+            "export).",
+        ),
+        ExportResource(
+            "speakers",
+            Speaker,
+            speaker_rows,
+            SPEAKER_COLUMNS,
+            SPEAKER_FIELDS,
+            "None.",
+        ),
+        ExportResource(
+            "events", Event, event_rows, EVENT_COLUMNS, EVENT_FIELDS, "None."
+        ),
+        ExportResource(
+            "themes", Theme, theme_rows, THEME_COLUMNS, THEME_FIELDS, "None."
+        ),
+        ExportResource(
+            "stakeholder-groups",
+            StakeholderGroup,
+            stakeholder_group_rows,
+            STAKEHOLDER_GROUP_COLUMNS,
+            STAKEHOLDER_GROUP_FIELDS,
+            "None.",
+        ),
+    )
+}
+
+
+# --- Encodings ----------------------------------------------------------------------
+
+
+def _cell(value) -> object:
+    """A CSV cell: empty for null, ISO 8601 for dates and times (Z for UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class _CsvEncoder:
+    def __init__(self, resource: ExportResource):
+        self.columns = resource.columns
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+
+    def _drain(self) -> bytes:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text.encode()
+
+    def header(self) -> bytes:
+        self.writer.writerow([column.name for column in self.columns])
+        return self._drain()
+
+    def encode(self, records: list[Record]) -> bytes:
+        columns = self.columns
+        self.writer.writerows(
+            [_cell(column.value(record)) for column in columns] for record in records
+        )
+        return self._drain()
+
+
+class _NdjsonEncoder:
+    _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
+
+    def __init__(self, resource: ExportResource):
+        self.resource = resource
+
+    def header(self) -> bytes:
+        return b""
+
+    def encode(self, records: list[Record]) -> bytes:
+        return b"".join(
+            orjson.dumps(record, option=self._OPTIONS) for record in records
+        )
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file format of the exports."""
+
+    name: str
+    content_type: str
+    encoder: type
+
+    def encoder_for(self, resource: ExportResource):
+        return self.encoder(resource)
+
+
+FORMATS = {
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8", _CsvEncoder),
+    "ndjson": ExportFormat("ndjson", "application/x-ndjson", _NdjsonEncoder),
+}
+
+
+def export_stream(
+    resource: ExportResource,
+    export_format: ExportFormat,
+    queryset: QuerySet,
+    *,
+    base_url: str = "",
+) -> Iterator[bytes]:
+    """The bytes of an export, a chunk at a time, read in one transaction."""
+    encoder = export_format.encoder_for(resource)
+    header = encoder.header()
+    if header:
+        yield header
+    with export_transaction():
+        for records in resource.rows(queryset, base_url=base_url):
+            yield encoder.encode(records)
+
+
+def columns_markdown(resource: ExportResource) -> str:
+    """The tables of docs/exports.md for `resource`, from these definitions."""
+    lines = [
+        f"### {resource.name}",
+        "",
+        "| CSV column | Holds |",
+        "|---|---|",
+        *(f"| `{c.name}` | {c.description} |" for c in resource.columns),
+        "",
+        "| NDJSON field | Holds |",
+        "|---|---|",
+        *(f"| `{f.name}` | {f.description} |" for f in resource.fields),
+        "",
+        f"Differences from the list API's items: {resource.differences}",
+        "",
+    ]
+    return "\n".join(lines)
