@@ -15,7 +15,7 @@ GUNICORN_WORKERS ?= 2
 # serve-prod runs with production settings; a throwaway key unless one is given.
 PROD_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
-.PHONY: help install run test lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean
+.PHONY: help install run test lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean fuzz browser-deps browser-test demo-data bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -64,6 +64,7 @@ test: lint check schema-check ## Lint, checks, schema drift and the test suite o
 collectstatic: install ## Collect static files for production serving
 	WHITENOISE_USE_FINDERS=false $(PY) manage.py collectstatic --no-input --verbosity 0
 
+# gunicorn also reads ./gunicorn.conf.py (gc.freeze after start-up), as the image does.
 serve-prod: migrate collectstatic ## gunicorn with production-like settings
 	$(PROD_ENV) WHITENOISE_USE_FINDERS=false $(BIN)/gunicorn config.wsgi \
 		--bind $(HOST):$(PORT) --workers $(GUNICORN_WORKERS) --access-logfile -
@@ -75,3 +76,41 @@ lock: ## Re-resolve requirements/*.txt from pyproject.toml (uses uv)
 
 clean: ## Remove .venv and .data (the embedded database)
 	rm -rf $(VENV) .data
+
+fuzz: install ## schemathesis, every check, positive and negative, on a live server
+	.ci/fuzz.sh
+
+# CI runs as root on Debian; elsewhere apt-get runs through sudo.
+browser-deps: ## Install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null || { \
+		command -v apt-get >/dev/null || { echo "chromium is missing: install it"; exit 1; }; \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		echo "Installing chromium (Debian package)"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			$$sudo apt-get install -y -qq chromium >/dev/null; }
+
+browser-test: install browser-deps ## Swagger UI and ReDoc in headless Chromium
+	$(BIN)/pytest tests/reliability/test_browser.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# The benchmark suite (docs/performance.md), on its own *_demo database only.
+DEMO_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/statements_demo
+DEMO_QUOTES ?= 200000
+DEMO_SEED ?= 1
+
+demo-data: install ## Generate the benchmark data set into DEMO_DATABASE_URL (*_demo)
+	DATABASE_URL=$(DEMO_DATABASE_URL) $(PY) manage.py generate_demo_data \
+		--quotes $(DEMO_QUOTES) --seed $(DEMO_SEED) --reset
+
+# wrk is Debian's package; as root here and in CI, elsewhere through sudo.
+bench: install ## Load-test the API and its floors on the demo data (docs/performance.md)
+	@command -v wrk >/dev/null || { \
+		command -v apt-get >/dev/null || { echo "wrk is missing: install it"; exit 1; }; \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		echo "Installing wrk (Debian package)"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			$$sudo apt-get install -y -qq wrk >/dev/null; }
+	DATABASE_URL=$(DEMO_DATABASE_URL) $(PY) manage.py generate_demo_data \
+		--quotes $(DEMO_QUOTES) --seed $(DEMO_SEED) --keep-existing
+	DATABASE_URL=$(DEMO_DATABASE_URL) WHITENOISE_USE_FINDERS=false \
+		$(PY) manage.py collectstatic --no-input --verbosity 0
+	BENCH_DATABASE_URL=$(DEMO_DATABASE_URL) $(PY) -m bench.run $(BENCH_ARGS)

@@ -8,6 +8,7 @@ environment variables rather than by a separate settings module.
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 
 from config.embedded_db import embedded_database_settings
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "corsheaders",
     "rest_framework",
+    "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "statements.api.throttling.RateLimitHeadersMiddleware",
     "statements.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +99,12 @@ _database.setdefault("OPTIONS", {})
 # A short connect timeout: /readyz and every request answer 503 quickly
 # instead of hanging when the database is away.
 _database["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 3))
+# Parallel query and JIT cost the API's short queries more than they save on a
+# small server (docs/performance.md). `?options=...` in DATABASE_URL replaces this;
+# drop it behind a pooler that rejects startup options (PgBouncer).
+_database["OPTIONS"].setdefault(
+    "options", "-c jit=off -c max_parallel_workers_per_gather=0"
+)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,14 +175,38 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_URLS_REGEX = r"^/(api/|healthz|readyz).*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    *default_headers,
+    "x-api-key",
+    "if-none-match",
+    "if-modified-since",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-After"]
+
+# --- API keys, rate limits and HTTP caching ------------------------------------------
+# Requests per RATE_LIMIT_WINDOW seconds: by client IP without a key, by key with
+# one (a key's own rate, set in the admin, overrides RATE_LIMIT_PARTNER).
+RATE_LIMIT_ANONYMOUS = env.int("RATE_LIMIT_ANONYMOUS", default=60)
+RATE_LIMIT_PARTNER = env.int("RATE_LIMIT_PARTNER", default=600)
+RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=60)
+# Reverse proxies in front of the server that append to X-Forwarded-For. 0: the
+# client is REMOTE_ADDR and X-Forwarded-For is ignored, so it cannot be forged.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# max-age of API responses (public without a key, private with one).
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
 
 # --- Django REST framework and the OpenAPI schema ----------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "statements.api.authentication.ApiKeyAuthentication"
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["statements.api.throttling.RateLimitThrottle"],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "statements.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "statements.api.exceptions.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -193,7 +226,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: the docs make no request off the server.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "statements.api.schema_hooks.brief_objects_are_closed",
+        "statements.api.schema_hooks.errors_are_problem_json",
+        "statements.api.schema_hooks.empty_query_values_mean_absent",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "statements.choices.EventKind",
         "StatementKindEnum": "statements.choices.StatementKind",

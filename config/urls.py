@@ -1,5 +1,7 @@
 """Root URLs: operational endpoints, the admin and the versioned API."""
 
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("statements.api.urls")),
 ]
+if os.environ.get("BENCH_FLOORS") == "1":  # make bench only (docs/performance.md)
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler400 = "statements.views.bad_request"
 handler403 = "statements.views.permission_denied"

@@ -5,6 +5,11 @@ shaped like the list API's items (no model instances, one query per chunk for ea
 many-to-many relation), and one definition of its CSV columns and NDJSON fields.
 The HTTP exports (statements.api.exports), `manage.py export_snapshot`, the OpenAPI
 descriptions and docs/exports.md all read these definitions, so they cannot drift.
+
+Iterate the row functions inside `export_transaction()`: there the rows come from a
+server-side cursor that is cheap to open (outside a transaction it would be WITH
+HOLD, which PostgreSQL materialises first). Records of one chunk share their nested
+objects (a speaker's brief, a statement's source): treat them as read-only.
 """
 
 import csv
@@ -20,6 +25,7 @@ from operator import itemgetter
 import orjson
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from statements.models import (
@@ -52,7 +58,8 @@ def export_transaction():
     query and the per-chunk queries then all see the same snapshot of the data.
     """
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
+    # Nothing is written, so a savepoint inside another transaction buys nothing.
+    with transaction.atomic(savepoint=False):
         if outermost:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -61,10 +68,9 @@ def export_transaction():
         yield
 
 
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def _one_of(ids) -> RawSQL:
+    """The right side of `__in`: one array parameter instead of one per id."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
 
 def _grouped(rows: Iterable[tuple], build: Callable) -> dict[int, list]:
@@ -83,6 +89,7 @@ class _Urls:
     def __init__(self, base_url: str):
         self.base_url = base_url.rstrip("/")
         self._templates = {}
+        self._briefs = {}
 
     def __call__(self, view_name: str, slug: str) -> str:
         template = self._templates.get(view_name)
@@ -91,10 +98,43 @@ class _Urls:
             template = self._templates[view_name] = tuple(path.split(self._PLACEHOLDER))
         return f"{self.base_url}{template[0]}{slug}{template[1]}"
 
-    def brief(self, view_name: str, slug: str | None, name: str | None, key="name"):
+    def brief(self, view_name, slug, name, key="name", **extra) -> dict | None:
+        """{slug, name (or `key`), url, **extra}, one shared dict per chunk."""
         if slug is None:
             return None
-        return {"slug": slug, key: name, "url": self(view_name, slug)}
+        cache_key = (view_name, slug, name, key, *extra.items())
+        brief = self._briefs.get(cache_key)
+        if brief is None:
+            brief = {"slug": slug, key: name, "url": self(view_name, slug), **extra}
+            self._briefs[cache_key] = brief
+        return brief
+
+    def forget(self):
+        """Drop the shared briefs, so that they never outgrow a chunk."""
+        self._briefs.clear()
+
+
+def _built_chunks(
+    rows: Iterable[tuple],
+    size: int,
+    build: Callable[[list[tuple]], list[Record]],
+    url: _Urls,
+) -> Iterator[list[Record]]:
+    """build(chunk) for each `size` rows; never two chunks alive at once.
+
+    The references are dropped before the next chunk is read, so that the peak
+    memory is that of one chunk however many there are.
+    """
+    iterator = iter(rows)
+    while True:
+        chunk = list(islice(iterator, size))
+        if not chunk:
+            return
+        records = build(chunk)
+        url.forget()
+        del chunk
+        yield records
+        del records
 
 
 # --- Row functions: one per resource --------------------------------------------------
@@ -148,31 +188,33 @@ def quote_rows(
     speaker roles)."""
     url = _Urls(base_url)
     rows = queryset.values_list(*_QUOTE_VALUES).iterator(chunk_size=chunk_size)
-    for chunk in _chunks(rows, chunk_size):
+
+    def build(chunk: list[tuple]) -> list[Record]:
         ids = [row[0] for row in chunk]
         spans = _grouped(
-            QuoteSpan.objects.filter(quote_id__in=ids)
+            QuoteSpan.objects.filter(quote_id__in=_one_of(ids))
             .order_by("quote_id", "position")
             .values_list("quote_id", "start", "end"),
             lambda start, end: {"start": start, "end": end},
         )
         themes = _grouped(
-            Quote.themes.through.objects.filter(quote_id__in=ids)
+            Quote.themes.through.objects.filter(quote_id__in=_one_of(ids))
             .order_by("quote_id", "theme__name", "theme_id")
             .values_list("quote_id", "theme__slug", "theme__name"),
             lambda slug, name: url.brief("theme-detail", slug, name),
         )
         groups = _grouped(
-            QuoteStakeholder.objects.filter(quote_id__in=ids)
+            QuoteStakeholder.objects.filter(quote_id__in=_one_of(ids))
             .order_by("quote_id", "group__name", "role", "group_id")
             .values_list("quote_id", "group__slug", "group__name", "role"),
-            lambda slug, name, role: {
-                **url.brief("stakeholdergroup-detail", slug, name),
-                "role": role,
-            },
+            lambda slug, name, role: url.brief(
+                "stakeholdergroup-detail", slug, name, role=role
+            ),
         )
         roles = _grouped(
-            SpeakerRole.objects.filter(speaker_id__in={row[4] for row in chunk})
+            SpeakerRole.objects.filter(
+                speaker_id__in=_one_of({row[4] for row in chunk})
+            )
             .order_by("speaker_id", "start_date", "id")
             .values_list(
                 "speaker_id", "title", "organization", "start_date", "end_date"
@@ -185,6 +227,7 @@ def quote_rows(
             },
         )
         records = []
+        sources = {}  # one shared source object per statement in the chunk
         for (
             pk,
             slug,
@@ -241,21 +284,27 @@ def quote_rows(
                     "as_delivered_source_url": as_delivered_source_url,
                     "themes": themes.get(pk, []),
                     "stakeholder_groups": groups.get(pk, []),
-                    "source": {
-                        "title": statement_title,
-                        "publisher": publisher,
-                        "source_url": source_url,
-                        "published_on": published_on,
-                        "language": language,
-                        "license": license,
-                        "license_url": license_url,
-                    },
+                    "source": sources.get(statement_slug)
+                    or sources.setdefault(
+                        statement_slug,
+                        {
+                            "title": statement_title,
+                            "publisher": publisher,
+                            "source_url": source_url,
+                            "published_on": published_on,
+                            "language": language,
+                            "license": license,
+                            "license_url": license_url,
+                        },
+                    ),
                     "provenance_note": provenance_note,
                     "created_at": created_at,
                     "updated_at": updated_at,
                 }
             )
-        yield records
+        return records
+
+    return _built_chunks(rows, chunk_size, build, url)
 
 
 _STATEMENT_VALUES = (
@@ -295,16 +344,19 @@ def statement_rows(
         .values_list(*_STATEMENT_VALUES)
         .iterator(chunk_size=chunk_size)
     )
-    for chunk in _chunks(rows, chunk_size):
+
+    def build(chunk: list[tuple]) -> list[Record]:
         ids = [row[0] for row in chunk]
         themes = _grouped(
-            Statement.themes.through.objects.filter(statement_id__in=ids)
+            Statement.themes.through.objects.filter(statement_id__in=_one_of(ids))
             .order_by("statement_id", "theme__name", "theme_id")
             .values_list("statement_id", "theme__slug", "theme__name"),
             lambda slug, name: url.brief("theme-detail", slug, name),
         )
         groups = _grouped(
-            Statement.stakeholder_groups.through.objects.filter(statement_id__in=ids)
+            Statement.stakeholder_groups.through.objects.filter(
+                statement_id__in=_one_of(ids)
+            )
             .order_by("statement_id", "stakeholdergroup__name", "stakeholdergroup_id")
             .values_list(
                 "statement_id", "stakeholdergroup__slug", "stakeholdergroup__name"
@@ -331,7 +383,9 @@ def statement_rows(
                     "text": text,
                 }
             )
-        yield records
+        return records
+
+    return _built_chunks(rows, chunk_size, build, url)
 
 
 _SPEAKER_VALUES = (
@@ -365,9 +419,12 @@ def speaker_rows(
         .iterator(chunk_size=chunk_size)
     )
     role_fields = ("title", "organization", "start_date", "end_date", "source_url")
-    for chunk in _chunks(rows, chunk_size):
+
+    def build(chunk: list[tuple]) -> list[Record]:
         roles = _grouped(
-            SpeakerRole.objects.filter(speaker_id__in=[row[0] for row in chunk])
+            SpeakerRole.objects.filter(
+                speaker_id__in=_one_of([row[0] for row in chunk])
+            )
             .order_by("speaker_id", "start_date", "id")
             .values_list("speaker_id", *role_fields, "note"),
             lambda *values: dict(zip((*role_fields, "note"), values, strict=True)),
@@ -379,7 +436,9 @@ def speaker_rows(
             record["roles"] = roles.get(pk, [])
             record.update(zip(_SPEAKER_VALUES[9:], fields[7:], strict=True))
             records.append(record)
-        yield records
+        return records
+
+    return _built_chunks(rows, chunk_size, build, url)
 
 
 _EVENT_VALUES = (
@@ -417,9 +476,10 @@ def event_rows(
         .values_list(*_EVENT_VALUES)
         .iterator(chunk_size=chunk_size)
     )
-    for chunk in _chunks(rows, chunk_size):
+
+    def build(chunk: list[tuple]) -> list[Record]:
         children = _grouped(
-            Event.objects.filter(parent_id__in=[row[0] for row in chunk])
+            Event.objects.filter(parent_id__in=_one_of([row[0] for row in chunk]))
             .order_by("parent_id", "start_date", "id")
             .values_list("parent_id", "slug", "name"),
             lambda slug, name: url.brief("event-detail", slug, name),
@@ -432,7 +492,9 @@ def event_rows(
             record["children"] = children.get(pk, [])
             record.update(zip(_EVENT_VALUES[14:], fields[12:], strict=True))
             records.append(record)
-        yield records
+        return records
+
+    return _built_chunks(rows, chunk_size, build, url)
 
 
 _THEME_VALUES = (
@@ -462,9 +524,10 @@ def theme_rows(
         .values_list(*_THEME_VALUES)
         .iterator(chunk_size=chunk_size)
     )
-    for chunk in _chunks(rows, chunk_size):
+
+    def build(chunk: list[tuple]) -> list[Record]:
         children = _grouped(
-            Theme.objects.filter(parent_id__in=[row[0] for row in chunk])
+            Theme.objects.filter(parent_id__in=_one_of([row[0] for row in chunk]))
             .order_by("parent_id", "name", "id")
             .values_list("parent_id", "slug", "name"),
             lambda slug, name: url.brief("theme-detail", slug, name),
@@ -481,7 +544,9 @@ def theme_rows(
             }
             record.update(zip(_THEME_VALUES[6:], rest, strict=True))
             records.append(record)
-        yield records
+        return records
+
+    return _built_chunks(rows, chunk_size, build, url)
 
 
 _STAKEHOLDER_GROUP_VALUES = (
@@ -516,13 +581,16 @@ def stakeholder_group_rows(
         .values_list(*_STAKEHOLDER_GROUP_VALUES)
         .iterator(chunk_size=chunk_size)
     )
-    for chunk in _chunks(rows, chunk_size):
+
+    def build(chunk: list[tuple]) -> list[Record]:
         records = []
         for slug, *fields in chunk:
             record = {"slug": slug, "url": url("stakeholdergroup-detail", slug)}
             record.update(zip(_STAKEHOLDER_GROUP_VALUES[1:], fields, strict=True))
             records.append(record)
-        yield records
+        return records
+
+    return _built_chunks(rows, chunk_size, build, url)
 
 
 # --- Columns and fields: the one definition of each export's shape ----------------
@@ -543,6 +611,12 @@ class Field:
 
     name: str
     description: str
+
+
+def _field_from(column: Column) -> Field:
+    """The NDJSON field of a scalar CSV column: a null where the CSV is empty."""
+    description = column.description.replace("; empty when", "; null when")
+    return Field(column.name, description)
 
 
 def _key(name: str) -> Callable[[Record], object]:
@@ -584,7 +658,10 @@ _LIST_NOTE = (
 
 QUOTE_COLUMNS = (
     _col("slug", "The quote's slug, its stable public id."),
-    _col("text", "The words, exactly as the statement gives them (for direct)."),
+    _col(
+        "text",
+        "The words; for direct and reported quotes, exactly what the spans read.",
+    ),
     _col("fidelity", "direct, reported or paraphrase."),
     Column(
         "spans",
@@ -713,7 +790,11 @@ STATEMENT_COLUMNS = (
 STATEMENT_FIELDS = (
     Field("slug", "The stable public id."),
     Field("url", "The statement in the API."),
-    *(Field(name, f"As in the CSV column {name}.") for name in _STATEMENT_VALUES[2:11]),
+    *(
+        _field_from(column)
+        for column in STATEMENT_COLUMNS
+        if column.name in _STATEMENT_VALUES[2:11]
+    ),
     Field("speaker", "{slug, name, url} or null."),
     Field("event", "{slug, name, url} or null."),
     Field("themes", "[{slug, name, url}]."),
@@ -803,13 +884,12 @@ STAKEHOLDER_GROUP_COLUMNS = (
 
 def _fields_like_columns(columns, renamed) -> tuple[Field, ...]:
     """NDJSON fields of a resource whose record keys follow its CSV columns."""
-    fields = [
-        Field("slug", columns[0].description),
-        Field("url", columns[-1].description),
-    ]
+    fields = [_field_from(columns[0]), _field_from(columns[-1])]
     for column in columns[1:-1]:
-        name, description = renamed.get(column.name, (column.name, column.description))
-        fields.append(Field(name, description))
+        if column.name in renamed:
+            fields.append(Field(*renamed[column.name]))
+        else:
+            fields.append(_field_from(column))
     return tuple(fields)
 
 
@@ -841,18 +921,35 @@ STAKEHOLDER_GROUP_FIELDS = _fields_like_columns(STAKEHOLDER_GROUP_COLUMNS, {})
 
 @dataclass(frozen=True)
 class ExportResource:
-    """What one resource's export holds and how its rows are built."""
+    """What one resource's export holds and how its rows are built.
+
+    `left_out` and `added` name the keys in which an NDJSON record differs from the
+    list API's item; `note` says why.
+    """
 
     name: str
     model: type[Model]
     rows: Callable[..., Iterator[list[Record]]]
     columns: tuple[Column, ...]
     fields: tuple[Field, ...]
-    differences: str
+    left_out: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def singular(self) -> str:
         return str(self.model._meta.verbose_name)
+
+    @property
+    def differences(self) -> str:
+        if not (self.left_out or self.added):
+            return "none."
+        parts = []
+        if self.left_out:
+            parts.append("leaves out " + ", ".join(f"`{k}`" for k in self.left_out))
+        if self.added:
+            parts.append("adds " + ", ".join(f"`{k}`" for k in self.added))
+        return "; ".join(parts) + (f". {self.note}" if self.note else ".")
 
 
 RESOURCES = {
@@ -864,8 +961,9 @@ RESOURCES = {
             quote_rows,
             QUOTE_COLUMNS,
             QUOTE_FIELDS,
-            "`citation` and `highlight` are left out: build a citation from "
-            "`source`, or GET the quote.",
+            left_out=("citation", "highlight"),
+            note="A highlight belongs to a search result; build a citation from "
+            "`source` and `speaker_role`, or GET the quote for its `citation`.",
         ),
         ExportResource(
             "statements",
@@ -873,31 +971,23 @@ RESOURCES = {
             statement_rows,
             STATEMENT_COLUMNS,
             STATEMENT_FIELDS,
-            "Adds `provenance_note` and `text` (the list leaves them out, the "
-            "detail has them); paragraphs and quotes are left out (see the quotes "
-            "export).",
+            left_out=("highlight",),
+            added=("provenance_note", "text"),
+            note="The text is the point of a data set (the detail endpoint has it "
+            "too); paragraphs and anchored quotes are left out, see the quotes "
+            "export.",
         ),
         ExportResource(
-            "speakers",
-            Speaker,
-            speaker_rows,
-            SPEAKER_COLUMNS,
-            SPEAKER_FIELDS,
-            "None.",
+            "speakers", Speaker, speaker_rows, SPEAKER_COLUMNS, SPEAKER_FIELDS
         ),
-        ExportResource(
-            "events", Event, event_rows, EVENT_COLUMNS, EVENT_FIELDS, "None."
-        ),
-        ExportResource(
-            "themes", Theme, theme_rows, THEME_COLUMNS, THEME_FIELDS, "None."
-        ),
+        ExportResource("events", Event, event_rows, EVENT_COLUMNS, EVENT_FIELDS),
+        ExportResource("themes", Theme, theme_rows, THEME_COLUMNS, THEME_FIELDS),
         ExportResource(
             "stakeholder-groups",
             StakeholderGroup,
             stakeholder_group_rows,
             STAKEHOLDER_GROUP_COLUMNS,
             STAKEHOLDER_GROUP_FIELDS,
-            "None.",
         ),
     )
 }
@@ -908,6 +998,8 @@ RESOURCES = {
 
 def _cell(value) -> object:
     """A CSV cell: empty for null, ISO 8601 for dates and times (Z for UTC)."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -921,25 +1013,21 @@ def _cell(value) -> object:
 class _CsvEncoder:
     def __init__(self, resource: ExportResource):
         self.columns = resource.columns
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
-
-    def _drain(self) -> bytes:
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return text.encode()
 
     def header(self) -> bytes:
-        self.writer.writerow([column.name for column in self.columns])
-        return self._drain()
+        return self._write([[column.name for column in self.columns]])
 
     def encode(self, records: list[Record]) -> bytes:
-        columns = self.columns
-        self.writer.writerows(
-            [_cell(column.value(record)) for column in columns] for record in records
-        )
-        return self._drain()
+        values = [column.value for column in self.columns]
+        cell = _cell
+        return self._write([cell(value(r)) for value in values] for r in records)
+
+    @staticmethod
+    def _write(rows) -> bytes:
+        # A new buffer each time: a reused one keeps its largest size.
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return buffer.getvalue().encode()
 
 
 class _NdjsonEncoder:
@@ -952,9 +1040,12 @@ class _NdjsonEncoder:
         return b""
 
     def encode(self, records: list[Record]) -> bytes:
-        return b"".join(
-            orjson.dumps(record, option=self._OPTIONS) for record in records
-        )
+        # orjson's result for one record is a much larger allocation than its
+        # length: append each to one buffer at once rather than keep 2,000 of them.
+        buffer = bytearray()
+        for record in records:
+            buffer += orjson.dumps(record, option=self._OPTIONS)
+        return bytes(buffer)
 
 
 @dataclass(frozen=True)
@@ -989,23 +1080,33 @@ def export_stream(
         yield header
     with export_transaction():
         for records in resource.rows(queryset, base_url=base_url):
-            yield encoder.encode(records)
+            data = encoder.encode(records)
+            # Neither the rows nor the bytes of this chunk stay alive while the
+            # next chunk is read.
+            del records
+            yield data
+            del data
 
 
 def columns_markdown(resource: ExportResource) -> str:
     """The tables of docs/exports.md for `resource`, from these definitions."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
     lines = [
         f"### {resource.name}",
         "",
         "| CSV column | Holds |",
         "|---|---|",
-        *(f"| `{c.name}` | {c.description} |" for c in resource.columns),
+        *(f"| `{c.name}` | {cell(c.description)} |" for c in resource.columns),
         "",
         "| NDJSON field | Holds |",
         "|---|---|",
-        *(f"| `{f.name}` | {f.description} |" for f in resource.fields),
+        *(f"| `{f.name}` | {cell(f.description)} |" for f in resource.fields),
         "",
-        f"Differences from the list API's items: {resource.differences}",
+        f"Differences of an NDJSON record from the list API's item: "
+        f"{resource.differences}",
         "",
     ]
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Read queries shared by the API views, facets, search and exports."""
 
-import html
+import datetime
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -13,12 +13,13 @@ from django.db.models import (
     BooleanField,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
@@ -29,10 +30,8 @@ from statements.models import (
     Change,
     Event,
     Quote,
-    QuoteSpan,
     QuoteStakeholder,
     Speaker,
-    SpeakerRole,
     StakeholderGroup,
     Statement,
     Theme,
@@ -88,136 +87,6 @@ def event_ids_with_descendants(events) -> list[int]:
     return _descendant_ids(Event._meta.db_table, [event.pk for event in events])
 
 
-# --- Querysets shaped for the API --------------------------------------------------
-
-
-def speaker_queryset() -> QuerySet[Speaker]:
-    return Speaker.objects.prefetch_related(
-        Prefetch("roles", queryset=SpeakerRole.objects.order_by("start_date", "id"))
-    ).annotate(
-        quote_count=count_related(Quote, "speaker"),
-        statement_count=count_related(Statement, "speaker"),
-    )
-
-
-def event_queryset() -> QuerySet[Event]:
-    return (
-        Event.objects.select_related("parent")
-        .prefetch_related(
-            Prefetch("children", queryset=Event.objects.order_by("start_date", "id"))
-        )
-        .annotate(
-            quote_count=count_related(Quote, "event"),
-            statement_count=count_related(Statement, "event"),
-        )
-    )
-
-
-def theme_queryset() -> QuerySet[Theme]:
-    return (
-        Theme.objects.select_related("parent")
-        .prefetch_related(
-            Prefetch("children", queryset=Theme.objects.order_by("name", "id"))
-        )
-        .annotate(
-            quote_count=count_related(Quote.themes.through, "theme"),
-            statement_count=count_related(Statement.themes.through, "theme"),
-        )
-    )
-
-
-def stakeholder_group_queryset() -> QuerySet[StakeholderGroup]:
-    return StakeholderGroup.objects.annotate(
-        quote_count=count_related(QuoteStakeholder, "group", distinct_field="quote"),
-        statement_count=count_related(
-            Statement.stakeholder_groups.through, "stakeholdergroup"
-        ),
-    )
-
-
-def statement_queryset(*, expand: frozenset = frozenset(), detail=False):
-    queryset = Statement.objects.defer("search_vector").annotate(
-        quote_count=count_related(Quote, "statement")
-    )
-    if not detail:
-        queryset = queryset.defer("text", "provenance_note")
-    related = {
-        "speaker": speaker_queryset(),
-        "event": event_queryset(),
-    }
-    for name, related_queryset in related.items():
-        if name in expand:
-            queryset = queryset.prefetch_related(
-                Prefetch(name, queryset=related_queryset)
-            )
-        else:
-            queryset = queryset.select_related(name)
-    queryset = queryset.prefetch_related(
-        Prefetch(
-            "themes",
-            queryset=theme_queryset() if "themes" in expand else Theme.objects.all(),
-        ),
-        Prefetch(
-            "stakeholder_groups",
-            queryset=stakeholder_group_queryset()
-            if "stakeholder_groups" in expand
-            else StakeholderGroup.objects.all(),
-        ),
-    )
-    if detail:
-        queryset = queryset.prefetch_related(
-            Prefetch(
-                "quotes",
-                queryset=Quote.objects.defer("search_vector")
-                .select_related("speaker")
-                .prefetch_related(Prefetch("spans", queryset=QuoteSpan.objects.all()))
-                .order_by("id"),
-            )
-        )
-    return queryset
-
-
-def quote_queryset(*, expand: frozenset = frozenset()) -> QuerySet[Quote]:
-    queryset = Quote.objects.defer("search_vector")
-    if "speaker" in expand:
-        queryset = queryset.prefetch_related(
-            Prefetch("speaker", queryset=speaker_queryset())
-        )
-    else:
-        queryset = queryset.select_related("speaker").prefetch_related(
-            Prefetch(
-                "speaker__roles", queryset=SpeakerRole.objects.order_by("start_date")
-            )
-        )
-    if "statement" in expand:
-        queryset = queryset.prefetch_related(
-            Prefetch("statement", queryset=statement_queryset())
-        )
-    else:
-        queryset = queryset.select_related("statement").defer(
-            "statement__text", "statement__search_vector", "statement__provenance_note"
-        )
-    if "event" in expand:
-        queryset = queryset.prefetch_related(
-            Prefetch("event", queryset=event_queryset())
-        )
-    else:
-        queryset = queryset.select_related("event")
-    return queryset.prefetch_related(
-        Prefetch("spans", queryset=QuoteSpan.objects.order_by("position")),
-        Prefetch(
-            "themes",
-            queryset=theme_queryset() if "themes" in expand else Theme.objects.all(),
-        ),
-        Prefetch(
-            "stakeholder_links",
-            queryset=QuoteStakeholder.objects.select_related("group").order_by(
-                "group__name", "role"
-            ),
-        ),
-    )
-
-
 # --- Full-text search -----------------------------------------------------------------
 
 
@@ -226,34 +95,57 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def apply_search(queryset: QuerySet, text: str, *, headline_field: str) -> QuerySet:
-    """Filter by a full-text query, rank the matches and attach a raw headline."""
+def apply_search(queryset: QuerySet, text: str) -> QuerySet:
+    """Filter by a full-text query and rank the matches (rank first by default)."""
     query = search_query(text)
     return queryset.filter(search_vector=query).annotate(
-        rank=SearchRank(F("search_vector"), query),
-        raw_highlight=SearchHeadline(
-            headline_field,
-            query,
-            config=SEARCH_CONFIG,
-            start_sel=_MARK_START,
-            stop_sel=_MARK_STOP,
-            max_words=35,
-            min_words=15,
-            max_fragments=3,
-            fragment_delimiter=" … ",
-        ),
+        rank=SearchRank(F("search_vector"), query)
+    )
+
+
+def _html_escaped(field: str):
+    """The column with &, < and > escaped, so ts_headline keeps tag-like text."""
+    escaped = F(field)
+    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = Func(escaped, Value(raw), Value(entity), function="replace")
+    return escaped
+
+
+def search_headline(field: str, text: str) -> SearchHeadline:
+    """A ts_headline snippet of `field` for `text`, with markers for safe_highlight.
+
+    The text is HTML-escaped before ts_headline sees it: ts_headline drops
+    anything that looks like a tag, which would misquote a text that has one.
+    """
+    return SearchHeadline(
+        _html_escaped(field),
+        search_query(text),
+        config=SEARCH_CONFIG,
+        start_sel=_MARK_START,
+        stop_sel=_MARK_STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=3,
+        fragment_delimiter=" … ",
+    )
+
+
+def highlights(model, ids: list[int], text: str | None, *, field="text") -> dict:
+    """id -> raw snippet for the rows of one page (computed only for that page)."""
+    if not text or not ids:
+        return {}
+    return dict(
+        model.objects.filter(pk__in=ids)
+        .annotate(snippet=search_headline(field, text))
+        .values_list("pk", "snippet")
     )
 
 
 def safe_highlight(raw: str | None) -> str | None:
-    """Escape a ts_headline snippet as HTML and turn its markers into <mark>."""
+    """Turn the markers of an (already escaped) snippet into <mark> tags."""
     if raw is None:
         return None
-    return (
-        html.escape(raw, quote=False)
-        .replace(_MARK_START, "<mark>")
-        .replace(_MARK_STOP, "</mark>")
-    )
+    return raw.replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
 
 
 # --- Facets --------------------------------------------------------------------------
@@ -343,34 +235,27 @@ SEARCH_TYPES = (
 )
 
 
-def _search_hits(queryset, query, *, type_name, title, vector, headline, limit):
+def _search_hits(queryset, q, *, type_name, title, vector, headline, limit):
+    query = search_query(q)
     matches = (
         queryset.annotate(match_vector=vector)
         .filter(match_vector=query)
-        .annotate(
-            rank=SearchRank(F("match_vector"), query),
-            raw_highlight=SearchHeadline(
-                headline,
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=_MARK_START,
-                stop_sel=_MARK_STOP,
-                max_words=35,
-                min_words=15,
-            ),
-        )
+        .annotate(rank=SearchRank(F("match_vector"), query))
     )
     count = matches.count()
-    rows = matches.order_by("-rank", "id").values(
-        "slug", title, "rank", "raw_highlight"
-    )[:limit]
+    rows = list(
+        matches.order_by("-rank", "id").values("id", "slug", title, "rank")[:limit]
+    )
+    snippets = highlights(
+        queryset.model, [row["id"] for row in rows], q, field=headline
+    )
     return count, [
         {
             "type": type_name,
             "slug": row["slug"],
             "title": row[title],
             "rank": row["rank"],
-            "raw_highlight": row["raw_highlight"],
+            "raw_highlight": snippets.get(row["id"]),
         }
         for row in rows
     ]
@@ -378,7 +263,6 @@ def _search_hits(queryset, query, *, type_name, title, vector, headline, limit):
 
 def search_everything(*, q: str, type: list[str], limit: int) -> dict:
     """Ranked, typed hits for `q` across the resources named in `type`."""
-    query = search_query(q)
     english = {"config": SEARCH_CONFIG}
     sources = {
         "quote": (
@@ -429,7 +313,7 @@ def search_everything(*, q: str, type: list[str], limit: int) -> dict:
         queryset, title, vector, headline, view_name = sources[type_name]
         counts[type_name], type_hits = _search_hits(
             queryset,
-            query,
+            q,
             type_name=type_name,
             title=title,
             vector=vector,
@@ -486,3 +370,35 @@ def changes_head() -> tuple[int, int] | None:
     """The position of the newest settled change (where a fresh replica starts)."""
     last = settled_changes().order_by("-transaction_id", "-id").first()
     return (last.transaction_id, last.id) if last else None
+
+
+def data_version(request=None) -> tuple[str, datetime.datetime]:
+    """(version, time of the last change): moves whenever public data changes.
+
+    The version is one row, moved at commit by every writing transaction
+    (migration 0005), so it is cheap to read and never misses a late commit.
+    Inside a transaction that has written, its own uncommitted changes count
+    too ("52+3"), so it reads its own writes. With `request`, it is read once
+    per request.
+    """
+    cached = getattr(request, "_data_version", None)
+    if cached is not None:
+        return cached
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT v.version, own.changes, COALESCE(own.last_at, v.changed_at)
+            FROM statements_data_version v,
+                 LATERAL (
+                     SELECT COUNT(*) AS changes, MAX(changed_at) AS last_at
+                     FROM statements_change
+                     WHERE transaction_id =
+                         pg_current_xact_id_if_assigned()::text::bigint
+                 ) own
+            """
+        )
+        version, own_changes, changed_at = cursor.fetchone()
+    token = f"{version}+{own_changes}" if own_changes else str(version)
+    if request is not None:
+        request._data_version = (token, changed_at)
+    return token, changed_at

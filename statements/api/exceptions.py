@@ -3,10 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
-from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from statements.problems import PROBLEM_CONTENT_TYPE, problem_body
+from statements.problems import problem_response
 
 
 def _flatten_errors(detail, prefix=""):
@@ -60,8 +59,9 @@ def problem_exception_handler(exc, context):
     else:
         detail = str(exc.detail)
         code = None
-    body = problem_body(exc.status_code, detail, code=code, errors=errors)
     set_rollback()
-    response = Response(body, status=exc.status_code, headers=headers)
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
+    # A plain JSON response, not a DRF Response: the docs and schema views render
+    # HTML or YAML, and an error must still be problem+json in every view.
+    return problem_response(
+        exc.status_code, detail, code=code, errors=errors, headers=headers
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 
@@ -66,7 +66,9 @@ class ExportView(GenericAPIView):
             content_type=self.export_format.content_type,
         )
         day = timezone.now().date().isoformat()
-        filename = f"statements-api-{self.resource.name}-{day}.{self.export_format.name}"
+        filename = (
+            f"statements-api-{self.resource.name}-{day}.{self.export_format.name}"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         # Reverse proxies would otherwise buffer the whole body.
         response["X-Accel-Buffering"] = "no"
@@ -91,7 +93,10 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
     else:
         lines.append("One JSON object per line (UTF-8). Keys:")
         lines += [f"- `{f.name}`: {f.description}" for f in resource.fields]
-        lines += ["", f"Differences from the list API's items: {resource.differences}"]
+        lines += [
+            "",
+            "Differences of a record from the list API's item: " + resource.differences,
+        ]
     return "\n".join(lines)
 
 
@@ -108,19 +113,21 @@ def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
         },
     )
     media_type = fmt.content_type.split(";")[0]
-    return extend_schema(
-        operation_id=f"exports_{resource.name.replace('-', '_')}_{fmt.name}",
-        summary=f"Export {resource.name.replace('-', ' ')} as {fmt.name.upper()}",
-        description=_description(resource, fmt),
-        tags=["exports"],
-        responses={
-            (200, media_type): OpenApiResponse(
-                OpenApiTypes.STR,
-                description=f"The {fmt.name.upper()} file, streamed.",
-            ),
-            (400, PROBLEM_CONTENT_TYPE): schema.PROBLEM,
-            (429, PROBLEM_CONTENT_TYPE): schema.TOO_MANY,
-        },
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=f"exports_{resource.name.replace('-', '_')}_{fmt.name}",
+            summary=f"Export {resource.name.replace('-', ' ')} as {fmt.name.upper()}",
+            description=_description(resource, fmt),
+            tags=["exports"],
+            responses={
+                (200, media_type): OpenApiResponse(
+                    OpenApiTypes.STR,
+                    description=f"The {fmt.name.upper()} file, streamed.",
+                ),
+                (400, PROBLEM_CONTENT_TYPE): schema.PROBLEM,
+                (429, PROBLEM_CONTENT_TYPE): schema.TOO_MANY,
+            },
+        )
     )(view)
 
 

@@ -51,11 +51,15 @@ class SlugListField(forms.CharField):
         found = list(self.model.objects.filter(slug__in=slugs).only("pk", "slug"))
         missing = sorted(set(slugs) - {obj.slug for obj in found})
         if missing:
+            # User text goes in params, never into the message: messages are
+            # %-formatted later.
             raise ValidationError(
-                f"No {self.model._meta.verbose_name} with slug "
-                + ", ".join(repr(slug[:80]) for slug in missing[:5])
-                + ".",
+                "No %(model)s with slug %(slugs)s.",
                 code="unknown_slug",
+                params={
+                    "model": self.model._meta.verbose_name,
+                    "slugs": ", ".join(repr(slug[:80]) for slug in missing[:5]),
+                },
             )
         return found
 
@@ -74,6 +78,33 @@ class SlugListFilter(django_filters.CharFilter):
             return qs
         ids = self.expand(value) if self.expand else [obj.pk for obj in value]
         return qs.filter(**{f"{self.field_name}__in": ids}).distinct()
+
+
+class StrictBooleanField(forms.Field):
+    """true or false (also 1/0, yes/no); anything else is an error, not "any"."""
+
+    VALUES = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "false": False,
+        "0": False,
+        "no": False,
+    }
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise ValidationError(
+                "Use true or false.", code="invalid_boolean"
+            ) from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
@@ -98,14 +129,10 @@ class FullTextFilter(django_filters.CharFilter):
 
     field_class = TextQueryField
 
-    def __init__(self, *, headline_field, **kwargs):
-        self.headline_field = headline_field
-        super().__init__(**kwargs)
-
     def filter(self, qs, value):
         if not value:
             return qs
-        return apply_search(qs, value, headline_field=self.headline_field)
+        return apply_search(qs, value)
 
 
 def _slug_filter(model, field_name, help_text, expand=None):
@@ -122,6 +149,7 @@ class RankedOrderingFilter(django_filters.OrderingFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
+        value = [param for param in value or [] if param]
         if value:
             ordering = [self.get_ordering_value(param) for param in value]
             return qs.order_by(*ordering, self.tiebreaker)
@@ -132,7 +160,6 @@ class RankedOrderingFilter(django_filters.OrderingFilter):
 
 class QuoteFilterSet(django_filters.FilterSet):
     q = FullTextFilter(
-        headline_field="text",
         help_text=(
             'Full-text search in websearch syntax: words, "quoted phrases", OR, '
             "-exclusion; English stemming (borders finds border). Results are "
@@ -218,7 +245,6 @@ class QuoteFilterSet(django_filters.FilterSet):
 
 class StatementFilterSet(django_filters.FilterSet):
     q = FullTextFilter(
-        headline_field="text",
         help_text=(
             "Full-text search of title and text in websearch syntax; ranked, with "
             "a `highlight` snippet."
@@ -286,7 +312,7 @@ class EventFilterSet(django_filters.FilterSet):
     parent = _slug_filter(
         Event, "parent", "Parent event slug(s): the sub-events of these."
     )
-    top_level = django_filters.BooleanFilter(
+    top_level = StrictBooleanFilter(
         field_name="parent",
         lookup_expr="isnull",
         help_text="true: only events without a parent.",
@@ -322,7 +348,7 @@ class ThemeFilterSet(django_filters.FilterSet):
     parent = _slug_filter(
         Theme, "parent", "Parent theme slug(s): the children of these."
     )
-    top_level = django_filters.BooleanFilter(
+    top_level = StrictBooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="true: only root themes."
     )
     ordering = RankedOrderingFilter(

@@ -3,11 +3,12 @@ for browsing, keyset cursors for incremental sync."""
 
 import base64
 import datetime
+import hashlib
 import json
 import math
+import threading
 from collections import OrderedDict
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,6 +16,8 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from statements.selectors import data_version
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -35,6 +38,45 @@ def _positive_int(request, name: str, default: int) -> int:
     return value
 
 
+class CountCache:
+    """Exact COUNT(*) results, kept per process until the data changes.
+
+    A count over a large table costs more than the rest of a page. Keys hold the
+    data version (which every committed write moves) and the query's SQL, so a
+    kept count is never stale; being exact, it needs no shared store.
+    """
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._counts: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def count(self, queryset, version: str) -> int:
+        sql, params = queryset.order_by().query.sql_with_params()
+        key = (version, hashlib.sha256(repr((sql, params)).encode()).digest())
+        with self._lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+                return self._counts[key]
+        total = queryset.order_by().count()
+        with self._lock:
+            self._counts[key] = total
+            while len(self._counts) > self.size:
+                self._counts.popitem(last=False)
+        return total
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+count_cache = CountCache()
+
+
+def cached_count(queryset, request=None) -> int:
+    return count_cache.count(queryset, data_version(request)[0])
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`page` and `page_size` (1 to 100); the `page` object says what was served.
 
@@ -50,7 +92,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
         f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}). "
         f"Larger values are capped at {MAX_PAGE_SIZE} and the response says so."
     )
-    django_paginator_class = Paginator
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -59,8 +100,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
         size = min(self.requested_size, self.max_page_size)
         number = _positive_int(request, self.page_query_param, 1)
-        paginator = self.django_paginator_class(queryset, size)
-        self.total = paginator.count
+        self.total = cached_count(queryset, request)
         self.pages = max(1, math.ceil(self.total / size))
         if number > self.pages:
             raise ValidationError(
@@ -70,9 +110,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     ]
                 }
             )
-        self.page = paginator.page(number)
+        self.number = number
         self.size = size
-        return list(self.page)
+        offset = (number - 1) * size
+        return list(queryset[offset : offset + size])
 
     def _url(self, number):
         url = self.request.build_absolute_uri()
@@ -81,10 +122,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return replace_query_param(url, self.page_query_param, number)
 
     def get_next_link(self):
-        return self._url(self.page.number + 1) if self.page.has_next() else None
+        return self._url(self.number + 1) if self.number < self.pages else None
 
     def get_previous_link(self):
-        return self._url(self.page.number - 1) if self.page.has_previous() else None
+        return self._url(self.number - 1) if self.number > 1 else None
 
     def get_paginated_response(self, data):
         links = {
@@ -104,7 +145,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 (
                     "page",
                     {
-                        "number": self.page.number,
+                        "number": self.number,
                         "size": self.size,
                         "requested_size": self.requested_size,
                         "max_size": self.max_page_size,
@@ -230,7 +271,10 @@ class ListPagination(PageNumberPagination):
         self.size = min(self.requested_size, self.max_page_size)
         since_raw = params.get(self.updated_since_query_param)
         if since_raw:
-            since = parse_datetime(since_raw.strip().replace(" ", "+"))
+            try:
+                since = parse_datetime(since_raw.strip().replace(" ", "+"))
+            except ValueError:  # well-formed but impossible, e.g. 2022-02-30
+                since = None
             if since is None:
                 raise ValidationError(
                     {
@@ -241,14 +285,17 @@ class ListPagination(PageNumberPagination):
                 )
             if timezone.is_naive(since):
                 since = timezone.make_aware(since, datetime.UTC)
+            # PostgreSQL accepts offsets up to 15:59 only; UTC is always fine.
+            since = since.astimezone(datetime.UTC)
             queryset = queryset.filter(updated_at__gte=since)
         cursor = params.get(self.cursor_query_param)
         if cursor:
             try:
                 stamp, last_id = decode_cursor(cursor)
-                after = datetime.datetime.fromisoformat(stamp)
-                last_id = int(last_id)
-            except (SyncCursorError, ValueError, TypeError):
+                after = datetime.datetime.fromisoformat(stamp).astimezone(datetime.UTC)
+                if not isinstance(last_id, int) or not 0 < last_id < 2**63:
+                    raise ValueError(last_id)
+            except (SyncCursorError, ValueError, TypeError, OverflowError):
                 raise ValidationError(
                     {
                         self.cursor_query_param: [
@@ -262,11 +309,14 @@ class ListPagination(PageNumberPagination):
         rows = list(queryset.order_by("updated_at", "id")[: self.size + 1])
         self.has_more = len(rows) > self.size
         rows = rows[: self.size]
-        self.next_cursor = (
-            encode_cursor([rows[-1].updated_at.isoformat(), rows[-1].id])
-            if self.has_more
-            else None
-        )
+        self.next_cursor = None
+        if self.has_more:
+            last = rows[-1]
+            if not isinstance(last, dict):
+                last = {"updated_at": last.updated_at, "id": last.id}
+            self.next_cursor = encode_cursor(
+                [last["updated_at"].isoformat(), last["id"]]
+            )
         return rows
 
     def get_paginated_response(self, data):
@@ -293,6 +343,13 @@ class ListPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = (
+                    f"Page number, from 1; pages stop {self.max_offset_rows} rows deep "
+                    "(read further with updated_since and cursor)."
+                )
         return [
             *parameters,
             {

@@ -1,8 +1,11 @@
 """OpenAPI helpers: shared parameters, problem responses and examples."""
 
+from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+
+from statements.api.caching import ConditionalGetMixin
 
 
 class ProblemErrorSerializer(serializers.Serializer):
@@ -32,6 +35,11 @@ def _problem(description):
 PROBLEM = _problem("Invalid parameters: problem+json naming each parameter.")
 NOT_FOUND = _problem("No such resource.")
 TOO_MANY = _problem("Rate limit exceeded; see Retry-After.")
+UNAUTHORIZED = _problem("The API key sent is unknown, revoked or expired.")
+NOT_MODIFIED = OpenApiResponse(
+    description="The copy named by If-None-Match or If-Modified-Since is current; "
+    "not counted against the quota."
+)
 ERRORS = {400: PROBLEM, 429: TOO_MANY}
 
 
@@ -41,7 +49,8 @@ def expand_parameter(expand):
         OpenApiTypes.STR,
         description=(
             "Comma-separated related objects to return in full instead of brief "
-            f"(slug, name, url). Allowed: {', '.join(expand)}."
+            f"(slug, name, url). Allowed: {', '.join(expand)}. Expansion applies "
+            "to the top-level objects only."
         ),
         enum=list(expand),
         explode=False,
@@ -50,18 +59,23 @@ def expand_parameter(expand):
     )
 
 
-FIELDS_PARAMETER = OpenApiParameter(
-    "fields",
-    OpenApiTypes.STR,
-    description=(
-        "Comma-separated names of the top-level fields to return (others are left "
-        "out). Unknown names give 400."
-    ),
-)
+def fields_parameter(serializer):
+    return OpenApiParameter(
+        "fields",
+        OpenApiTypes.STR,
+        description=(
+            "Comma-separated names of the top-level fields to return (others are "
+            "left out). Unknown names give 400."
+        ),
+        enum=list(serializer().fields),
+        explode=False,
+        style="form",
+        many=True,
+    )
 
 
 def list_operation(plural: str, serializer, *, expand=()):
-    parameters = [FIELDS_PARAMETER]
+    parameters = [fields_parameter(serializer)]
     if expand:
         parameters.append(expand_parameter(expand))
     return extend_schema(
@@ -78,7 +92,7 @@ def list_operation(plural: str, serializer, *, expand=()):
 
 
 def detail_operation(singular: str, serializer, *, expand=()):
-    parameters = [FIELDS_PARAMETER]
+    parameters = [fields_parameter(serializer)]
     if expand:
         parameters.append(expand_parameter(expand))
     return extend_schema(
@@ -87,3 +101,80 @@ def detail_operation(singular: str, serializer, *, expand=()):
         parameters=parameters,
         responses={200: serializer, 404: NOT_FOUND, **ERRORS},
     )
+
+
+def _response_header(name, description, codes=True):
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        description=description,
+        response=codes,
+    )
+
+
+RATE_LIMIT_HEADERS = [
+    _response_header(
+        "RateLimit-Policy",
+        'The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w '
+        "seconds (draft-ietf-httpapi-ratelimit-headers).",
+    ),
+    _response_header(
+        "RateLimit",
+        'What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the '
+        "next t seconds.",
+    ),
+    _response_header("Retry-After", "Seconds until the quota is back.", codes=[429]),
+]
+VALIDATOR_HEADERS = [
+    _response_header(
+        "ETag",
+        "Changes whenever the data behind the response does; send it back in "
+        "If-None-Match.",
+        codes=[200, 304],
+    ),
+    _response_header(
+        "Last-Modified",
+        "When the data last changed; send it back in If-Modified-Since.",
+        codes=[200, 304],
+    ),
+    _response_header(
+        "Cache-Control",
+        "`public, max-age=N` without an API key, `private, max-age=N` with one.",
+        codes=[200, 304],
+    ),
+]
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Adds what every operation shares: 401, 429, rate-limit and cache headers."""
+
+    def _is_conditional(self) -> bool:
+        return self.method == "GET" and isinstance(self.view, ConditionalGetMixin)
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(
+            path, path_regex, path_prefix, method, registry
+        )
+        if operation is None:
+            return None
+        shared = {}
+        if self.view.get_authenticators():
+            shared["401"] = UNAUTHORIZED
+        if self.view.get_throttles():
+            shared["429"] = TOO_MANY
+        if self._is_conditional():
+            shared["304"] = NOT_MODIFIED
+        responses = operation["responses"]
+        for code, response in shared.items():
+            if code not in responses:
+                # Built as @extend_schema(responses=...) builds them, with headers.
+                responses[code] = self._get_response_for_code(response, code)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def get_override_parameters(self):
+        parameters = [*super().get_override_parameters(), *RATE_LIMIT_HEADERS]
+        if self._is_conditional():
+            parameters.extend(VALIDATOR_HEADERS)
+        return parameters

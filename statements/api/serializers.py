@@ -6,7 +6,7 @@ full object and `?fields=` trims the response (see statements.api.views).
 
 from django.urls import reverse
 from django.utils.functional import cached_property
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from statements.choices import ChangeAction, ResourceType, StakeholderRole
@@ -58,19 +58,20 @@ class ExpandableField(serializers.Field):
 
 
 def expandable(brief, full, *, many=False, allow_null=False, **kwargs):
-    """An ExpandableField documented as either the brief or the full object."""
-    options = {
-        "anyOf": [
-            {"$ref": f"#/components/schemas/{_component(brief)}"},
-            {"$ref": f"#/components/schemas/{_component(full)}"},
-        ]
-    }
-    schema = {"type": "array", "items": options} if many else options
-    if allow_null and not many:
-        schema = {**schema, "nullable": True}
-    field_class = extend_schema_field(schema)(
-        type(f"Expandable{_component(full)}Field", (ExpandableField,), {})
-    )
+    """An ExpandableField documented as one of the brief or the full object.
+
+    Brief components forbid other properties (see schema.brief_objects_are_closed),
+    so exactly one of the two matches any response.
+    """
+    field_class = extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name=f"{_component(brief)}Or{_component(full)}",
+            serializers=[brief, full],
+            resource_type_field_name=None,
+            many=many,
+            allow_null=allow_null,
+        )
+    )(type(f"Expandable{_component(full)}Field", (ExpandableField,), {}))
     return field_class(
         brief=brief, full=full, many=many, allow_null=allow_null, **kwargs
     )
@@ -300,6 +301,7 @@ _statement_fields = [
     "themes",
     "stakeholder_groups",
     "quote_count",
+    "highlight",
     "created_at",
     "updated_at",
 ]
@@ -318,10 +320,18 @@ class StatementSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
         StakeholderGroupBriefSerializer, StakeholderGroupSerializer, many=True
     )
     quote_count = serializers.IntegerField(read_only=True)
+    highlight = serializers.SerializerMethodField(
+        help_text="HTML snippet of the text with <mark> around the matches of `q`; "
+        "null without `q`."
+    )
 
     class Meta:
         model = Statement
         fields = _statement_fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_highlight(self, statement) -> str | None:
+        return None
 
 
 class StatementDetailSerializer(StatementSerializer):
@@ -462,7 +472,7 @@ class SearchQuerySerializer(serializers.Serializer):
         return value
 
     def validate_type(self, value):
-        types = [part.strip() for part in value.split(",") if part.strip()]
+        types = list(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
         unknown = sorted(set(types) - set(SEARCH_TYPES))
         if unknown:
             raise serializers.ValidationError(

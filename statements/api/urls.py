@@ -8,7 +8,8 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from statements.api import views
+from statements.api import exports, views
+from statements.api.quota import QuotaView
 
 router = SimpleRouter()
 router.register("speakers", views.SpeakerViewSet, basename="speaker")
@@ -19,13 +20,21 @@ router.register("themes", views.ThemeViewSet, basename="theme")
 router.register(
     "stakeholder-groups", views.StakeholderGroupViewSet, basename="stakeholdergroup"
 )
-router.register("search", views.SearchView, basename="search")
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
+    path("quota/", QuotaView.as_view(), name="quota"),
     *router.urls,
+    *exports.urlpatterns,
+    path("search/", views.SearchView.as_view(), name="search"),
     path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="schema", template_name="statements/redoc.html"
+        ),
+        name="redoc",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Read-only resource viewsets of the public API."""
 
-from django.http import Http404
+import functools
+
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -19,12 +20,15 @@ from rest_framework.views import APIView
 from statements import selectors
 from statements.api import filters, schema
 from statements.api import serializers as s
+from statements.api.caching import ConditionalGetMixin
 from statements.api.pagination import (
     ListPagination,
     SyncCursorError,
     decode_cursor,
     encode_cursor,
 )
+from statements.api.representations import Representer
+from statements.models import Event, Quote, Speaker, StakeholderGroup, Statement, Theme
 
 
 def _csv_param(request, name: str) -> list[str]:
@@ -32,7 +36,16 @@ def _csv_param(request, name: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
+def _names(values) -> str:
+    return ", ".join(value[:50] for value in values[:10])
+
+
+@functools.cache
+def _field_names(serializer_class) -> frozenset[str]:
+    return frozenset(serializer_class().fields)
+
+
+class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail by slug, with `?expand=` and `?fields=`."""
 
     lookup_field = "slug"
@@ -42,52 +55,59 @@ class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
     expandable_fields: tuple[str, ...] = ()
 
     def get_expand(self) -> frozenset[str]:
-        wanted = _csv_param(self.request, "expand")
-        unknown = sorted(set(wanted) - set(self.expandable_fields))
-        if unknown:
-            allowed = ", ".join(self.expandable_fields) or "nothing"
-            raise ValidationError(
-                {"expand": [f"Cannot expand {', '.join(unknown)}; allowed: {allowed}."]}
-            )
-        return frozenset(wanted)
+        """The `?expand=` names, checked against `expandable_fields`."""
+        if not hasattr(self, "_expand"):
+            wanted = _csv_param(self.request, "expand")
+            unknown = sorted(set(wanted) - set(self.expandable_fields))
+            if unknown:
+                allowed = ", ".join(self.expandable_fields) or "nothing"
+                raise ValidationError(
+                    {
+                        "expand": [
+                            f"Cannot expand {_names(unknown)}; allowed: {allowed}."
+                        ]
+                    }
+                )
+            self._expand = frozenset(wanted)
+        return self._expand
 
     def get_fields(self) -> frozenset[str] | None:
-        wanted = _csv_param(self.request, "fields")
-        if not wanted:
-            return None
-        available = set(self.get_serializer_class()().fields)
-        unknown = sorted(set(wanted) - available)
-        if unknown:
-            raise ValidationError(
-                {
-                    "fields": [
-                        f"Unknown field(s): {', '.join(u[:50] for u in unknown[:10])}."
-                    ]
-                }
-            )
-        return frozenset(wanted)
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if getattr(self, "swagger_fake_view", False):
-            return context
-        context["expand"] = self.get_expand()
-        context["fields"] = self.get_fields()
-        return context
+        """The `?fields=` names, checked against the resource's fields."""
+        if not hasattr(self, "_fields"):
+            wanted = _csv_param(self.request, "fields")
+            unknown = sorted(set(wanted) - _field_names(self.get_serializer_class()))
+            if unknown:
+                raise ValidationError(
+                    {"fields": [f"Unknown field(s): {_names(unknown)}."]}
+                )
+            self._fields = frozenset(wanted) or None
+        return self._fields
 
     def get_queryset(self):
-        return self.build_queryset(self.get_expand())
+        return self.model.objects.all()
 
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            name = self.get_queryset().model._meta.verbose_name
-            slug = str(self.kwargs.get(self.lookup_field, ""))[:100]
-            raise NotFound(f"No {name} with slug {slug!r}.") from None
+    def list(self, request, *args, **kwargs):
+        self.get_expand(), self.get_fields()  # bad expand/fields: 400 before any query
+        rows = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.represent([row["id"] for row in page]))
 
-    def build_queryset(self, expand):
-        raise NotImplementedError
+    def retrieve(self, request, *args, **kwargs):
+        slug = str(kwargs[self.lookup_field])
+        pk = self.get_queryset().filter(slug=slug).values_list("pk", flat=True).first()
+        if pk is None:
+            name = self.model._meta.verbose_name
+            raise NotFound(f"No {name} with slug {slug[:100]!r}.")
+        return Response(self.represent([pk])[0])
+
+    def represent(self, ids):
+        representer = Representer(
+            self.request, expand=self.get_expand(), fields=self.get_fields()
+        )
+        return representer.build(self.kind, ids, **self.representation_options())
+
+    def representation_options(self) -> dict:
+        return {}
 
 
 @extend_schema_view(
@@ -95,11 +115,10 @@ class ResourceViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=schema.detail_operation("speaker", s.SpeakerSerializer),
 )
 class SpeakerViewSet(ResourceViewSet):
+    model = Speaker
+    kind = "speaker"
     serializer_class = s.SpeakerSerializer
     filterset_class = filters.SpeakerFilterSet
-
-    def build_queryset(self, expand):
-        return selectors.speaker_queryset()
 
 
 @extend_schema_view(
@@ -107,11 +126,10 @@ class SpeakerViewSet(ResourceViewSet):
     retrieve=schema.detail_operation("event", s.EventSerializer),
 )
 class EventViewSet(ResourceViewSet):
+    model = Event
+    kind = "event"
     serializer_class = s.EventSerializer
     filterset_class = filters.EventFilterSet
-
-    def build_queryset(self, expand):
-        return selectors.event_queryset()
 
 
 @extend_schema_view(
@@ -119,11 +137,10 @@ class EventViewSet(ResourceViewSet):
     retrieve=schema.detail_operation("theme", s.ThemeSerializer),
 )
 class ThemeViewSet(ResourceViewSet):
+    model = Theme
+    kind = "theme"
     serializer_class = s.ThemeSerializer
     filterset_class = filters.ThemeFilterSet
-
-    def build_queryset(self, expand):
-        return selectors.theme_queryset()
 
 
 @extend_schema_view(
@@ -131,11 +148,10 @@ class ThemeViewSet(ResourceViewSet):
     retrieve=schema.detail_operation("stakeholder group", s.StakeholderGroupSerializer),
 )
 class StakeholderGroupViewSet(ResourceViewSet):
+    model = StakeholderGroup
+    kind = "stakeholder_group"
     serializer_class = s.StakeholderGroupSerializer
     filterset_class = filters.StakeholderGroupFilterSet
-
-    def build_queryset(self, expand):
-        return selectors.stakeholder_group_queryset()
 
 
 STATEMENT_EXPAND = ("speaker", "event", "themes", "stakeholder_groups")
@@ -150,6 +166,8 @@ STATEMENT_EXPAND = ("speaker", "event", "themes", "stakeholder_groups")
     ),
 )
 class StatementViewSet(ResourceViewSet):
+    model = Statement
+    kind = "statement"
     filterset_class = filters.StatementFilterSet
     expandable_fields = STATEMENT_EXPAND
 
@@ -158,10 +176,11 @@ class StatementViewSet(ResourceViewSet):
             return s.StatementDetailSerializer
         return s.StatementSerializer
 
-    def build_queryset(self, expand):
-        return selectors.statement_queryset(
-            expand=expand, detail=self.action == "retrieve"
-        )
+    def representation_options(self):
+        return {
+            "detail": self.action == "retrieve",
+            "search": self.request.query_params.get("q"),
+        }
 
 
 QUOTE_EXPAND = ("speaker", "statement", "event", "themes")
@@ -172,12 +191,14 @@ QUOTE_EXPAND = ("speaker", "statement", "event", "themes")
     retrieve=schema.detail_operation("quote", s.QuoteSerializer, expand=QUOTE_EXPAND),
 )
 class QuoteViewSet(ResourceViewSet):
+    model = Quote
+    kind = "quote"
     serializer_class = s.QuoteSerializer
     filterset_class = filters.QuoteFilterSet
     expandable_fields = QUOTE_EXPAND
 
-    def build_queryset(self, expand):
-        return selectors.quote_queryset(expand=expand)
+    def representation_options(self):
+        return {"search": self.request.query_params.get("q")}
 
     @extend_schema(
         summary="Facet counts of quotes",
@@ -186,50 +207,51 @@ class QuoteViewSet(ResourceViewSet):
             "stakeholder group, speaker, event and month (of `said_on`), so that a "
             "frontend can draw filter sidebars and timelines from one call."
         ),
-        responses={200: s.QuoteFacetsSerializer, 400: schema.PROBLEM},
-        parameters=[],
+        responses={200: s.QuoteFacetsSerializer, **schema.ERRORS},
+        filters=True,
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request):
-        quotes = self.filter_queryset(selectors.quote_queryset().order_by())
+        quotes = self.filter_queryset(Quote.objects.order_by())
         return Response(s.QuoteFacetsSerializer(selectors.quote_facets(quotes)).data)
 
 
-@extend_schema(
-    summary="Search everything",
-    description=(
-        "Full-text search across quotes, statements, speakers, events, themes and "
-        "stakeholder groups. Returns typed hits ranked by relevance, each with a "
-        "`highlight` snippet where the match is in text."
-    ),
-    parameters=[
-        OpenApiParameter(
-            "q",
-            OpenApiTypes.STR,
-            required=True,
-            description="Search text (websearch syntax).",
-        ),
-        OpenApiParameter(
-            "type",
-            OpenApiTypes.STR,
-            description="Only hits of these types, comma-separated (default: all).",
-            enum=list(selectors.SEARCH_TYPES),
-            many=True,
-            explode=False,
-            style="form",
-        ),
-        OpenApiParameter(
-            "limit",
-            OpenApiTypes.INT,
-            description="Hits per type, 1 to 50 (default 10).",
-        ),
-    ],
-    responses={200: s.SearchResultsSerializer, 400: schema.PROBLEM},
-)
-class SearchView(viewsets.ViewSet):
+class SearchView(ConditionalGetMixin, APIView):
     """GET /api/v1/search/?q= — typed hits across every resource."""
 
-    def list(self, request):
+    @extend_schema(
+        operation_id="search",
+        summary="Search everything",
+        description=(
+            "Full-text search across quotes, statements, speakers, events, themes and "
+            "stakeholder groups. Returns typed hits ranked by relevance, each with a "
+            "`highlight` snippet where the match is in text."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
+                required=True,
+                description="Search text (websearch syntax).",
+            ),
+            OpenApiParameter(
+                "type",
+                OpenApiTypes.STR,
+                description="Only hits of these types, comma-separated (default: all).",
+                enum=list(selectors.SEARCH_TYPES),
+                many=True,
+                explode=False,
+                style="form",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 50},
+                description="Hits per type, 1 to 50 (default 10).",
+            ),
+        ],
+        responses={200: s.SearchResultsSerializer, 400: schema.PROBLEM},
+    )
+    def get(self, request):
         serializer = s.SearchQuerySerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         results = selectors.search_everything(**serializer.validated_data)
@@ -258,12 +280,13 @@ ROOT_RESOURCES = [
     ("quote_facets", "quote-facets"),
     ("themes", "theme-list"),
     ("stakeholder_groups", "stakeholdergroup-list"),
-    ("search", "search-list"),
+    ("search", "search"),
     ("changes", "changes"),
+    ("quota", "quota"),
 ]
 
 
-class ApiRootView(APIView):
+class ApiRootView(ConditionalGetMixin, APIView):
     """GET /api/v1/ — the resources of the API and where to find them."""
 
     @extend_schema(
@@ -312,7 +335,7 @@ class ChangeFeedView(APIView):
             ),
             OpenApiParameter(
                 "limit",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": 1000},
                 description="Changes per response, 1 to 1000 (default 500).",
             ),
         ],
@@ -320,7 +343,9 @@ class ChangeFeedView(APIView):
     )
     def get(self, request):
         limit = request.query_params.get("limit", "500")
-        if not limit.isdigit() or not 1 <= int(limit) <= self.max_limit:
+        if not (
+            limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= self.max_limit
+        ):
             raise ValidationError(
                 {"limit": [f"Use a whole number from 1 to {self.max_limit}."]}
             )
@@ -360,7 +385,12 @@ class ChangeFeedView(APIView):
             return None
         try:
             transaction_id, change_id = decode_cursor(since)
-            return int(transaction_id), int(change_id)
+            if not all(
+                isinstance(v, int) and 0 <= v < 2**63
+                for v in (transaction_id, change_id)
+            ):
+                raise ValueError(since)
+            return transaction_id, change_id
         except (SyncCursorError, ValueError, TypeError):
             raise ValidationError(
                 {"since": ["The cursor is not one this API issued."]}

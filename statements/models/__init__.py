@@ -1,5 +1,6 @@
 """The models of the app, one module per concern, re-exported here."""
 
+from statements.models.access import PartnerKey, RateLimitCounter
 from statements.models.changes import Change
 from statements.models.speech import (
     SEARCH_CONFIG,
@@ -15,7 +16,10 @@ from statements.models.speech import (
     Statement,
     Theme,
     TimeStampedModel,
+    format_citation,
+    quote_date,
     quote_spans_problems,
+    role_on,
     split_paragraphs,
     text_sha256,
 )
@@ -26,16 +30,21 @@ __all__ = [
     "Change",
     "Event",
     "Paragraph",
+    "PartnerKey",
     "Quote",
     "QuoteSpan",
     "QuoteStakeholder",
+    "RateLimitCounter",
     "Speaker",
     "SpeakerRole",
     "StakeholderGroup",
     "Statement",
     "Theme",
     "TimeStampedModel",
+    "format_citation",
+    "quote_date",
     "quote_spans_problems",
+    "role_on",
     "split_paragraphs",
     "text_sha256",
 ]

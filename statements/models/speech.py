@@ -98,14 +98,7 @@ class Speaker(TimeStampedModel):
 
     def role_on(self, day: datetime.date | None):
         """The role this speaker held on `day`, from prefetched or queried roles."""
-        if day is None:
-            return None
-        for role in self.roles.all():
-            if role.start_date <= day and (
-                role.end_date is None or day <= role.end_date
-            ):
-                return role
-        return None
+        return role_on(self.roles.all(), day)
 
 
 class SpeakerRole(TimeStampedModel):
@@ -324,7 +317,7 @@ class Statement(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["-published_on", "id"]
+        ordering = [F("published_on").desc(nulls_last=True), "id"]
         indexes = [GinIndex(fields=["search_vector"], name="statement_search_gin")]
         constraints = [
             models.CheckConstraint(
@@ -464,38 +457,84 @@ class Quote(TimeStampedModel):
     @property
     def date(self) -> datetime.date | None:
         """When the words were said, as far as it is known."""
-        if self.said_on:
-            return self.said_on
-        if self.event_id and self.event.start_date == self.event.end_date:
-            return self.event.start_date
-        return None
+        event = self.event if self.event_id else None
+        return quote_date(
+            self.said_on,
+            event.start_date if event else None,
+            event.end_date if event else None,
+        )
 
     @property
     def speaker_role(self):
         """The role the speaker held when the words were said (or published)."""
-        day = self.date or (self.event.start_date if self.event_id else None)
-        return self.speaker.role_on(day or self.statement.published_on)
+        return self.speaker.role_on(self.role_day)
+
+    @property
+    def role_day(self) -> datetime.date | None:
+        event_start = self.event.start_date if self.event_id else None
+        return self.date or event_start or self.statement.published_on
 
     def citation(self, *, permalink: str) -> str:
         """A ready-to-use citation of the quote and the document it appears in."""
         role = self.speaker_role
-        who = (
-            f"{self.speaker.name} ({role.title}, {role.organization})"
-            if role
-            else (self.speaker.name)
-        )
-        where = [self.event.name] if self.event_id else []
-        when = self.date.isoformat() if self.date else "date unknown"
         statement = self.statement
-        published = (
-            statement.published_on.isoformat() if statement.published_on else "n.d."
+        return format_citation(
+            speaker_name=self.speaker.name,
+            role=(role.title, role.organization) if role else None,
+            event_name=self.event.name if self.event_id else None,
+            date=self.date,
+            title=statement.title,
+            publisher=statement.publisher,
+            published_on=statement.published_on,
+            source_url=statement.source_url,
+            license=statement.license,
+            permalink=permalink,
         )
-        return (
-            f"{', '.join([who, *where, when])}. "
-            f"Quoted in \u201c{statement.title}\u201d, {statement.publisher}, "
-            f"{published}, {statement.source_url}. {statement.license}. "
-            f"Statements API: {permalink}"
-        )
+
+
+def role_on(roles, day: datetime.date | None):
+    """The first of `roles` (with start_date/end_date) that covers `day`."""
+    if day is None:
+        return None
+    for role in roles:
+        if role.start_date <= day and (role.end_date is None or day <= role.end_date):
+            return role
+    return None
+
+
+def quote_date(said_on, event_start, event_end) -> datetime.date | None:
+    """The day words were said: said_on, else the day of a one-day event."""
+    if said_on:
+        return said_on
+    if event_start is not None and event_start == event_end:
+        return event_start
+    return None
+
+
+def format_citation(
+    *,
+    speaker_name: str,
+    role: tuple[str, str] | None,
+    event_name: str | None,
+    date: datetime.date | None,
+    title: str,
+    publisher: str,
+    published_on: datetime.date | None,
+    source_url: str,
+    license: str,
+    permalink: str,
+) -> str:
+    """A citation: who (role), where, when. Quoted in “title”, publisher, ..."""
+    who = f"{speaker_name} ({role[0]}, {role[1]})" if role else speaker_name
+    where = [event_name] if event_name else []
+    when = date.isoformat() if date else "date unknown"
+    published = published_on.isoformat() if published_on else "n.d."
+    return (
+        f"{', '.join([who, *where, when])}. "
+        f"Quoted in \u201c{title}\u201d, {publisher}, "
+        f"{published}, {source_url}. {license}. "
+        f"Statements API: {permalink}"
+    )
 
 
 class QuoteSpan(models.Model):

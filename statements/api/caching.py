@@ -1,0 +1,116 @@
+"""HTTP caching of API reads: validators from the data version, Cache-Control.
+
+Every transaction that writes public data bumps one data version (database
+triggers, migrations 0003 and 0005; statements.selectors.data_version). A
+response's ETag hashes that version with the full URL and the Accept header;
+Last-Modified is the time of the last change. A conditional GET is therefore
+answered 304 after one single-row read, before the view builds anything and
+before the request is counted against the quota.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from statements import selectors
+from statements.api.authentication import sends_key
+
+# Bump when a release changes what the same data looks like, so that clients
+# holding an ETag of the old representation get the new one.
+REPRESENTATION_VERSION = "1"
+
+
+class NotModified(Exception):
+    """The client's copy is current: answer 304."""
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource does not match If-Match or If-Unmodified-Since."
+    default_code = "precondition_failed"
+
+
+@dataclass(frozen=True)
+class Validators:
+    """The ETag and Last-Modified of a response."""
+
+    etag: str
+    last_modified: datetime | None
+
+
+def validators_for(request) -> Validators:
+    """The validators of a read, from its URL and the data version (one query)."""
+    version, changed_at = selectors.data_version(request)
+    parts = [
+        REPRESENTATION_VERSION,
+        settings.SPECTACULAR_SETTINGS["VERSION"],
+        str(version),
+        request.build_absolute_uri(),
+        request.META.get("HTTP_ACCEPT", ""),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return Validators(etag=f'W/"{digest}"', last_modified=changed_at)
+
+
+class ConditionalGetMixin:
+    """ETag, Last-Modified and Cache-Control on reads; 304 before counting.
+
+    Mixed into every data view of the API (resources, search, root).
+    """
+
+    validators: Validators | None = None
+
+    def check_throttles(self, request):
+        """Answer a matching conditional GET here, before it is counted.
+
+        APIView.initial() authenticates and checks permissions first, so a
+        wrong key is still a 401, and then calls this to throttle.
+        """
+        if request.method in ("GET", "HEAD"):
+            self.validators = validators_for(request)
+            self.evaluate_preconditions(request, self.validators)
+        super().check_throttles(request)
+
+    @staticmethod
+    def evaluate_preconditions(request, validators: Validators):
+        if request.META.get("HTTP_IF_NONE_MATCH", "").strip() == "*":
+            # "Any representation": only the view knows whether the URL has one.
+            return
+        last_modified = validators.last_modified
+        answer = get_conditional_response(
+            request._request,
+            etag=validators.etag,
+            last_modified=int(last_modified.timestamp()) if last_modified else None,
+        )
+        if answer is None:
+            return
+        if answer.status_code == status.HTTP_304_NOT_MODIFIED:
+            raise NotModified
+        raise PreconditionFailed
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotModified):
+            return Response(status=status.HTTP_304_NOT_MODIFIED)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.validators is not None and response.status_code in (200, 304):
+            response["ETag"] = self.validators.etag
+            if self.validators.last_modified is not None:
+                last_modified = self.validators.last_modified.timestamp()
+                response["Last-Modified"] = http_date(last_modified)
+            set_cache_control(request, response)
+        return response
+
+
+def set_cache_control(request, response) -> None:
+    """public for anonymous reads, private when the request carries a key."""
+    audience = {"private": True} if sends_key(request) else {"public": True}
+    patch_cache_control(response, **audience, max_age=settings.API_CACHE_MAX_AGE)

@@ -1,0 +1,279 @@
+"""Rate limits: fixed windows per API key or client address, shared by all processes.
+
+A window starts with a client's first request and lasts RATE_LIMIT_WINDOW
+seconds. Counters live where every server process sees them: in Redis when the
+default cache is Redis (REDIS_URL), else in the statements_ratelimitcounter table.
+The database cache is not used for counting because its incr() is a read and a
+write in two statements, so concurrent requests from two processes lose counts;
+the table takes one atomic upsert per request instead.
+
+Every /api/ response carries the fields of draft-ietf-httpapi-ratelimit-headers:
+`RateLimit-Policy: "anonymous";q=60;w=60` and `RateLimit: "anonymous";r=59;t=42`.
+"""
+
+import ipaddress
+import logging
+import math
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
+from rest_framework.throttling import BaseThrottle
+
+from statements.api.authentication import InvalidKey, key_of_request, sends_key
+from statements.models import PartnerKey, RateLimitCounter
+
+logger = logging.getLogger(__name__)
+
+API_PATH_PREFIX = "/api/"
+VARY = ("Accept", "Authorization", "X-API-Key", "Origin")
+ANONYMOUS = "anonymous"
+PARTNER = "partner"
+# Share of hits that also delete the counters of ended windows.
+PRUNE_PROBABILITY = 0.001
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A quota of requests per window for one bucket (a key or a client address)."""
+
+    name: str
+    quota: int
+    window: int
+    bucket: str
+
+    @property
+    def header(self) -> str:
+        return f'"{self.name}";q={self.quota};w={self.window}'
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How much of its policy a client has used, and when the window ends."""
+
+    policy: Policy
+    used: int
+    resets_in: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.policy.quota - self.used)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.used > self.policy.quota
+
+    @property
+    def header(self) -> str:
+        return f'"{self.policy.name}";r={self.remaining};t={self.resets_in}'
+
+
+def client_address(request) -> str:
+    """The client's address, trusting X-Forwarded-For only for NUM_PROXIES hops.
+
+    Each trusted proxy appends the address it received the request from, so the
+    client is the NUM_PROXIES-th entry from the right; entries further left are
+    whatever the client wrote. IPv6 clients are counted by their /64 network,
+    which one subscriber usually holds whole.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    num_proxies = settings.NUM_PROXIES
+    if num_proxies > 0 and forwarded.strip():
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        address = hops[-min(num_proxies, len(hops))]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+def policy_for(request, key: PartnerKey | None) -> Policy:
+    """The policy of a request: its key's, or the anonymous one of its address."""
+    window = settings.RATE_LIMIT_WINDOW
+    if key is not None:
+        quota = key.rate or settings.RATE_LIMIT_PARTNER
+        return Policy(PARTNER, quota, window, f"key:{key.prefix}")
+    quota = settings.RATE_LIMIT_ANONYMOUS
+    return Policy(ANONYMOUS, quota, window, f"ip:{client_address(request)}")
+
+
+class DatabaseCounter:
+    """Counters in a table: one atomic upsert per hit, one indexed read per peek."""
+
+    def __init__(self):
+        table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+        self.hit_sql = f"""
+            INSERT INTO {table} AS c (bucket, window_ends_at, hits)
+            VALUES (%s, statement_timestamp() + %s * interval '1 second', 1)
+            ON CONFLICT (bucket) DO UPDATE SET
+                hits = CASE WHEN c.window_ends_at > statement_timestamp()
+                    THEN c.hits + 1 ELSE 1 END,
+                window_ends_at = CASE WHEN c.window_ends_at > statement_timestamp()
+                    THEN c.window_ends_at ELSE EXCLUDED.window_ends_at END
+            RETURNING hits, EXTRACT(EPOCH FROM window_ends_at - statement_timestamp())
+        """
+        self.peek_sql = f"""
+            SELECT hits, EXTRACT(EPOCH FROM window_ends_at - statement_timestamp())
+            FROM {table} WHERE bucket = %s AND window_ends_at > statement_timestamp()
+        """
+        self.prune_sql = (
+            f"DELETE FROM {table} WHERE window_ends_at < statement_timestamp()"
+        )
+
+    def hit(self, bucket: str, window: int) -> tuple[int, float]:
+        """Count one request; return (requests in the window, seconds left)."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.hit_sql, [bucket, window])
+            hits, left = cursor.fetchone()
+        if random.random() < PRUNE_PROBABILITY:
+            self.prune()
+        return hits, float(left)
+
+    def peek(self, bucket: str, window: int) -> tuple[int, float]:
+        """(requests in the current window, seconds left), counting nothing."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.peek_sql, [bucket])
+            row = cursor.fetchone()
+        return (row[0], float(row[1])) if row else (0, float(window))
+
+    def prune(self) -> int:
+        """Delete the counters of windows that have ended; return how many."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.prune_sql)
+            return cursor.rowcount
+
+
+class RedisCounter:
+    """Counters in Redis: SET NX EX, INCR and PTTL in one MULTI transaction."""
+
+    key_prefix = "statements:ratelimit:"
+
+    def __init__(self, cache):
+        self.redis = cache.client.get_client(write=True)
+
+    def hit(self, bucket: str, window: int) -> tuple[int, float]:
+        key = self.key_prefix + bucket
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.set(key, 0, ex=window, nx=True)
+        pipe.incr(key)
+        pipe.pttl(key)
+        _, hits, pttl = pipe.execute()
+        return hits, max(pttl, 0) / 1000
+
+    def peek(self, bucket: str, window: int) -> tuple[int, float]:
+        key = self.key_prefix + bucket
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.get(key)
+        pipe.pttl(key)
+        hits, pttl = pipe.execute()
+        if hits is None or pttl < 0:
+            return 0, float(window)
+        return int(hits), pttl / 1000
+
+
+def counter() -> DatabaseCounter | RedisCounter:
+    """The shared counter store that fits the default cache."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        return RedisCounter(cache)
+    return DatabaseCounter()
+
+
+def _usage(policy: Policy, hits: int, left: float) -> Usage:
+    return Usage(policy, hits, max(0, math.ceil(left)))
+
+
+def count_request(request, key: PartnerKey | None) -> Usage | None:
+    """Count a request against its policy; None when Redis is unreachable.
+
+    Redis being away lets requests through unlimited rather than failing them:
+    the data is public, and the outage is logged. Database errors propagate, to
+    be answered 503 like any other request while the database is away.
+    """
+    policy = policy_for(request, key)
+    try:
+        hits, left = counter().hit(policy.bucket, policy.window)
+    except RedisError as exc:
+        logger.warning("rate-limit store unavailable, not limiting: %s", exc)
+        return None
+    request.rate_limit_usage = _usage(policy, hits, left)
+    return request.rate_limit_usage
+
+
+def current_usage(request, key: PartnerKey | None) -> Usage | None:
+    """The usage of a request's policy without counting the request."""
+    policy = policy_for(request, key)
+    try:
+        hits, left = counter().peek(policy.bucket, policy.window)
+    except RedisError as exc:
+        logger.warning("rate-limit store unavailable: %s", exc)
+        return None
+    return _usage(policy, hits, left)
+
+
+class RateLimitThrottle(BaseThrottle):
+    """Counts every request that reaches a view; 429 once the quota is spent."""
+
+    usage: Usage | None = None
+
+    def allow_request(self, request, view):
+        self.usage = count_request(request._request, request.auth)
+        return self.usage is None or not self.usage.exceeded
+
+    def wait(self):
+        return max(1, self.usage.resets_in) if self.usage else None
+
+
+class RateLimitHeadersMiddleware:
+    """Rate-limit fields, Vary and no-store on errors, on every /api/ response.
+
+    A response that was not counted (a 304, a 401, a URL that matches no view)
+    still tells the client where it stands, from a read of its counter.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(API_PATH_PREFIX):
+            self.add_headers(request, response)
+        return response
+
+    def add_headers(self, request, response):
+        patch_vary_headers(response, VARY)
+        if response.status_code >= 400 and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True)
+        usage = getattr(request, "rate_limit_usage", None)
+        if usage is None and response.status_code != 503:
+            # While the database is away (503) nothing more can be learnt.
+            try:
+                usage = current_usage(request, self.key_of(request))
+            except DatabaseError as exc:
+                logger.warning("rate-limit usage unavailable: %s", exc)
+        if usage is not None:
+            response["RateLimit-Policy"] = usage.policy.header
+            response["RateLimit"] = usage.header
+
+    @staticmethod
+    def key_of(request) -> PartnerKey | None:
+        if hasattr(request, "partner_key"):
+            return request.partner_key
+        if not sends_key(request):
+            return None
+        # No view authenticated the request (say, a URL that matches none).
+        try:
+            return key_of_request(request)
+        except InvalidKey:
+            return None

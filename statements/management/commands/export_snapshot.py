@@ -1,0 +1,200 @@
+"""manage.py export_snapshot DIR: the whole data set as CSV and NDJSON, with a manifest.
+
+Every resource is read in one REPEATABLE READ transaction, so the files agree with
+each other; the rows and columns are those of the HTTP exports (statements.exports).
+"""
+
+import hashlib
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+from django.utils import timezone
+from tqdm import tqdm
+
+from statements import exports
+from statements.models import Statement
+
+# Bump when the files' layout or columns change in a way readers must know about.
+SNAPSHOT_FORMAT_VERSION = "1"
+MANIFEST_NAME = "manifest.json"
+
+
+def _code_licence() -> str:
+    with open(Path(settings.BASE_DIR) / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["license"]
+
+
+def _data_licences() -> list[dict]:
+    """Each statement licence in the data, with how many statements and quotes."""
+    rows = (
+        Statement.objects.order_by()
+        .values("license", "license_url")
+        .annotate(statements=Count("id", distinct=True), quotes=Count("quotes"))
+        .order_by("license", "license_url")
+    )
+    return [dict(row) for row in rows]
+
+
+class _HashingWriter:
+    """A file that keeps the sha256 and size of what is written to it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self.sha256 = hashlib.sha256()
+        self.bytes = 0
+
+    def write(self, data: bytes):
+        if data:
+            self.file.write(data)
+            self.sha256.update(data)
+            self.bytes += len(data)
+
+    def close(self):
+        self.file.close()
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a snapshot of every resource (CSV and NDJSON) and a manifest.json "
+        "with counts, sha256 sums, versions, licences and a citation into DIR."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "directory", type=Path, help="where to write (new or empty)"
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="origin for the records' url fields, e.g. https://api.example.org "
+            "(default: none, so urls are paths such as /api/v1/quotes/<slug>/)",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="no progress bar on stderr"
+        )
+
+    def handle(self, *args, directory: Path, base_url: str, no_progress: bool, **_):
+        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+            raise CommandError(f"{directory} exists and is not an empty directory.")
+        directory.mkdir(parents=True, exist_ok=True)
+
+        files = []
+        with exports.export_transaction():
+            taken_at = timezone.now()
+            counts = {
+                name: resource.model.objects.count()
+                for name, resource in exports.RESOURCES.items()
+            }
+            progress = tqdm(
+                total=sum(counts.values()),
+                unit=" rows",
+                file=sys.stderr,
+                disable=no_progress or not sys.stderr.isatty(),
+            )
+            with progress:
+                for name, resource in exports.RESOURCES.items():
+                    progress.set_description(name)
+                    files += self._write_resource(
+                        directory, resource, base_url, progress
+                    )
+            licences = _data_licences()
+
+        for entry in files:
+            if entry["rows"] != counts[entry["resource"]]:
+                raise CommandError(f"{entry['path']}: row count changed while writing.")
+        manifest = self._manifest(taken_at, base_url, counts, files, licences)
+        (directory / MANIFEST_NAME).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Wrote a snapshot to {directory}: "
+                + ", ".join(f"{name} {count}" for name, count in counts.items())
+            )
+        )
+
+    def _write_resource(self, directory, resource, base_url, progress) -> list[dict]:
+        writers = {}
+        encoders = {}
+        for fmt in exports.FORMATS.values():
+            writers[fmt.name] = _HashingWriter(
+                directory / f"{resource.name}.{fmt.name}"
+            )
+            encoders[fmt.name] = fmt.encoder_for(resource)
+        rows = 0
+        try:
+            for name, encoder in encoders.items():
+                writers[name].write(encoder.header())
+            queryset = resource.model.objects.all()
+            for records in resource.rows(queryset, base_url=base_url):
+                for name, encoder in encoders.items():
+                    writers[name].write(encoder.encode(records))
+                rows += len(records)
+                progress.update(len(records))
+                del records  # not alive while the next chunk is read
+        finally:
+            for writer in writers.values():
+                writer.close()
+        return [
+            {
+                "resource": resource.name,
+                "format": name,
+                "path": writer.path.name,
+                "media_type": exports.FORMATS[name].content_type,
+                "rows": rows,
+                "bytes": writer.bytes,
+                "sha256": writer.sha256.hexdigest(),
+            }
+            for name, writer in writers.items()
+        ]
+
+    def _manifest(self, taken_at, base_url, counts, files, licences) -> dict:
+        api = settings.SPECTACULAR_SETTINGS
+        content_sha256 = hashlib.sha256(
+            "".join(f"{f['sha256']}  {f['path']}\n" for f in files).encode()
+        ).hexdigest()
+        taken = taken_at.isoformat().replace("+00:00", "Z")
+        return {
+            "title": f"{api['TITLE']} data set",
+            "description": api["DESCRIPTION"],
+            "taken_at": taken,
+            "snapshot_format_version": SNAPSHOT_FORMAT_VERSION,
+            "api_version": api["VERSION"],
+            "base_url": base_url or None,
+            "content_sha256": content_sha256,
+            "counts": counts,
+            "files": files,
+            "columns": {
+                name: {
+                    "csv": [column.name for column in resource.columns],
+                    "ndjson": [field.name for field in resource.fields],
+                }
+                for name, resource in exports.RESOURCES.items()
+            },
+            "licence": {
+                "data": (
+                    "Each statement keeps the licence of its source document "
+                    "(license, license_url), and each quote the licence of its "
+                    "statement; reuse each record under that licence and credit "
+                    "its source. The licences in this snapshot are listed in "
+                    "data_licences."
+                ),
+                "data_licences": licences,
+                "code": _code_licence(),
+                "api": api["LICENSE"]["name"],
+            },
+            "citation": (
+                f"{api['TITLE']} data set, snapshot of {taken[:10]} "
+                f"(API version {api['VERSION']}, snapshot format "
+                f"{SNAPSHOT_FORMAT_VERSION}, content sha256 {content_sha256[:12]})"
+                + (f", {base_url}" if base_url else "")
+                + ". Cite the original source of every quotation as well (the "
+                "source_url, publisher and license of its statement)."
+            ),
+        }

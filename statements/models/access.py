@@ -1,0 +1,67 @@
+"""Partner access: API keys and the shared rate-limit counters.
+
+Keys build on djangorestframework-api-key: the key is shown once, only its
+prefix and a SHA-512 hash are stored, and a revoked key cannot be restored.
+"""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey
+
+# last_used_at is written at most this often per key, so that a busy partner
+# costs one UPDATE a minute, not one per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class PartnerKey(AbstractAPIKey):
+    """An API key given to a partner, with its own rate limit."""
+
+    rate = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Requests allowed per rate-limit window. Blank: the partner default "
+            "(RATE_LIMIT_PARTNER)."
+        ),
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(AbstractAPIKey.Meta):
+        ordering = ["-created", "id"]
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    def record_use(self) -> None:
+        """Note that the key was used now, writing at most once a minute."""
+        now = timezone.now()
+        stale = now - LAST_USED_RESOLUTION
+        if self.last_used_at is not None and self.last_used_at > stale:
+            return
+        type(self).objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=self.pk
+        ).update(last_used_at=now)
+        self.last_used_at = now
+
+
+class RateLimitCounter(models.Model):
+    """Requests of one client in its current window, shared by all processes.
+
+    Written with one atomic upsert per request (statements.api.throttling);
+    rows whose window has ended are reset on the next hit and pruned now and then.
+    """
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    window_ends_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["bucket"]
+
+    def __str__(self):
+        return f"{self.bucket}: {self.hits} until {self.window_ends_at:%H:%M:%S}"

@@ -1,0 +1,48 @@
+"""Fixtures of the API tests: linked rows made with the factories."""
+
+import pytest
+
+from tests.factories import (
+    EventFactory,
+    QuoteFactory,
+    QuoteStakeholderFactory,
+    SpeakerFactory,
+    SpeakerRoleFactory,
+    StakeholderGroupFactory,
+    StatementFactory,
+    ThemeFactory,
+)
+
+SEARCH_WORD = "harbour"
+
+
+@pytest.fixture
+def make_linked_rows(db):
+    """Make `n` sets of rows that use every relation the API serializes.
+
+    Each set is a speaker with a role, an event with a parent, a theme with a
+    parent, a stakeholder group, a statement linked to all of them and a quote of
+    it linked to the child theme and the group. Every text carries SEARCH_WORD, so
+    that a search finds every resource.
+    """
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            parent_theme = ThemeFactory(description=f"A {SEARCH_WORD} theme.")
+            theme = ThemeFactory(parent=parent_theme)
+            group = StakeholderGroupFactory(description=f"A {SEARCH_WORD} group.")
+            parent_event = EventFactory(description=f"A {SEARCH_WORD} event.")
+            event = EventFactory(parent=parent_event)
+            speaker = SpeakerFactory(biography=f"Works at the {SEARCH_WORD}.")
+            SpeakerRoleFactory(speaker=speaker)
+            statement = StatementFactory(
+                text=f"The {SEARCH_WORD} is open today. It was shut last year.",
+                speaker=speaker,
+                event=event,
+                themes=[parent_theme, theme],
+                stakeholder_groups=[group],
+            )
+            quote = QuoteFactory(statement=statement, themes=[theme])
+            QuoteStakeholderFactory(quote=quote, group=group)
+
+    return make

@@ -1,0 +1,147 @@
+"""The OpenAPI schema and the two docs pages: they answer, and use no outside host."""
+
+import json
+import re
+
+import pytest
+import yaml
+
+PAGES = ["/api/v1/docs/", "/api/v1/redoc/"]
+REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+ANY_URL = re.compile(r"""https?://[^\s"'<>)\\]+""")
+LOCAL = ("http://testserver/", "https://testserver/")
+
+RESOURCE_PATHS = [
+    "/api/v1/",
+    "/api/v1/speakers/",
+    "/api/v1/speakers/{slug}/",
+    "/api/v1/events/",
+    "/api/v1/events/{slug}/",
+    "/api/v1/statements/",
+    "/api/v1/statements/{slug}/",
+    "/api/v1/quotes/",
+    "/api/v1/quotes/{slug}/",
+    "/api/v1/quotes/facets/",
+    "/api/v1/themes/",
+    "/api/v1/themes/{slug}/",
+    "/api/v1/stakeholder-groups/",
+    "/api/v1/stakeholder-groups/{slug}/",
+    "/api/v1/search/",
+]
+
+
+def external_urls(text: str) -> list[str]:
+    return [found for found in ANY_URL.findall(text) if not found.startswith(LOCAL)]
+
+
+def test_the_schema_is_yaml(client, db):
+    response = client.get("/api/v1/schema/")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Statements API"
+    assert set(RESOURCE_PATHS) <= set(schema["paths"])
+
+
+def test_the_schema_as_json_is_the_same_schema(client, db):
+    response = client.get("/api/v1/schema/?format=json")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(
+        "application/vnd.oai.openapi+json"
+    )
+    as_json = json.loads(response.content)
+    assert as_json == yaml.safe_load(client.get("/api/v1/schema/").content)
+
+
+def test_the_schema_references_no_outside_host(client, db):
+    response = client.get("/api/v1/schema/")
+
+    assert external_urls(response.content.decode()) == []
+
+
+def test_the_schema_documents_the_list_filters(client, db):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+
+    quote_list = schema["paths"]["/api/v1/quotes/"]["get"]
+    names = {parameter["name"] for parameter in quote_list["parameters"]}
+    assert {
+        "q",
+        "speaker",
+        "statement",
+        "event",
+        "theme",
+        "stakeholder_group",
+        "stakeholder_role",
+        "fidelity",
+        "language",
+        "date_from",
+        "date_to",
+        "ordering",
+        "expand",
+        "fields",
+        "page",
+        "page_size",
+    } <= names
+
+
+def test_the_schema_documents_the_facet_filters(client, db):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+
+    facets = schema["paths"]["/api/v1/quotes/facets/"]["get"]
+    names = {parameter["name"] for parameter in facets.get("parameters", [])}
+    assert {"q", "theme", "event", "stakeholder_group", "fidelity"} <= names
+
+
+def test_the_schema_documents_errors_as_problem_json(client, db):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+
+    responses = schema["paths"]["/api/v1/quotes/"]["get"]["responses"]
+    assert set(responses["400"]["content"]) == {"application/problem+json"}
+    detail = schema["paths"]["/api/v1/quotes/{slug}/"]["get"]["responses"]
+    assert set(detail["404"]["content"]) == {"application/problem+json"}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_docs_page_answers_and_its_assets_are_served(client, db, path):
+    # The test settings serve static files through whitenoise's finders, without
+    # collectstatic, as `make run` does.
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "/api/v1/schema/" in html
+    assets = [ref for ref in REFERENCE.findall(html) if ref.startswith("/static/")]
+    assert any(ref.endswith(".js") for ref in assets)
+    for ref in assets:
+        asset = client.get(ref)
+        assert asset.status_code == 200, ref
+        content = (
+            b"".join(asset.streaming_content) if asset.streaming else asset.content
+        )
+        assert content, ref
+
+
+def test_swagger_ui_loads_only_local_files(client, db):
+    html = client.get("/api/v1/docs/").content.decode()
+
+    assert external_urls(html) == []
+    assert [ref for ref in REFERENCE.findall(html) if not ref.startswith("/")] == []
+
+
+def test_redoc_loads_only_local_files(client, db):
+    html = client.get("/api/v1/redoc/").content.decode()
+
+    assert external_urls(html) == []
+    assert [ref for ref in REFERENCE.findall(html) if not ref.startswith("/")] == []
+
+
+def test_swagger_ui_turns_the_outside_validator_off(client, db):
+    html = client.get("/api/v1/docs/").content.decode()
+
+    found = re.search(r"const swaggerSettings = (\{.*?\});", html, re.DOTALL)
+    assert found, "the swaggerSettings object is not in the page"
+    assert json.loads(found.group(1)).get("validatorUrl", "the default") is None

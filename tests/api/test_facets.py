@@ -1,0 +1,120 @@
+"""GET /api/v1/quotes/facets/: counts of the quotes matching the list's filters."""
+
+from collections import Counter
+
+import pytest
+
+from tests.api.helpers import (
+    CONFERENCE,
+    IN_PARTICULAR,
+    MASS_MIGRATION,
+    MORE_PEOPLE,
+    QUOTES_IN_ORDER,
+    RECEPTION,
+    STRONG_INTEREST,
+    WE_CARE,
+    assert_problem,
+    row,
+)
+
+
+def expected_facets(quote_slugs) -> dict:
+    """Facets of the fixture quotes named, ordered by count, then slug."""
+    quotes = [row("quotes", slug) for slug in quote_slugs]
+
+    def counted(section, counter):
+        return [
+            {"slug": slug, "name": row(section, slug)["name"], "count": count}
+            for slug, count in sorted(counter.items(), key=lambda x: (-x[1], x[0]))
+        ]
+
+    groups = Counter(
+        group
+        for quote in quotes
+        for group in {link["group"] for link in quote["stakeholder_groups"]}
+    )
+    months = Counter(q["said_on"][:7] for q in quotes if q["said_on"])
+    return {
+        "total": len(quotes),
+        "themes": counted("themes", Counter(t for q in quotes for t in q["themes"])),
+        "stakeholder_groups": counted("stakeholder_groups", groups),
+        "speakers": counted("speakers", Counter(q["speaker"] for q in quotes)),
+        "events": counted("events", Counter(q["event"] for q in quotes if q["event"])),
+        "months": [{"month": m, "count": c} for m, c in sorted(months.items())],
+    }
+
+
+def test_facets_of_every_quote(client, seeded):
+    response = client.get("/api/v1/quotes/facets/")
+
+    assert response.status_code == 200
+    assert response.json() == expected_facets(QUOTES_IN_ORDER)
+
+
+def test_the_seeded_facets_literally(client, seeded):
+    body = client.get("/api/v1/quotes/facets/").json()
+
+    assert body["total"] == 6
+    assert body["themes"][0] == {
+        "slug": "regional-cooperation",
+        "name": "Regional cooperation and shared responsibility",
+        "count": 3,
+    }
+    assert body["speakers"] == [
+        {"slug": "antony-blinken", "name": "Antony Blinken", "count": 6}
+    ]
+    assert [(e["slug"], e["count"]) for e in body["events"]] == [
+        (CONFERENCE, 3),
+        (RECEPTION, 3),
+    ]
+    assert body["months"] == [{"month": "2022-04", "count": 3}]
+
+
+@pytest.mark.parametrize(
+    ("query", "quotes"),
+    [
+        ("theme=host-communities", [IN_PARTICULAR]),
+        ("q=borders", [STRONG_INTEREST]),
+        ("fidelity=reported", [MASS_MIGRATION, MORE_PEOPLE]),
+        ("stakeholder_group=migrants", [WE_CARE, IN_PARTICULAR]),
+        ("stakeholder_group=migrants&stakeholder_role=mentioned", [IN_PARTICULAR]),
+        (f"event={RECEPTION}", [STRONG_INTEREST, WE_CARE, IN_PARTICULAR]),
+        ("theme=migration", QUOTES_IN_ORDER),
+        ("theme=root-causes-of-migration", []),
+        ("date_from=2022-04-20", []),
+    ],
+)
+def test_facets_follow_the_filters(client, seeded, query, quotes):
+    response = client.get(f"/api/v1/quotes/facets/?{query}")
+
+    assert response.status_code == 200
+    assert response.json() == expected_facets(quotes)
+    listed = client.get(f"/api/v1/quotes/?{query}").json()
+    assert response.json()["total"] == listed["count"]
+
+
+def test_facets_of_nothing(client, seeded):
+    response = client.get("/api/v1/quotes/facets/?theme=root-causes-of-migration")
+
+    assert response.json() == {
+        "total": 0,
+        "themes": [],
+        "stakeholder_groups": [],
+        "speakers": [],
+        "events": [],
+        "months": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("theme=nope", "theme"),
+        ("fidelity=bogus", "fidelity"),
+        ("date_from=2022-02-30", "date_from"),
+        ("q=" + "x" * 501, "q"),
+        ("stakeholder_group=migrants&stakeholder_role=bogus", "stakeholder_role"),
+    ],
+)
+def test_bad_facet_filters_are_400(client, seeded, query, parameter):
+    assert_problem(client.get(f"/api/v1/quotes/facets/?{query}"), 400, parameter)
