@@ -59,7 +59,7 @@ schema-check: install ## Fail when the committed schema differs from the generat
 	diff -u $(SCHEMA) .data/openapi.generated.yaml
 
 test: lint check schema-check ## Lint, checks, schema drift and the test suite on PostgreSQL
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --ignore=tests/reliability/test_browser.py $(PYTEST_ARGS)
 
 collectstatic: install ## Collect static files for production serving
 	WHITENOISE_USE_FINDERS=false $(PY) manage.py collectstatic --no-input --verbosity 0

@@ -80,7 +80,9 @@ def get(path):
 
 
 def write(name, values):
-    values = sorted(set(values))
+    # A feed cursor is null while a writing transaction anywhere on the server
+    # is still open (the feed shows settled changes only).
+    values = sorted({value for value in values if value is not None})
     if not values:
         sys.exit(f"no {name} values for the fuzz dictionaries: is the data seeded?")
     lines = [json.dumps(value) for value in values]

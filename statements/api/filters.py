@@ -4,6 +4,8 @@ several comma-separated values of one filter (`theme=a,b`) mean any of them."""
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django_filters.fields import BaseCSVField
+from drf_spectacular.utils import extend_schema_field
 
 from statements.choices import (
     EventKind,
@@ -107,8 +109,21 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class NoEmptyItemsCSVField(BaseCSVField):
+    """Comma-separated values where an empty item (`a,,b`, `,`) is an error."""
+
+    def clean(self, value):
+        if value and any(item.strip() == "" for item in value):
+            raise ValidationError(
+                "Empty values are not allowed in the list.", code="empty_item"
+            )
+        return super().clean(value)
+
+
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
     """One or more enum values, comma-separated."""
+
+    base_field_class = NoEmptyItemsCSVField
 
 
 class TextQueryField(forms.CharField):
@@ -124,6 +139,17 @@ class TextQueryField(forms.CharField):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": MAX_QUERY_LENGTH,
+        "description": (
+            'Full-text search in websearch syntax: words, "quoted phrases", OR, '
+            "-exclusion; English stemming (borders finds border). Results are "
+            "ranked, and each carries a `highlight` snippet with <mark> tags."
+        ),
+    }
+)
 class FullTextFilter(django_filters.CharFilter):
     """PostgreSQL full-text search in websearch syntax, ranked, with a snippet."""
 
@@ -135,6 +161,29 @@ class FullTextFilter(django_filters.CharFilter):
         return apply_search(qs, value)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[A-Za-z]{2}$",
+        "description": "ISO 3166-1 alpha-2 country code (either case), e.g. PA.",
+    }
+)
+class CountryFilter(django_filters.CharFilter):
+    """A two-letter country code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=2, max_length=2, **kwargs)
+
+
+def bounded_text_filter(max_length: int, description: str, **kwargs):
+    """A CharFilter whose length limit is in the schema, not only in the code."""
+    schema = {"type": "string", "maxLength": max_length, "description": description}
+    filter_class = extend_schema_field(schema)(
+        type("BoundedCharFilter", (django_filters.CharFilter,), {})
+    )
+    return filter_class(max_length=max_length, help_text=description, **kwargs)
+
+
 def _slug_filter(model, field_name, help_text, expand=None):
     return SlugListFilter(
         model=model, field_name=field_name, expand=expand, help_text=help_text
@@ -144,12 +193,13 @@ def _slug_filter(model, field_name, help_text, expand=None):
 class RankedOrderingFilter(django_filters.OrderingFilter):
     """Ordering with a stable tiebreaker; full-text matches rank first by default."""
 
+    base_field_class = NoEmptyItemsCSVField
+
     def __init__(self, *args, tiebreaker="id", **kwargs):
         self.tiebreaker = tiebreaker
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        value = [param for param in value or [] if param]
         if value:
             ordering = [self.get_ordering_value(param) for param in value]
             return qs.order_by(*ordering, self.tiebreaker)
@@ -199,10 +249,10 @@ class QuoteFilterSet(django_filters.FilterSet):
     fidelity = ChoiceInFilter(
         choices=Fidelity.choices, help_text="Fidelity value(s), comma-separated."
     )
-    language = django_filters.CharFilter(
+    language = bounded_text_filter(
+        35,
+        "BCP 47 language tag of the statement (exact).",
         field_name="statement__language",
-        max_length=35,
-        help_text="BCP 47 language tag of the statement (exact).",
     )
     date_from = django_filters.DateFilter(
         field_name="said_on",
@@ -268,17 +318,13 @@ class StatementFilterSet(django_filters.FilterSet):
         "stakeholder_groups",
         "Stakeholder group slug(s), comma-separated.",
     )
-    publisher = django_filters.CharFilter(
-        lookup_expr="iexact",
-        max_length=200,
-        help_text="Publisher name (case-insensitive).",
+    publisher = bounded_text_filter(
+        200, "Publisher name (case-insensitive).", lookup_expr="iexact"
     )
     kind = ChoiceInFilter(
         choices=StatementKind.choices, help_text="Kind(s), comma-separated."
     )
-    language = django_filters.CharFilter(
-        max_length=35, help_text="BCP 47 language tag."
-    )
+    language = bounded_text_filter(35, "BCP 47 language tag.")
     published_from = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="Published on or after."
     )
@@ -303,9 +349,7 @@ class StatementFilterSet(django_filters.FilterSet):
 
 
 class EventFilterSet(django_filters.FilterSet):
-    country = django_filters.CharFilter(
-        method="filter_country", max_length=2, help_text="ISO 3166-1 alpha-2 code."
-    )
+    country = CountryFilter(method="filter_country")
     kind = ChoiceInFilter(
         choices=EventKind.choices, help_text="Kind(s), comma-separated."
     )

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -103,13 +103,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.total = cached_count(queryset, request)
         self.pages = max(1, math.ceil(self.total / size))
         if number > self.pages:
-            raise ValidationError(
-                {
-                    self.page_query_param: [
-                        f"Page {number} is past the last page ({self.pages})."
-                    ]
-                }
-            )
+            raise NoSuchPage(f"Page {number} is past the last page ({self.pages}).")
         self.number = number
         self.size = size
         offset = (number - 1) * size
@@ -196,6 +190,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         }
 
 
+class NoSuchPage(NotFound):
+    """A well-formed page number beyond the last (or deepest served) page."""
+
+
 class SyncCursorError(ValueError):
     pass
 
@@ -242,29 +240,18 @@ class ListPagination(PageNumberPagination):
             )
             number = _positive_int(request, self.page_query_param, 1)
             if (number - 1) * size >= self.max_offset_rows:
-                raise ValidationError(
-                    {
-                        self.page_query_param: [
-                            f"Pages deeper than {self.max_offset_rows} rows are not "
-                            "served; use updated_since and cursor to read further."
-                        ]
-                    }
+                raise NoSuchPage(
+                    f"Pages deeper than {self.max_offset_rows} rows are not served; "
+                    "use updated_since and cursor to read further."
                 )
             return super().paginate_queryset(queryset, request, view)
         return self._paginate_keyset(queryset, request)
 
     def _paginate_keyset(self, queryset, request):
         self.request = request
+        # Sync pages are always in (updated_at, id) order and continue from the
+        # cursor: `ordering` and `page` do not apply to them (documented).
         params = request.query_params
-        if params.get("ordering") or params.get(self.page_query_param):
-            raise ValidationError(
-                {
-                    self.cursor_query_param: [
-                        "Sync pages are in (updated_at, id) order: ordering and page "
-                        "cannot be combined with updated_since or cursor."
-                    ]
-                }
-            )
         self.requested_size = _positive_int(
             request, self.page_size_query_param, self.page_size
         )
@@ -358,8 +345,9 @@ class ListPagination(PageNumberPagination):
                 "in": "query",
                 "description": (
                     "Incremental sync: only rows created or changed at or after this "
-                    "ISO 8601 date-time, in (updated_at, id) order, paged by cursor. "
-                    "Deletions are in /api/v1/changes/."
+                    "ISO 8601 date-time, in (updated_at, id) order, paged by cursor "
+                    "(`ordering` and `page` do not apply). Deletions are in "
+                    "/api/v1/changes/."
                 ),
                 "schema": {"type": "string", "format": "date-time"},
             },
@@ -369,7 +357,8 @@ class ListPagination(PageNumberPagination):
                 "in": "query",
                 "description": (
                     "Continue a sync from the `next` link of the previous page "
-                    "(opaque). Deep pages cost what the first one does."
+                    "(opaque; `ordering` and `page` do not apply). Deep pages cost "
+                    "what the first one does."
                 ),
                 "schema": {"type": "string"},
             },

@@ -87,7 +87,11 @@ def list_operation(plural: str, serializer, *, expand=()):
             "next and last pages."
         ),
         parameters=parameters,
-        responses={200: serializer, **ERRORS},
+        responses={
+            200: serializer,
+            404: _problem("A page past the last one, or deeper than pages go."),
+            **ERRORS,
+        },
     )
 
 

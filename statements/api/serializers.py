@@ -472,14 +472,21 @@ class SearchQuerySerializer(serializers.Serializer):
         return value
 
     def validate_type(self, value):
-        types = list(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
+        if value == "":
+            return list(SEARCH_TYPES)
+        parts = [part.strip() for part in value.split(",")]
+        if "" in parts:
+            raise serializers.ValidationError(
+                "Empty values are not allowed in the list."
+            )
+        types = list(dict.fromkeys(parts))
         unknown = sorted(set(types) - set(SEARCH_TYPES))
         if unknown:
             raise serializers.ValidationError(
                 f"Unknown type(s) {', '.join(t[:30] for t in unknown[:5])}; "
                 f"allowed: {', '.join(SEARCH_TYPES)}."
             )
-        return types or list(SEARCH_TYPES)
+        return types
 
 
 class SearchHitSerializer(serializers.Serializer):

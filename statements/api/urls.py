@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 from rest_framework.routers import SimpleRouter
 
@@ -29,7 +29,11 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
     path(
         "redoc/",
         SpectacularRedocView.as_view(

@@ -32,8 +32,14 @@ from statements.models import Event, Quote, Speaker, StakeholderGroup, Statement
 
 
 def _csv_param(request, name: str) -> list[str]:
+    """Comma-separated values; empty means absent, an empty item is an error."""
     raw = request.query_params.get(name, "")
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    if raw == "":
+        return []
+    parts = [part.strip() for part in raw.split(",")]
+    if "" in parts:
+        raise ValidationError({name: ["Empty values are not allowed in the list."]})
+    return parts
 
 
 def _names(values) -> str:
@@ -342,7 +348,7 @@ class ChangeFeedView(APIView):
         responses={200: s.ChangeFeedSerializer, **schema.ERRORS},
     )
     def get(self, request):
-        limit = request.query_params.get("limit", "500")
+        limit = request.query_params.get("limit") or "500"
         if not (
             limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= self.max_limit
         ):

@@ -243,14 +243,6 @@ def _csp_directives(header: str) -> dict[str, set[str]]:
     return directives
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: no Content-Security-Policy on HTML pages (Django 5.2 has none built "
-        "in; django-csp 4.0 is on PyPI). Swagger UI's inline config script needs "
-        "SpectacularSwaggerSplitView (or a nonce)."
-    ),
-)
 @pytest.mark.parametrize("page", HTML_PAGES)
 def test_html_pages_send_a_self_only_content_security_policy(client, db, page):
     response = client.get(page)
@@ -386,13 +378,6 @@ def test_forwarded_host_is_not_trusted_for_links(client, seeded_once, db):
 FAILED_ATTEMPTS = 20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: the admin login has no throttle: unlimited password guesses per "
-        "account and address (django-axes 8.3.1 or a cache counter would stop it)"
-    ),
-)
 def test_repeated_failed_admin_logins_are_throttled(db, django_user_model):
     django_user_model.objects.create_superuser("admin", "a@example.org", "right-pw")
     browser = Client()
