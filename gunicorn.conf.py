@@ -41,3 +41,8 @@ def post_request(worker, req, environ, resp):
     if GC_FREEZE and not getattr(worker, "frozen_after_first_request", False):
         worker.frozen_after_first_request = True
         _freeze()
+
+
+# The longest request line gunicorn allows (its default, 4094, answers longer ones
+# with its own HTML 414 before Django can give the documented problem+json 400).
+limit_request_line = 8190

@@ -250,8 +250,10 @@ class ListPagination(PageNumberPagination):
     def _paginate_keyset(self, queryset, request):
         self.request = request
         # Sync pages are always in (updated_at, id) order and continue from the
-        # cursor: `ordering` and `page` do not apply to them (documented).
+        # cursor: `ordering` and `page` do not apply to them (documented), though
+        # a malformed page number is still an error.
         params = request.query_params
+        _positive_int(request, self.page_query_param, 1)
         self.requested_size = _positive_int(
             request, self.page_size_query_param, self.page_size
         )
