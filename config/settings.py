@@ -256,7 +256,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Structured speech data: who said what, where and when, about which themes, "
         "addressed to or about which stakeholder groups, with the exact source of "
-        "every word."
+        "every word.\n\nPartners (bulk export, incremental sync, the change feed, "
+        "API keys and rate limits): see docs/partners.md in the repository, and "
+        "examples/sync.py for a complete sync client. Errors are RFC 9457 "
+        "problem+json."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

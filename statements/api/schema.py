@@ -74,7 +74,7 @@ def fields_parameter(serializer):
     )
 
 
-def list_operation(plural: str, serializer, *, expand=()):
+def list_operation(plural: str, serializer, *, expand=(), examples=()):
     parameters = [fields_parameter(serializer)]
     if expand:
         parameters.append(expand_parameter(expand))
@@ -92,10 +92,11 @@ def list_operation(plural: str, serializer, *, expand=()):
             404: _problem("A page past the last one, or deeper than pages go."),
             **ERRORS,
         },
+        examples=list(examples) or None,
     )
 
 
-def detail_operation(singular: str, serializer, *, expand=()):
+def detail_operation(singular: str, serializer, *, expand=(), examples=()):
     parameters = [fields_parameter(serializer)]
     if expand:
         parameters.append(expand_parameter(expand))
@@ -104,6 +105,7 @@ def detail_operation(singular: str, serializer, *, expand=()):
         description=f"One {singular} by its slug, the stable public id.",
         parameters=parameters,
         responses={200: serializer, 404: NOT_FOUND, **ERRORS},
+        examples=list(examples) or None,
     )
 
 
@@ -176,6 +178,22 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = self._get_response_for_code(response, code)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _get_examples(self, serializer, direction, media_type, *args, **kwargs):
+        # The list examples (statements.api.examples) are whole pages, as the API
+        # returns them: not single items for drf-spectacular to wrap in a page.
+        self._examples_are_bodies = True
+        try:
+            return super()._get_examples(
+                serializer, direction, media_type, *args, **kwargs
+            )
+        finally:
+            self._examples_are_bodies = False
+
+    def _is_list_view(self, serializer=None):
+        if getattr(self, "_examples_are_bodies", False):
+            return False
+        return super()._is_list_view(serializer)
 
     def get_override_parameters(self):
         parameters = [*super().get_override_parameters(), *RATE_LIMIT_HEADERS]

@@ -24,8 +24,8 @@ def errors_are_problem_json(result, generator, request, public):
                 content = response.get("content")
                 if not str(status).startswith(("4", "5")) or not content:
                     continue
-                schema = next(iter(content.values()))["schema"]
-                response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": schema}}
+                # The schema and any examples, under the problem media type.
+                response["content"] = {PROBLEM_MEDIA_TYPE: next(iter(content.values()))}
     return result
 
 

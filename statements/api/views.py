@@ -18,7 +18,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from statements import selectors
-from statements.api import filters, schema
+from statements.api import examples, filters, schema
 from statements.api import serializers as s
 from statements.api.caching import ConditionalGetMixin
 from statements.api.pagination import (
@@ -117,8 +117,12 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=schema.list_operation("speakers", s.SpeakerSerializer),
-    retrieve=schema.detail_operation("speaker", s.SpeakerSerializer),
+    list=schema.list_operation(
+        "speakers", s.SpeakerSerializer, examples=examples.SPEAKER_LIST
+    ),
+    retrieve=schema.detail_operation(
+        "speaker", s.SpeakerSerializer, examples=examples.SPEAKER_DETAIL
+    ),
 )
 class SpeakerViewSet(ResourceViewSet):
     model = Speaker
@@ -128,8 +132,12 @@ class SpeakerViewSet(ResourceViewSet):
 
 
 @extend_schema_view(
-    list=schema.list_operation("events", s.EventSerializer),
-    retrieve=schema.detail_operation("event", s.EventSerializer),
+    list=schema.list_operation(
+        "events", s.EventSerializer, examples=examples.EVENT_LIST
+    ),
+    retrieve=schema.detail_operation(
+        "event", s.EventSerializer, examples=examples.EVENT_DETAIL
+    ),
 )
 class EventViewSet(ResourceViewSet):
     model = Event
@@ -139,8 +147,12 @@ class EventViewSet(ResourceViewSet):
 
 
 @extend_schema_view(
-    list=schema.list_operation("themes", s.ThemeSerializer),
-    retrieve=schema.detail_operation("theme", s.ThemeSerializer),
+    list=schema.list_operation(
+        "themes", s.ThemeSerializer, examples=examples.THEME_LIST
+    ),
+    retrieve=schema.detail_operation(
+        "theme", s.ThemeSerializer, examples=examples.THEME_DETAIL
+    ),
 )
 class ThemeViewSet(ResourceViewSet):
     model = Theme
@@ -150,8 +162,16 @@ class ThemeViewSet(ResourceViewSet):
 
 
 @extend_schema_view(
-    list=schema.list_operation("stakeholder groups", s.StakeholderGroupSerializer),
-    retrieve=schema.detail_operation("stakeholder group", s.StakeholderGroupSerializer),
+    list=schema.list_operation(
+        "stakeholder groups",
+        s.StakeholderGroupSerializer,
+        examples=examples.GROUP_LIST,
+    ),
+    retrieve=schema.detail_operation(
+        "stakeholder group",
+        s.StakeholderGroupSerializer,
+        examples=examples.GROUP_DETAIL,
+    ),
 )
 class StakeholderGroupViewSet(ResourceViewSet):
     model = StakeholderGroup
@@ -165,10 +185,16 @@ STATEMENT_EXPAND = ("speaker", "event", "themes", "stakeholder_groups")
 
 @extend_schema_view(
     list=schema.list_operation(
-        "statements", s.StatementSerializer, expand=STATEMENT_EXPAND
+        "statements",
+        s.StatementSerializer,
+        expand=STATEMENT_EXPAND,
+        examples=examples.STATEMENT_LIST,
     ),
     retrieve=schema.detail_operation(
-        "statement", s.StatementDetailSerializer, expand=STATEMENT_EXPAND
+        "statement",
+        s.StatementDetailSerializer,
+        expand=STATEMENT_EXPAND,
+        examples=examples.STATEMENT_DETAIL,
     ),
 )
 class StatementViewSet(ResourceViewSet):
@@ -193,8 +219,12 @@ QUOTE_EXPAND = ("speaker", "statement", "event", "themes")
 
 
 @extend_schema_view(
-    list=schema.list_operation("quotes", s.QuoteSerializer, expand=QUOTE_EXPAND),
-    retrieve=schema.detail_operation("quote", s.QuoteSerializer, expand=QUOTE_EXPAND),
+    list=schema.list_operation(
+        "quotes", s.QuoteSerializer, expand=QUOTE_EXPAND, examples=examples.QUOTE_LIST
+    ),
+    retrieve=schema.detail_operation(
+        "quote", s.QuoteSerializer, expand=QUOTE_EXPAND, examples=examples.QUOTE_DETAIL
+    ),
 )
 class QuoteViewSet(ResourceViewSet):
     model = Quote
@@ -214,6 +244,7 @@ class QuoteViewSet(ResourceViewSet):
             "frontend can draw filter sidebars and timelines from one call."
         ),
         responses={200: s.QuoteFacetsSerializer, **schema.ERRORS},
+        examples=examples.QUOTE_FACETS,
         filters=True,
     )
     @action(detail=False, methods=["get"], pagination_class=None)

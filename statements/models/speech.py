@@ -318,7 +318,15 @@ class Statement(TimeStampedModel):
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "id"]
-        indexes = [GinIndex(fields=["search_vector"], name="statement_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="statement_search_gin"),
+            # The default order of the list: without it every page sorts the table.
+            models.Index(
+                F("published_on").desc(nulls_last=True),
+                "id",
+                name="statement_order_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"

@@ -8,15 +8,16 @@ only into a database whose name ends with ``_demo``:
   one, created when missing and migrated, whatever DATABASE_URL names.
 
 Any other name is refused before a connection is made. The tables must be empty
-unless ``--reset`` is given, which truncates them (the change feed included).
+unless ``--reset`` is given, which truncates them (the change feed included);
+``--keep-existing`` leaves a database that already has quotes as it is.
 
 Rows are written with COPY in one transaction, a batch of statements at a time.
 The change-feed triggers of migration 0003 are disabled for the load, and one
 "created" change per record is then recorded in one statement per table, as
 migration 0003 does for rows older than the feed. That is the feed the triggers
-write for one transaction (each record once, as created), at a twentieth of the
-cost; ``--with-triggers`` lets them fire row by row instead, to measure what a
-bulk write through the triggers costs (docs/performance.md).
+write for one transaction (each record once, as created), 28 times faster for
+20,000 quotes; ``--with-triggers`` lets them fire row by row instead, to measure
+what a bulk write through the triggers costs (docs/performance.md).
 
 The same ``--seed`` and ``--quotes`` give the same rows, ids and timestamps.
 """
@@ -874,6 +875,7 @@ class Command(BaseCommand):
                 for table, rows in batch.items():
                     copy(table, rows)
                 progress.update(len(batch["quotes"]))
+            progress.set_postfix_str("checking keys, writing the change feed")
             if not fire_triggers:
                 # Deferred foreign-key checks are pending trigger events, which
                 # ALTER TABLE refuses to run beside: check them now.
