@@ -231,6 +231,10 @@ def load(urls: dict[str, str], seconds: int, rounds: int) -> dict[str, dict]:
     for round_number in range(rounds):
         for key, url in urls.items():
             runs[key].append(wrk(url, slice_seconds))
+            # wrk stops with a request in flight; the sync worker finishes it
+            # before it accepts the next slice's first request, so wait for it.
+            parts = urllib.parse.urlsplit(url)
+            get(f"{parts.scheme}://{parts.netloc}/healthz")
         print(f"  round {round_number + 1}/{rounds} done", flush=True)
     figures = {key: merged(key_runs) for key, key_runs in runs.items()}
     for key, figure in figures.items():
@@ -318,7 +322,7 @@ def export(server: Server, path: str, expected_rows: int) -> dict:
 # --- In this process: queries, Python vs PostgreSQL, profile ------------------------
 
 
-def django_environment(database_url: str, port: int) -> dict:
+def django_environment(database_url: str) -> dict:
     """The environment of the server (and of this process once Django starts)."""
     return {
         **os.environ,
@@ -331,7 +335,6 @@ def django_environment(database_url: str, port: int) -> dict:
         # Every request comes from 127.0.0.1: no rate limit may answer 429.
         "RATE_LIMIT_ANONYMOUS": UNLIMITED,
         "RATE_LIMIT_PARTNER": UNLIMITED,
-        "BENCH_PORT": str(port),
     }
 
 
@@ -544,7 +547,11 @@ def versions(postgres: str) -> dict:
         "orjson": orjson.__version__,
         "gunicorn": gunicorn.__version__,
         "PostgreSQL": postgres,
-        "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0].strip(),
+        "wrk": (wrk_version.stdout or wrk_version.stderr)
+        .splitlines()[0]
+        .split(" Copyright")[0]
+        .removeprefix("wrk ")
+        .strip(),
     }
 
 
@@ -630,7 +637,7 @@ def main(argv=None) -> int:
     log.write_text("")
     started = time.monotonic()
     port = free_port()
-    env = django_environment(args.database_url, port)
+    env = django_environment(args.database_url)
     start_django(env)
     facts = data_facts()
     scenarios = scenarios_for(facts)
@@ -758,7 +765,7 @@ def before_after(args, scenarios: list[Scenario], server: Server, log: Path) -> 
     try:
         for label, overrides in others.items():
             port = free_port()
-            env = {**django_environment(url, port), **overrides}
+            env = {**django_environment(url), **overrides}
             servers[label] = Server(env, port, log).start()
         urls = {}
         for name in BEFORE_AFTER:
