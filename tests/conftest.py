@@ -9,16 +9,16 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from statements.api.pagination import count_cache
+from statements.api.pagination import result_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _fresh_count_cache():
-    """Counts are kept per process by data version; a rolled-back test can leave
-    one under a version number that the next test reaches again."""
-    count_cache.clear()
+def _fresh_result_cache():
+    """Counts and facets are kept per process by data version; a rolled-back test
+    can leave one under a version number that the next test reaches again."""
+    result_cache.clear()
 
 
 @pytest.fixture

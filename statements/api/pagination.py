@@ -38,43 +38,47 @@ def _positive_int(request, name: str, default: int) -> int:
     return value
 
 
-class CountCache:
-    """Exact COUNT(*) results, kept per process until the data changes.
+class QueryResultCache:
+    """Exact results of costly queries (COUNT(*), facets), kept per process until
+    the data changes.
 
-    A count over a large table costs more than the rest of a page. Keys hold the
-    data version (which every committed write moves) and the query's SQL, so a
-    kept count is never stale; being exact, it needs no shared store.
+    A count over a large table costs more than the rest of a page, and facets over
+    every quote far more. Keys hold the data version (which every committed write
+    moves) and the query's SQL, so a kept result is never stale; being exact, it
+    needs no shared store.
     """
 
     def __init__(self, size: int = 4096):
         self.size = size
-        self._counts: OrderedDict = OrderedDict()
+        self._results: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def count(self, queryset, version: str) -> int:
+    def get(self, kind: str, queryset, version: str, compute):
         sql, params = queryset.order_by().query.sql_with_params()
-        key = (version, hashlib.sha256(repr((sql, params)).encode()).digest())
+        key = (kind, version, hashlib.sha256(repr((sql, params)).encode()).digest())
         with self._lock:
-            if key in self._counts:
-                self._counts.move_to_end(key)
-                return self._counts[key]
-        total = queryset.order_by().count()
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = compute(queryset)
         with self._lock:
-            self._counts[key] = total
-            while len(self._counts) > self.size:
-                self._counts.popitem(last=False)
-        return total
+            self._results[key] = result
+            while len(self._results) > self.size:
+                self._results.popitem(last=False)
+        return result
 
     def clear(self) -> None:
         with self._lock:
-            self._counts.clear()
+            self._results.clear()
 
 
-count_cache = CountCache()
+result_cache = QueryResultCache()
 
 
 def cached_count(queryset, request=None) -> int:
-    return count_cache.count(queryset, data_version(request)[0])
+    return result_cache.get(
+        "count", queryset, data_version(request)[0], lambda qs: qs.order_by().count()
+    )
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -26,6 +26,7 @@ from statements.api.pagination import (
     SyncCursorError,
     decode_cursor,
     encode_cursor,
+    result_cache,
 )
 from statements.api.representations import Representer
 from statements.models import Event, Quote, Speaker, StakeholderGroup, Statement, Theme
@@ -250,7 +251,13 @@ class QuoteViewSet(ResourceViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request):
         quotes = self.filter_queryset(Quote.objects.order_by())
-        return Response(s.QuoteFacetsSerializer(selectors.quote_facets(quotes)).data)
+        facets = result_cache.get(
+            "facets",
+            quotes,
+            selectors.data_version(request)[0],
+            selectors.quote_facets,
+        )
+        return Response(s.QuoteFacetsSerializer(facets).data)
 
 
 class SearchView(ConditionalGetMixin, APIView):

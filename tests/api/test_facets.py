@@ -3,7 +3,9 @@
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 
+from statements.models import Quote
 from tests.api.helpers import (
     CONFERENCE,
     IN_PARTICULAR,
@@ -118,3 +120,19 @@ def test_facets_of_nothing(client, seeded):
 )
 def test_bad_facet_filters_are_400(client, seeded, query, parameter):
     assert_problem(client.get(f"/api/v1/quotes/facets/?{query}"), 400, parameter)
+
+
+def test_facets_are_kept_until_the_data_changes(
+    client, transactional_db, django_assert_max_num_queries
+):
+    call_command("seed", verbosity=0)
+    first = client.get("/api/v1/quotes/facets/").json()
+    # The same question again: the kept result, without the GROUP BYs (the data
+    # version, the rate limit and the filter set are all that is left).
+    with django_assert_max_num_queries(3):
+        again = client.get("/api/v1/quotes/facets/").json()
+    assert again == first
+
+    Quote.objects.get(slug="blinken-stand-together-to-meet-the-challenge").delete()
+    after = client.get("/api/v1/quotes/facets/").json()
+    assert after["total"] == first["total"] - 1
