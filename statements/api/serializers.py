@@ -1,11 +1,13 @@
 """Serializers of the public API.
 
-Related objects appear as brief objects (slug, name, url); `?expand=` swaps in the
-full object and `?fields=` trims the response (see statements.api.views).
+The resource serializers declare the shapes for the OpenAPI schema only: the JSON
+itself is built from `.values()` rows by statements.api.representations, and the
+schema examples, tested against live bodies, hold the two together. Related
+objects are brief (slug, name, url); `?expand=` swaps in the full object and
+`?fields=` trims the top-level objects.
 """
 
 from django.urls import reverse
-from django.utils.functional import cached_property
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -23,22 +25,8 @@ from statements.models import (
 from statements.selectors import RESOURCE_DETAIL_VIEWS, SEARCH_TYPES, safe_highlight
 
 
-class DynamicFieldsMixin:
-    """Keep only the fields named in context["fields"] (the `?fields=` parameter)."""
-
-    @cached_property
-    def fields(self):
-        fields = super().fields
-        wanted = self.context.get("fields")
-        if wanted:
-            for name in list(fields):
-                if name not in wanted:
-                    fields.pop(name)
-        return fields
-
-
 class ExpandableField(serializers.Field):
-    """A related object: brief by default, the full object when `?expand=` names it."""
+    """A related object, brief unless `?expand=` names it (schema only)."""
 
     def __init__(self, *, brief, full, many=False, **kwargs):
         kwargs["read_only"] = True
@@ -46,15 +34,6 @@ class ExpandableField(serializers.Field):
         self.brief_class = brief
         self.full_class = full
         self.many = many
-
-    def to_representation(self, value):
-        expanded = self.field_name in self.context.get("expand", ())
-        serializer_class = self.full_class if expanded else self.brief_class
-        if self.many:
-            value = value.all()
-        # `?fields=` trims the top-level object only.
-        context = {**self.context, "fields": None}
-        return serializer_class(value, many=self.many, context=context).data
 
 
 def expandable(brief, full, *, many=False, allow_null=False, **kwargs):
@@ -150,7 +129,7 @@ class SpeakerRoleSerializer(serializers.ModelSerializer):
         ]
 
 
-class SpeakerSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+class SpeakerSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="speaker-detail", lookup_field="slug"
     )
@@ -178,7 +157,7 @@ class SpeakerSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+class EventSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="event-detail", lookup_field="slug"
     )
@@ -211,7 +190,7 @@ class EventSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
         ]
 
 
-class ThemeSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+class ThemeSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="theme-detail", lookup_field="slug"
     )
@@ -236,7 +215,7 @@ class ThemeSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
         ]
 
 
-class StakeholderGroupSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+class StakeholderGroupSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="stakeholdergroup-detail", lookup_field="slug"
     )
@@ -307,7 +286,7 @@ _statement_fields = [
 ]
 
 
-class StatementSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+class StatementSerializer(serializers.ModelSerializer):
     """A statement in a list: everything but its text."""
 
     url = serializers.HyperlinkedIdentityField(
@@ -320,18 +299,16 @@ class StatementSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
         StakeholderGroupBriefSerializer, StakeholderGroupSerializer, many=True
     )
     quote_count = serializers.IntegerField(read_only=True)
-    highlight = serializers.SerializerMethodField(
+    highlight = serializers.CharField(
+        read_only=True,
+        allow_null=True,
         help_text="HTML snippet of the text with <mark> around the matches of `q`; "
-        "null without `q`."
+        "null without `q`.",
     )
 
     class Meta:
         model = Statement
         fields = _statement_fields
-
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_highlight(self, statement) -> str | None:
-        return None
 
 
 class StatementDetailSerializer(StatementSerializer):
@@ -348,11 +325,8 @@ class StatementDetailSerializer(StatementSerializer):
 class QuoteStakeholderSerializer(serializers.Serializer):
     slug = serializers.CharField(source="group.slug")
     name = serializers.CharField(source="group.name")
-    url = serializers.SerializerMethodField()
+    url = serializers.URLField()
     role = serializers.ChoiceField(choices=StakeholderRole.choices)
-
-    def get_url(self, link) -> str:
-        return self.context["request"].build_absolute_uri(link.group.get_absolute_url())
 
 
 class SpeakerRoleBriefSerializer(serializers.Serializer):
@@ -372,13 +346,13 @@ class QuoteSourceSerializer(serializers.Serializer):
     license_url = serializers.URLField(allow_null=True)
 
 
-class QuoteSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
+class QuoteSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="quote-detail", lookup_field="slug"
     )
     spans = SpanSerializer(many=True, read_only=True)
     speaker = expandable(SpeakerBriefSerializer, SpeakerSerializer)
-    speaker_role = serializers.SerializerMethodField()
+    speaker_role = SpeakerRoleBriefSerializer(read_only=True, allow_null=True)
     statement = expandable(StatementBriefSerializer, StatementSerializer)
     event = expandable(EventBriefSerializer, EventSerializer, allow_null=True)
     themes = expandable(ThemeBriefSerializer, ThemeSerializer, many=True)
@@ -387,8 +361,12 @@ class QuoteSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
     )
     date = serializers.DateField(read_only=True, allow_null=True)
     source = QuoteSourceSerializer(source="statement", read_only=True)
-    citation = serializers.SerializerMethodField()
-    highlight = serializers.SerializerMethodField()
+    citation = serializers.CharField(read_only=True)
+    highlight = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="HTML snippet with <mark> around the matches; null without ?q=.",
+    )
 
     class Meta:
         model = Quote
@@ -415,25 +393,6 @@ class QuoteSerializer(DynamicFieldsMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    @extend_schema_field(SpeakerRoleBriefSerializer(allow_null=True))
-    def get_speaker_role(self, quote):
-        role = quote.speaker_role
-        return (
-            {"title": role.title, "organization": role.organization} if role else None
-        )
-
-    def get_citation(self, quote) -> str:
-        return quote.citation(
-            permalink=self.context["request"].build_absolute_uri(
-                quote.get_absolute_url()
-            )
-        )
-
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_highlight(self, quote) -> str | None:
-        """HTML snippet with <mark> around the matches; null without ?q=."""
-        return safe_highlight(getattr(quote, "raw_highlight", None))
 
 
 # --- Facets and cross-resource search ------------------------------------------------
