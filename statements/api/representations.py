@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from statements.models import (
     Event,
@@ -84,9 +85,11 @@ class Representer:
             return items
         return [{k: v for k, v in item.items() if k in self.fields} for item in items]
 
-    def nested(self, expand_name: str):
-        """A representer for expanded objects: full, untrimmed, no nested expand."""
-        del expand_name
+    @cached_property
+    def nested(self) -> "Representer":
+        """The representer of expanded objects: full, untrimmed, no nested expand.
+
+        One per request, so its URL templates are resolved once."""
         return Representer(self.request)
 
     # --- speakers ----------------------------------------------------------------
@@ -349,11 +352,11 @@ class Representer:
         )
         speakers = events = {}
         if "speaker" in self.expand:
-            speakers = self.nested("speaker").speakers(
+            speakers = self.nested.speakers(
                 [row["speaker_id"] for row in rows if row["speaker_id"]]
             )
         if "event" in self.expand:
-            events = self.nested("event").events(
+            events = self.nested.events(
                 [row["event_id"] for row in rows if row["event_id"]]
             )
         quotes = self._statement_quotes(ids) if detail else {}
@@ -408,7 +411,7 @@ class Representer:
         kind = "theme" if target == "theme" else "stakeholder_group"
         by_owner = defaultdict(list)
         if expand_name in self.expand:
-            builder = getattr(self.nested(expand_name), expand_name)
+            builder = getattr(self.nested, expand_name)
             full = builder(list({target_id for _, target_id, _, _ in links}))
             for owner, target_id, _, _ in links:
                 by_owner[owner].append(full[target_id])
@@ -526,9 +529,9 @@ class Representer:
         ):
             if name in self.expand:
                 related_ids = list({row[column] for row in rows if row[column]})
-                full[name] = getattr(self.nested(name), builder)(related_ids)
+                full[name] = getattr(self.nested, builder)(related_ids)
         if "statement" in self.expand:
-            full["statement"] = self.nested("statement").statements(
+            full["statement"] = self.nested.statements(
                 list({row["statement_id"] for row in rows})
             )
         result = {}
