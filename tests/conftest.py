@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from statements.api import throttling
 from statements.api.pagination import result_cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,13 @@ def _fresh_result_cache():
     """Counts and facets are kept per process by data version; a rolled-back test
     can leave one under a version number that the next test reaches again."""
     result_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_random_prune(monkeypatch):
+    """One hit in a thousand also prunes ended rate-limit windows: one query more,
+    at random. Query counts must not flake on it; test_rate_limits tests it."""
+    monkeypatch.setattr(throttling, "PRUNE_PROBABILITY", 0.0)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from statements.api import throttling
 from statements.api.throttling import DatabaseCounter
 from statements.models import PartnerKey, RateLimitCounter
 from tests.conftest import ROOT
@@ -241,6 +242,16 @@ def test_counters_live_in_the_database_with_one_row_per_client(client, raw_key):
         "ip:127.0.0.1": 2,
         f"key:{key.prefix}": 1,
     }
+
+
+def test_a_hit_now_and_then_prunes_the_counters_of_ended_windows(client, monkeypatch):
+    ended = timezone.now() - datetime.timedelta(seconds=1)
+    RateLimitCounter.objects.create(bucket="ip:192.0.2.1", window_ends_at=ended, hits=9)
+    monkeypatch.setattr(throttling, "PRUNE_PROBABILITY", 1.0)
+    spend(client, 1)
+    assert list(RateLimitCounter.objects.values_list("bucket", flat=True)) == [
+        "ip:127.0.0.1"
+    ]
 
 
 def test_prune_deletes_only_the_counters_of_ended_windows(client):
