@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
+from statements.exports import copy_to_stdout
 from statements.models import (
     Quote,
     QuoteSpan,
@@ -34,7 +35,6 @@ from statements.models import (
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-COPY_CHUNK_BYTES = 64 * 1024
 DETAIL_VIEWS = {
     "speaker": "speaker-detail",
     "event": "event-detail",
@@ -665,17 +665,8 @@ def quotes_copy(request):
     }
 
     def stream():
-        # Inside a transaction: a COPY outside one would still work, but the
-        # exports run in one, and so does their floor.
-        with transaction.atomic(), connection.cursor() as cursor:
-            buffer = bytearray()
-            with cursor.cursor.copy(_QUOTES_COPY, params) as copy:
-                for block in copy:
-                    buffer += block
-                    if len(buffer) >= COPY_CHUNK_BYTES:
-                        yield bytes(buffer)
-                        buffer.clear()
-            if buffer:
-                yield bytes(buffer)
+        # Inside a transaction, as the exports run.
+        with transaction.atomic():
+            yield from copy_to_stdout(_QUOTES_COPY, params)
 
     return StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

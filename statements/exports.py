@@ -17,15 +17,31 @@ import datetime
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import islice
-from operator import itemgetter
 
 import orjson
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.backends.utils import CursorDebugWrapper
+from django.db.models import (
+    Aggregate,
+    Case,
+    F,
+    Func,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import Expression, RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from statements.models import (
@@ -42,6 +58,8 @@ from statements.models import (
 from statements.selectors import count_related
 
 CHUNK_SIZE = 2000
+# COPY hands over a row at a time: the CSV is sent in pieces of about this size.
+COPY_CHUNK_BYTES = 64 * 1024
 # Statements carry their full text: fewer per chunk keeps a chunk's memory similar.
 STATEMENT_CHUNK_SIZE = 500
 LIST_SEPARATOR = "|"
@@ -97,6 +115,11 @@ class _Urls:
             path = reverse(view_name, kwargs={"slug": self._PLACEHOLDER})
             template = self._templates[view_name] = tuple(path.split(self._PLACEHOLDER))
         return f"{self.base_url}{template[0]}{slug}{template[1]}"
+
+    def expression(self, view_name: str) -> Expression:
+        """SQL for the detail URL of the row's own slug."""
+        prefix, suffix = self(view_name, self._PLACEHOLDER).split(self._PLACEHOLDER)
+        return _concat(Value(prefix), "slug", Value(suffix))
 
     def brief(self, view_name, slug, name, key="name", **extra) -> dict | None:
         """{slug, name (or `key`), url, **extra}, one shared dict per chunk."""
@@ -331,6 +354,10 @@ _STATEMENT_VALUES = (
 )
 
 
+def _statement_counts(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    return queryset.annotate(quote_count=count_related(Quote, "statement"))
+
+
 def statement_rows(
     queryset: QuerySet[Statement],
     *,
@@ -340,7 +367,7 @@ def statement_rows(
     """Chunks of statement records with their text: 1 query, then 2 per chunk."""
     url = _Urls(base_url)
     rows = (
-        queryset.annotate(quote_count=count_related(Quote, "statement"))
+        _statement_counts(queryset)
         .values_list(*_STATEMENT_VALUES)
         .iterator(chunk_size=chunk_size)
     )
@@ -405,16 +432,20 @@ _SPEAKER_VALUES = (
 )
 
 
+def _speaker_counts(queryset: QuerySet[Speaker]) -> QuerySet[Speaker]:
+    return queryset.annotate(
+        quote_count=count_related(Quote, "speaker"),
+        statement_count=count_related(Statement, "speaker"),
+    )
+
+
 def speaker_rows(
     queryset: QuerySet[Speaker], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[Record]]:
     """Chunks of speaker records with their roles: 1 query, then 1 per chunk."""
     url = _Urls(base_url)
     rows = (
-        queryset.annotate(
-            quote_count=count_related(Quote, "speaker"),
-            statement_count=count_related(Statement, "speaker"),
-        )
+        _speaker_counts(queryset)
         .values_list(*_SPEAKER_VALUES)
         .iterator(chunk_size=chunk_size)
     )
@@ -463,16 +494,20 @@ _EVENT_VALUES = (
 )
 
 
+def _event_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    return queryset.annotate(
+        quote_count=count_related(Quote, "event"),
+        statement_count=count_related(Statement, "event"),
+    )
+
+
 def event_rows(
     queryset: QuerySet[Event], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[Record]]:
     """Chunks of event records with parent and children: 1 query, 1 per chunk."""
     url = _Urls(base_url)
     rows = (
-        queryset.annotate(
-            quote_count=count_related(Quote, "event"),
-            statement_count=count_related(Statement, "event"),
-        )
+        _event_counts(queryset)
         .values_list(*_EVENT_VALUES)
         .iterator(chunk_size=chunk_size)
     )
@@ -511,16 +546,20 @@ _THEME_VALUES = (
 )
 
 
+def _theme_counts(queryset: QuerySet[Theme]) -> QuerySet[Theme]:
+    return queryset.annotate(
+        quote_count=count_related(Quote.themes.through, "theme"),
+        statement_count=count_related(Statement.themes.through, "theme"),
+    )
+
+
 def theme_rows(
     queryset: QuerySet[Theme], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[Record]]:
     """Chunks of theme records with parent and children: 1 query, 1 per chunk."""
     url = _Urls(base_url)
     rows = (
-        queryset.annotate(
-            quote_count=count_related(Quote.themes.through, "theme"),
-            statement_count=count_related(Statement.themes.through, "theme"),
-        )
+        _theme_counts(queryset)
         .values_list(*_THEME_VALUES)
         .iterator(chunk_size=chunk_size)
     )
@@ -561,6 +600,17 @@ _STAKEHOLDER_GROUP_VALUES = (
 )
 
 
+def _stakeholder_group_counts(
+    queryset: QuerySet[StakeholderGroup],
+) -> QuerySet[StakeholderGroup]:
+    return queryset.annotate(
+        quote_count=count_related(QuoteStakeholder, "group", distinct_field="quote"),
+        statement_count=count_related(
+            Statement.stakeholder_groups.through, "stakeholdergroup"
+        ),
+    )
+
+
 def stakeholder_group_rows(
     queryset: QuerySet[StakeholderGroup],
     *,
@@ -570,14 +620,7 @@ def stakeholder_group_rows(
     """Chunks of stakeholder group records: 1 query."""
     url = _Urls(base_url)
     rows = (
-        queryset.annotate(
-            quote_count=count_related(
-                QuoteStakeholder, "group", distinct_field="quote"
-            ),
-            statement_count=count_related(
-                Statement.stakeholder_groups.through, "stakeholdergroup"
-            ),
-        )
+        _stakeholder_group_counts(queryset)
         .values_list(*_STAKEHOLDER_GROUP_VALUES)
         .iterator(chunk_size=chunk_size)
     )
@@ -594,15 +637,30 @@ def stakeholder_group_rows(
 
 
 # --- Columns and fields: the one definition of each export's shape ----------------
+#
+# A CSV column's value is SQL: a field path or a Django expression, evaluated by
+# PostgreSQL, which writes the file with COPY (see csv_chunks). An NDJSON field is
+# a key of the records of the row functions above.
 
 
 @dataclass(frozen=True)
 class Column:
-    """A CSV column: its header, what it holds, and how to read it off a record."""
+    """A CSV column: its header, what it holds, and the SQL of its cells.
+
+    `value` is a field path, an expression, or a function of the export's
+    base URL that returns an expression (for the url column).
+    """
 
     name: str
     description: str
-    value: Callable[[Record], object]
+    value: str | Expression | Callable[["_Urls"], Expression]
+
+    def expression(self, url: "_Urls") -> Expression:
+        if isinstance(self.value, str):
+            return F(self.value)
+        if hasattr(self.value, "resolve_expression"):
+            return self.value
+        return self.value(url)
 
 
 @dataclass(frozen=True)
@@ -619,32 +677,122 @@ def _field_from(column: Column) -> Field:
     return Field(column.name, description)
 
 
-def _key(name: str) -> Callable[[Record], object]:
-    return itemgetter(name)
+def _concat(*parts: str | Expression) -> Func:
+    """SQL's ||: text, whatever the parts' types (none of them is null here)."""
+    return Func(
+        *(F(part) if isinstance(part, str) else part for part in parts),
+        template="(%(expressions)s)",
+        arg_joiner=" || ",
+        output_field=TextField(),
+    )
 
 
-def _nested(name: str, key: str) -> Callable[[Record], object]:
-    def value(record):
-        related = record[name]
-        return None if related is None else related[key]
+class _IsoUtc(Func):
+    """A timestamptz as the API writes it: ISO 8601, microseconds unless 0, Z."""
 
-    return value
-
-
-def _slugs(name: str) -> Callable[[Record], str]:
-    return lambda record: LIST_SEPARATOR.join(item["slug"] for item in record[name])
-
-
-def _joined(name: str) -> Callable[[Record], str]:
-    return lambda record: LIST_SEPARATOR.join(record[name])
+    template = (
+        "to_char((%(expressions)s) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        " || CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s"
+        " THEN '' ELSE to_char((%(expressions)s) AT TIME ZONE 'UTC', '.US') END"
+        " || 'Z'"
+    )
+    output_field = TextField()
 
 
-def _json(name: str) -> Callable[[Record], str]:
-    return lambda record: orjson.dumps(record[name]).decode()
+def _iso_date(value: str | Expression) -> Func:
+    """A date as YYYY-MM-DD whatever the session's DateStyle."""
+    value = F(value) if isinstance(value, str) else value
+    return Func(
+        value, Value("YYYY-MM-DD"), function="to_char", output_field=TextField()
+    )
+
+
+def _array_joined(name: str) -> Func:
+    """A text array's items joined by LIST_SEPARATOR."""
+    return Func(
+        F(name),
+        Value(LIST_SEPARATOR),
+        function="array_to_string",
+        output_field=TextField(),
+    )
+
+
+def _joined(model, link: str, value, order_by, separator=LIST_SEPARATOR) -> Subquery:
+    """`value` of the `model` rows whose `link` is the outer row, joined in order."""
+    return Subquery(
+        model.objects.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(joined=StringAgg(value, separator, order_by=order_by))
+        .values("joined"),
+        output_field=TextField(),
+    )
+
+
+class _JsonAgg(OrderableAggMixin, Aggregate):
+    """json_agg(... ORDER BY ...): keys keep the order they are built in."""
+
+    function = "JSON_AGG"
+    template = "%(function)s(%(distinct)s%(expressions)s %(order_by)s)"
+    output_field = TextField()
+
+
+def _json_objects(model, link: str, keys: tuple[str, ...], order_by) -> Subquery:
+    """A JSON array of {key: value} objects of the linked `model` rows, in order."""
+    pairs = [part for key in keys for part in (Value(key), F(key))]
+    return Subquery(
+        model.objects.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(
+            objects=_JsonAgg(
+                Func(*pairs, function="json_build_object"), order_by=order_by
+            )
+        )
+        .values("objects"),
+        output_field=TextField(),
+    )
+
+
+def _url(view_name: str) -> Callable[["_Urls"], Expression]:
+    return lambda url: url.expression(view_name)
 
 
 def _col(name, description, value=None):
-    return Column(name, description, value or _key(name))
+    return Column(name, description, value or name)
+
+
+def _created():
+    return Column("created_at", _CREATED, _IsoUtc("created_at"))
+
+
+def _updated():
+    return Column("updated_at", _UPDATED, _IsoUtc("updated_at"))
+
+
+def _quote_role(part: str) -> Subquery:
+    """`part` of the speaker's role on the quote's day (Speaker.role_on's rule)."""
+    day = OuterRef("export_role_day")
+    return Subquery(
+        SpeakerRole.objects.filter(speaker=OuterRef("speaker_id"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("start_date", "id")
+        .values(part)[:1],
+        output_field=TextField(),
+    )
+
+
+def _quote_csv_annotations(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
+    """Quote.date and the day that picks the speaker's role, as SQL."""
+    date = Coalesce(
+        "said_on",
+        Case(When(event__start_date=F("event__end_date"), then="event__start_date")),
+    )
+    return queryset.annotate(export_date=date).annotate(
+        export_role_day=Coalesce(
+            "export_date", "event__start_date", "statement__published_on"
+        )
+    )
 
 
 _CREATED = "When the record was created (ISO 8601, UTC)."
@@ -667,69 +815,79 @@ QUOTE_COLUMNS = (
         "spans",
         "Where the quote sits in its statement's text: code-point offsets "
         '[start, end), as "start-end" pieces joined by ";".',
-        lambda r: SPAN_LIST_SEPARATOR.join(
-            f"{span['start']}-{span['end']}" for span in r["spans"]
+        _joined(
+            QuoteSpan,
+            "quote",
+            _concat("start", Value("-"), "end"),
+            "position",
+            separator=SPAN_LIST_SEPARATOR,
         ),
     ),
-    _col("speaker_slug", "The speaker's slug.", _nested("speaker", "slug")),
-    _col("speaker_name", "The speaker's name.", _nested("speaker", "name")),
+    _col("speaker_slug", "The speaker's slug.", "speaker__slug"),
+    _col("speaker_name", "The speaker's name.", "speaker__name"),
     _col(
         "speaker_role_title",
         "The speaker's role when the words were said (or published); empty when "
         "unknown.",
-        _nested("speaker_role", "title"),
+        _quote_role("title"),
     ),
     _col(
         "speaker_role_organization",
         "The organisation of that role.",
-        _nested("speaker_role", "organization"),
+        _quote_role("organization"),
     ),
-    _col("statement_slug", "The statement's slug.", _nested("statement", "slug")),
-    _col("statement_title", "The statement's title.", _nested("statement", "title")),
-    _col("publisher", "Who published the statement.", _nested("source", "publisher")),
-    _col(
-        "source_url",
-        "Where the statement was published.",
-        _nested("source", "source_url"),
-    ),
+    _col("statement_slug", "The statement's slug.", "statement__slug"),
+    _col("statement_title", "The statement's title.", "statement__title"),
+    _col("publisher", "Who published the statement.", "statement__publisher"),
+    _col("source_url", "Where the statement was published.", "statement__source_url"),
     _col(
         "published_on",
         "When the statement was published (YYYY-MM-DD); empty when unknown.",
-        _nested("source", "published_on"),
+        _iso_date("statement__published_on"),
     ),
-    _col(
-        "language",
-        "BCP 47 language tag of the statement.",
-        _nested("source", "language"),
-    ),
+    _col("language", "BCP 47 language tag of the statement.", "statement__language"),
     _col(
         "license",
         "Licence of the statement (the source document) the quote is taken from.",
-        _nested("source", "license"),
+        "statement__license",
     ),
-    _col("license_url", "URL of that licence.", _nested("source", "license_url")),
-    _col("event_slug", "The event's slug; empty when none.", _nested("event", "slug")),
-    _col("event_name", "The event's name.", _nested("event", "name")),
-    _col("said_on", "When the words were said, if recorded (YYYY-MM-DD)."),
+    _col("license_url", "URL of that licence.", "statement__license_url"),
+    _col("event_slug", "The event's slug; empty when none.", "event__slug"),
+    _col("event_name", "The event's name.", "event__name"),
+    _col(
+        "said_on",
+        "When the words were said, if recorded (YYYY-MM-DD).",
+        _iso_date("said_on"),
+    ),
     _col(
         "date",
         "said_on, or the event's date when the event lasted one day; empty when "
         "unknown.",
+        _iso_date("export_date"),
     ),
     _col("as_delivered", "The words as delivered, when they differ from the text."),
     _col("as_delivered_source_url", "Where the as-delivered words come from."),
-    Column("themes", f"Theme slugs, joined by {LIST_SEPARATOR!r}.", _slugs("themes")),
+    Column(
+        "themes",
+        f"Theme slugs, joined by {LIST_SEPARATOR!r}.",
+        _joined(
+            Quote.themes.through, "quote", "theme__slug", ("theme__name", "theme_id")
+        ),
+    ),
     Column(
         "stakeholder_groups",
         f'Stakeholder groups as "slug:role", joined by {LIST_SEPARATOR!r}.',
-        lambda r: LIST_SEPARATOR.join(
-            f"{group['slug']}:{group['role']}" for group in r["stakeholder_groups"]
+        _joined(
+            QuoteStakeholder,
+            "quote",
+            _concat("group__slug", Value(":"), "role"),
+            ("group__name", "role", "group_id"),
         ),
     ),
     _col("provenance_note", "How the quote was established from its source."),
-    _col("created_at", _CREATED),
-    _col("updated_at", _UPDATED),
-    _col("url", "The quote in the API."),
+    _created(),
+    _updated(),
+    Column("url", "The quote in the API.", _url("quote-detail")),
 )
 
 QUOTE_FIELDS = (
@@ -764,27 +922,41 @@ STATEMENT_COLUMNS = (
     _col("kind", "editorial, article, transcript, press_release, ..."),
     _col("publisher", "Who published it."),
     _col("source_url", "Where it was published."),
-    _col("published_on", "YYYY-MM-DD; empty when unknown."),
+    _col("published_on", "YYYY-MM-DD; empty when unknown.", _iso_date("published_on")),
     _col("language", "BCP 47 language tag."),
     _col("license", "Licence of the document."),
     _col("license_url", "URL of the licence."),
     _col("text_sha256", "SHA-256 of the UTF-8 text, to check a copy."),
-    _col("speaker_slug", "The main speaker's slug.", _nested("speaker", "slug")),
-    _col("speaker_name", "The main speaker's name.", _nested("speaker", "name")),
-    _col("event_slug", "The event's slug.", _nested("event", "slug")),
-    _col("event_name", "The event's name.", _nested("event", "name")),
-    Column("themes", f"Theme slugs, joined by {LIST_SEPARATOR!r}.", _slugs("themes")),
+    _col("speaker_slug", "The main speaker's slug.", "speaker__slug"),
+    _col("speaker_name", "The main speaker's name.", "speaker__name"),
+    _col("event_slug", "The event's slug.", "event__slug"),
+    _col("event_name", "The event's name.", "event__name"),
+    Column(
+        "themes",
+        f"Theme slugs, joined by {LIST_SEPARATOR!r}.",
+        _joined(
+            Statement.themes.through,
+            "statement",
+            "theme__slug",
+            ("theme__name", "theme_id"),
+        ),
+    ),
     Column(
         "stakeholder_groups",
         f"Stakeholder group slugs, joined by {LIST_SEPARATOR!r}.",
-        _slugs("stakeholder_groups"),
+        _joined(
+            Statement.stakeholder_groups.through,
+            "statement",
+            "stakeholdergroup__slug",
+            ("stakeholdergroup__name", "stakeholdergroup_id"),
+        ),
     ),
     _col("quote_count", "Number of quotes taken from it."),
     _col("provenance_note", "How the text was obtained."),
     _col("text", "The verbatim text; quote spans are offsets into it."),
-    _col("created_at", _CREATED),
-    _col("updated_at", _UPDATED),
-    _col("url", "The statement in the API."),
+    _created(),
+    _updated(),
+    Column("url", "The statement in the API.", _url("statement-detail")),
 )
 
 STATEMENT_FIELDS = (
@@ -812,19 +984,24 @@ SPEAKER_COLUMNS = (
     _col("sort_name", "Name to sort by."),
     _col("given_name", "Given name."),
     _col("family_name", "Family name."),
-    Column("other_names", f"Other names, {_LIST_NOTE}.", _joined("other_names")),
+    Column("other_names", f"Other names, {_LIST_NOTE}.", _array_joined("other_names")),
     _col("biography", "Short biography."),
     _col("wikidata_id", "Wikidata id (Q…); empty when unknown."),
     Column(
         "roles",
         "JSON array of {title, organization, start_date, end_date, source_url, note}.",
-        _json("roles"),
+        _json_objects(
+            SpeakerRole,
+            "speaker",
+            ("title", "organization", "start_date", "end_date", "source_url", "note"),
+            ("start_date", "id"),
+        ),
     ),
     _col("quote_count", _QUOTE_COUNT),
     _col("statement_count", _STATEMENT_COUNT),
-    _col("created_at", _CREATED),
-    _col("updated_at", _UPDATED),
-    _col("url", "The speaker in the API."),
+    _created(),
+    _updated(),
+    Column("url", "The speaker in the API.", _url("speaker-detail")),
 )
 
 EVENT_COLUMNS = (
@@ -832,41 +1009,41 @@ EVENT_COLUMNS = (
     _col("name", "Name."),
     _col("kind", "conference, session, reception, ..."),
     _col("description", "Description."),
-    _col("start_date", "YYYY-MM-DD; empty when unknown."),
-    _col("end_date", "YYYY-MM-DD; empty when unknown."),
+    _col("start_date", "YYYY-MM-DD; empty when unknown.", _iso_date("start_date")),
+    _col("end_date", "YYYY-MM-DD; empty when unknown.", _iso_date("end_date")),
     _col("venue", "Venue; empty when unknown."),
     _col("city", "City; empty when unknown."),
     _col("country", "ISO 3166-1 alpha-2 code; empty when unknown."),
-    Column("hosts", f"Hosts, {_LIST_NOTE}.", _joined("hosts")),
-    Column("source_urls", f"Sources, {_LIST_NOTE}.", _joined("source_urls")),
-    _col("parent_slug", "The parent event's slug.", _nested("parent", "slug")),
+    Column("hosts", f"Hosts, {_LIST_NOTE}.", _array_joined("hosts")),
+    Column("source_urls", f"Sources, {_LIST_NOTE}.", _array_joined("source_urls")),
+    _col("parent_slug", "The parent event's slug.", "parent__slug"),
     Column(
         "children",
         f"Sub-event slugs, joined by {LIST_SEPARATOR!r}.",
-        _slugs("children"),
+        _joined(Event, "parent", "slug", ("start_date", "id")),
     ),
     _col("quote_count", _QUOTE_COUNT),
     _col("statement_count", _STATEMENT_COUNT),
-    _col("created_at", _CREATED),
-    _col("updated_at", _UPDATED),
-    _col("url", "The event in the API."),
+    _created(),
+    _updated(),
+    Column("url", "The event in the API.", _url("event-detail")),
 )
 
 THEME_COLUMNS = (
     _col("slug", "The theme's slug, its stable public id."),
     _col("name", "Name."),
     _col("description", "Description."),
-    _col("parent_slug", "The parent theme's slug.", _nested("parent", "slug")),
+    _col("parent_slug", "The parent theme's slug.", "parent__slug"),
     Column(
         "children",
         f"Child theme slugs, joined by {LIST_SEPARATOR!r}.",
-        _slugs("children"),
+        _joined(Theme, "parent", "slug", ("name", "id")),
     ),
     _col("quote_count", "Number of quotes tagged with it (not its descendants)."),
     _col("statement_count", "Number of statements tagged with it."),
-    _col("created_at", _CREATED),
-    _col("updated_at", _UPDATED),
-    _col("url", "The theme in the API."),
+    _created(),
+    _updated(),
+    Column("url", "The theme in the API.", _url("theme-detail")),
 )
 
 STAKEHOLDER_GROUP_COLUMNS = (
@@ -876,9 +1053,9 @@ STAKEHOLDER_GROUP_COLUMNS = (
     _col("description", "Description."),
     _col("quote_count", _QUOTE_COUNT),
     _col("statement_count", _STATEMENT_COUNT),
-    _col("created_at", _CREATED),
-    _col("updated_at", _UPDATED),
-    _col("url", "The group in the API."),
+    _created(),
+    _updated(),
+    Column("url", "The group in the API.", _url("stakeholdergroup-detail")),
 )
 
 
@@ -932,6 +1109,8 @@ class ExportResource:
     rows: Callable[..., Iterator[list[Record]]]
     columns: tuple[Column, ...]
     fields: tuple[Field, ...]
+    # What the columns' SQL reads besides the model's fields (counts, dates).
+    csv_annotate: Callable[[QuerySet], QuerySet] = lambda queryset: queryset
     left_out: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     note: str = ""
@@ -961,6 +1140,7 @@ RESOURCES = {
             quote_rows,
             QUOTE_COLUMNS,
             QUOTE_FIELDS,
+            csv_annotate=_quote_csv_annotations,
             left_out=("citation", "highlight"),
             note="A highlight belongs to a search result; build a citation from "
             "`source` and `speaker_role`, or GET the quote for its `citation`.",
@@ -971,6 +1151,7 @@ RESOURCES = {
             statement_rows,
             STATEMENT_COLUMNS,
             STATEMENT_FIELDS,
+            csv_annotate=_statement_counts,
             left_out=("highlight",),
             added=("provenance_note", "text"),
             note="The text is the point of a data set (the detail endpoint has it "
@@ -978,16 +1159,36 @@ RESOURCES = {
             "export.",
         ),
         ExportResource(
-            "speakers", Speaker, speaker_rows, SPEAKER_COLUMNS, SPEAKER_FIELDS
+            "speakers",
+            Speaker,
+            speaker_rows,
+            SPEAKER_COLUMNS,
+            SPEAKER_FIELDS,
+            csv_annotate=_speaker_counts,
         ),
-        ExportResource("events", Event, event_rows, EVENT_COLUMNS, EVENT_FIELDS),
-        ExportResource("themes", Theme, theme_rows, THEME_COLUMNS, THEME_FIELDS),
+        ExportResource(
+            "events",
+            Event,
+            event_rows,
+            EVENT_COLUMNS,
+            EVENT_FIELDS,
+            csv_annotate=_event_counts,
+        ),
+        ExportResource(
+            "themes",
+            Theme,
+            theme_rows,
+            THEME_COLUMNS,
+            THEME_FIELDS,
+            csv_annotate=_theme_counts,
+        ),
         ExportResource(
             "stakeholder-groups",
             StakeholderGroup,
             stakeholder_group_rows,
             STAKEHOLDER_GROUP_COLUMNS,
             STAKEHOLDER_GROUP_FIELDS,
+            csv_annotate=_stakeholder_group_counts,
         ),
     )
 }
@@ -996,73 +1197,105 @@ RESOURCES = {
 # --- Encodings ----------------------------------------------------------------------
 
 
-def _cell(value) -> object:
-    """A CSV cell: empty for null, ISO 8601 for dates and times (Z for UTC)."""
-    if type(value) is str:
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        text = value.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+def csv_chunks(
+    resource: ExportResource, queryset: QuerySet, *, base_url: str = ""
+) -> Iterator[bytes]:
+    """The CSV file of `queryset`: a header row, then PostgreSQL's COPY of the rows.
+
+    PostgreSQL writes every cell (the columns' SQL) and the CSV quoting itself,
+    so no row becomes a Python object: the rows stream at the speed of COPY. Lines
+    end with LF; a cell holding a line break, a comma or a quote is quoted, an
+    empty cell is a null. Run it inside export_transaction(). Returns (as the
+    generator's value) the number of rows written.
+    """
+    if queryset.query.distinct:
+        # DISTINCT would add the ORDER BY columns to the rows (see filter_once).
+        raise ValueError("A CSV export's queryset must not be DISTINCT.")
+    url = _Urls(base_url)
+    rows = resource.csv_annotate(queryset).values_list(
+        *(column.expression(url) for column in resource.columns)
+    )
+    sql, params = rows.query.sql_with_params()
+    copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(c.name for c in resource.columns)
+    yield header.getvalue().encode()
+    return (yield from copy_to_stdout(copy_sql, params))
 
 
-class _CsvEncoder:
-    def __init__(self, resource: ExportResource):
-        self.columns = resource.columns
+def copy_to_stdout(copy_sql: str, params) -> Iterator[bytes]:
+    """Stream `COPY (...) TO STDOUT` in pieces of about COPY_CHUNK_BYTES.
 
-    def header(self) -> bytes:
-        return self._write([[column.name for column in self.columns]])
+    `copy_sql` holds %s placeholders for `params` (a sequence or a mapping), as
+    for cursor.execute(). Returns (as the generator's value) the rows copied.
+    """
+    with connection.cursor() as cursor:
+        # Logged like any query when queries are (DEBUG, tests).
+        logged = (
+            cursor.debug_sql(copy_sql, params)
+            if isinstance(cursor, CursorDebugWrapper)
+            else nullcontext()
+        )
+        # psycopg merges parameters into a COPY itself, but only when there are
+        # some: without, the %% of Django's SQL is unescaped here.
+        statement = copy_sql if params else copy_sql % ()
+        with logged, cursor.cursor.copy(statement, params or None) as copy:
+            buffer = bytearray()
+            for block in copy:
+                buffer += block
+                if len(buffer) >= COPY_CHUNK_BYTES:
+                    yield bytes(buffer)
+                    buffer.clear()
+            if buffer:
+                yield bytes(buffer)
+        return cursor.cursor.rowcount
 
-    def encode(self, records: list[Record]) -> bytes:
-        values = [column.value for column in self.columns]
-        cell = _cell
-        return self._write([cell(value(r)) for value in values] for r in records)
 
-    @staticmethod
-    def _write(rows) -> bytes:
-        # A new buffer each time: a reused one keeps its largest size.
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        return buffer.getvalue().encode()
+_NDJSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
 
 
-class _NdjsonEncoder:
-    _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_APPEND_NEWLINE
+def ndjson_encode(records: list[Record]) -> bytes:
+    """One JSON object per line: dates and times in ISO 8601, UTC as Z."""
+    # orjson's result for one record is a much larger allocation than its
+    # length: append each to one buffer at once rather than keep 2,000 of them.
+    buffer = bytearray()
+    for record in records:
+        buffer += orjson.dumps(record, option=_NDJSON_OPTIONS)
+    return bytes(buffer)
 
-    def __init__(self, resource: ExportResource):
-        self.resource = resource
 
-    def header(self) -> bytes:
-        return b""
+def ndjson_chunks(
+    resource: ExportResource, queryset: QuerySet, *, base_url: str = ""
+) -> Iterator[bytes]:
+    """The NDJSON file of `queryset`, a chunk of records at a time.
 
-    def encode(self, records: list[Record]) -> bytes:
-        # orjson's result for one record is a much larger allocation than its
-        # length: append each to one buffer at once rather than keep 2,000 of them.
-        buffer = bytearray()
-        for record in records:
-            buffer += orjson.dumps(record, option=self._OPTIONS)
-        return bytes(buffer)
+    Run it inside export_transaction(). Returns (as the generator's value) the
+    number of records written.
+    """
+    written = 0
+    for records in resource.rows(queryset, base_url=base_url):
+        data = ndjson_encode(records)
+        written += len(records)
+        # Neither the rows nor the bytes of this chunk stay alive while the
+        # next chunk is read.
+        del records
+        yield data
+        del data
+    return written
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """A file format of the exports."""
+    """A file format of the exports, and what writes it."""
 
     name: str
     content_type: str
-    encoder: type
-
-    def encoder_for(self, resource: ExportResource):
-        return self.encoder(resource)
+    chunks: Callable[..., Iterator[bytes]]
 
 
 FORMATS = {
-    "csv": ExportFormat("csv", "text/csv; charset=utf-8", _CsvEncoder),
-    "ndjson": ExportFormat("ndjson", "application/x-ndjson", _NdjsonEncoder),
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8", csv_chunks),
+    "ndjson": ExportFormat("ndjson", "application/x-ndjson", ndjson_chunks),
 }
 
 
@@ -1073,19 +1306,9 @@ def export_stream(
     *,
     base_url: str = "",
 ) -> Iterator[bytes]:
-    """The bytes of an export, a chunk at a time, read in one transaction."""
-    encoder = export_format.encoder_for(resource)
-    header = encoder.header()
-    if header:
-        yield header
+    """The bytes of an export, a piece at a time, read in one transaction."""
     with export_transaction():
-        for records in resource.rows(queryset, base_url=base_url):
-            data = encoder.encode(records)
-            # Neither the rows nor the bytes of this chunk stay alive while the
-            # next chunk is read.
-            del records
-            yield data
-            del data
+        yield from export_format.chunks(resource, queryset, base_url=base_url)
 
 
 def columns_markdown(resource: ExportResource) -> str:

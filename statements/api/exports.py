@@ -1,8 +1,9 @@
 """Bulk exports of every resource as CSV or NDJSON, streamed.
 
 `GET /api/v1/exports/<resource>.csv` and `.ndjson` take the filters of the matching
-list. The body is built chunk by chunk inside one transaction with a server-side
-cursor (statements.exports), so a worker's memory stays flat whatever the row count.
+list. The body streams from inside one transaction (statements.exports: COPY for
+CSV, chunks of a server-side cursor for NDJSON), so a worker's memory stays flat
+whatever the row count.
 """
 
 from django.http import StreamingHttpResponse
@@ -86,8 +87,9 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
     ]
     if fmt.name == "csv":
         lines.append(
-            "UTF-8, a header row, then one row per record (RFC 4180 quoting). "
-            "Empty cells are nulls. Columns:"
+            "UTF-8, a header row, then one row per record, written by PostgreSQL's "
+            "COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. "
+            "Columns:"
         )
         lines += [f"- `{c.name}`: {c.description}" for c in resource.columns]
     else:

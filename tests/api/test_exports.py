@@ -33,8 +33,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = json.loads((ROOT / "fixtures" / "blinken.json").read_text(encoding="utf-8"))
 RESOURCES = list(exports.RESOURCES)
 FORMATS = list(exports.FORMATS)
-# One query for the rows, then one per chunk for each many-to-many relation.
-QUERIES = {
+# A CSV is one COPY. An NDJSON file is one query for the rows, then one per chunk
+# for each many-to-many relation.
+CSV_QUERIES = 1
+NDJSON_QUERIES = {
     "quotes": 5,
     "statements": 3,
     "speakers": 2,
@@ -351,7 +353,8 @@ def test_query_count_does_not_grow_with_the_rows(
 
     response = client.get(export_url(resource, fmt))
     # The rows are read while the body streams, after the view has returned.
-    with django_assert_num_queries(QUERIES[resource]):
+    queries = CSV_QUERIES if fmt == "csv" else NDJSON_QUERIES[resource]
+    with django_assert_num_queries(queries):
         records = csv_rows(response)[1:] if fmt == "csv" else ndjson_records(response)
 
     count = model.objects.count()
@@ -438,8 +441,8 @@ def test_dates_and_times_are_iso_8601_with_z():
     moment = datetime.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=datetime.UTC)
     record = {"at": moment, "on": moment.date(), "none": None}
 
-    assert orjson.loads(
-        exports.FORMATS["ndjson"]
-        .encoder_for(exports.RESOURCES["quotes"])
-        .encode([record])
-    ) == {"at": "2024-05-06T07:08:09.123456Z", "on": "2024-05-06", "none": None}
+    assert orjson.loads(exports.ndjson_encode([record])) == {
+        "at": "2024-05-06T07:08:09.123456Z",
+        "on": "2024-05-06",
+        "none": None,
+    }

@@ -20,7 +20,8 @@ from statements import exports
 from statements.models import Statement
 
 # Bump when the files' layout or columns change in a way readers must know about.
-SNAPSHOT_FORMAT_VERSION = "1"
+# 2: CSV written by PostgreSQL's COPY (lines end with LF, roles JSON as json_agg).
+SNAPSHOT_FORMAT_VERSION = "2"
 MANIFEST_NAME = "manifest.json"
 
 
@@ -57,6 +58,19 @@ class _HashingWriter:
 
     def close(self):
         self.file.close()
+
+
+def _write_all(chunks, writer: _HashingWriter, progress=None) -> int:
+    """Write every piece of an export; return its row count (the generator's)."""
+    while True:
+        try:
+            data = next(chunks)
+        except StopIteration as done:
+            return done.value
+        writer.write(data)
+        if progress is not None:
+            progress.update(data.count(b"\n"))
+        del data  # not alive while the next piece is read
 
 
 class Command(BaseCommand):
@@ -120,26 +134,19 @@ class Command(BaseCommand):
         )
 
     def _write_resource(self, directory, resource, base_url, progress) -> list[dict]:
+        queryset = resource.model.objects.all()
         writers = {}
-        encoders = {}
+        rows = {}
         for fmt in exports.FORMATS.values():
-            writers[fmt.name] = _HashingWriter(
+            writer = writers[fmt.name] = _HashingWriter(
                 directory / f"{resource.name}.{fmt.name}"
             )
-            encoders[fmt.name] = fmt.encoder_for(resource)
-        rows = 0
-        try:
-            for name, encoder in encoders.items():
-                writers[name].write(encoder.header())
-            queryset = resource.model.objects.all()
-            for records in resource.rows(queryset, base_url=base_url):
-                for name, encoder in encoders.items():
-                    writers[name].write(encoder.encode(records))
-                rows += len(records)
-                progress.update(len(records))
-                del records  # not alive while the next chunk is read
-        finally:
-            for writer in writers.values():
+            try:
+                chunks = fmt.chunks(resource, queryset, base_url=base_url)
+                # The progress bar follows the NDJSON pass: a line per record.
+                track = progress if fmt.name == "ndjson" else None
+                rows[fmt.name] = _write_all(chunks, writer, track)
+            finally:
                 writer.close()
         return [
             {
@@ -147,7 +154,7 @@ class Command(BaseCommand):
                 "format": name,
                 "path": writer.path.name,
                 "media_type": exports.FORMATS[name].content_type,
-                "rows": rows,
+                "rows": rows[name],
                 "bytes": writer.bytes,
                 "sha256": writer.sha256.hexdigest(),
             }
