@@ -28,20 +28,16 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import (
     Aggregate,
-    Case,
     F,
     Func,
     Model,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     TextField,
     Value,
-    When,
 )
 from django.db.models.expressions import Expression, RawSQL
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from statements.models import (
@@ -55,7 +51,7 @@ from statements.models import (
     Statement,
     Theme,
 )
-from statements.selectors import count_related
+from statements.selectors import count_related, with_quote_context
 
 CHUNK_SIZE = 2000
 # COPY hands over a row at a time: the CSV is sent in pieces of about this size.
@@ -770,31 +766,6 @@ def _updated():
     return Column("updated_at", _UPDATED, _IsoUtc("updated_at"))
 
 
-def _quote_role(part: str) -> Subquery:
-    """`part` of the speaker's role on the quote's day (Speaker.role_on's rule)."""
-    day = OuterRef("export_role_day")
-    return Subquery(
-        SpeakerRole.objects.filter(speaker=OuterRef("speaker_id"), start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .order_by("start_date", "id")
-        .values(part)[:1],
-        output_field=TextField(),
-    )
-
-
-def _quote_csv_annotations(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
-    """Quote.date and the day that picks the speaker's role, as SQL."""
-    date = Coalesce(
-        "said_on",
-        Case(When(event__start_date=F("event__end_date"), then="event__start_date")),
-    )
-    return queryset.annotate(export_date=date).annotate(
-        export_role_day=Coalesce(
-            "export_date", "event__start_date", "statement__published_on"
-        )
-    )
-
-
 _CREATED = "When the record was created (ISO 8601, UTC)."
 _UPDATED = "When the record last changed (ISO 8601, UTC)."
 _QUOTE_COUNT = "Number of quotes linked to it."
@@ -829,12 +800,12 @@ QUOTE_COLUMNS = (
         "speaker_role_title",
         "The speaker's role when the words were said (or published); empty when "
         "unknown.",
-        _quote_role("title"),
+        "role_title",
     ),
     _col(
         "speaker_role_organization",
         "The organisation of that role.",
-        _quote_role("organization"),
+        "role_organization",
     ),
     _col("statement_slug", "The statement's slug.", "statement__slug"),
     _col("statement_title", "The statement's title.", "statement__title"),
@@ -863,7 +834,7 @@ QUOTE_COLUMNS = (
         "date",
         "said_on, or the event's date when the event lasted one day; empty when "
         "unknown.",
-        _iso_date("export_date"),
+        _iso_date("quote_day"),
     ),
     _col("as_delivered", "The words as delivered, when they differ from the text."),
     _col("as_delivered_source_url", "Where the as-delivered words come from."),
@@ -1140,7 +1111,7 @@ RESOURCES = {
             quote_rows,
             QUOTE_COLUMNS,
             QUOTE_FIELDS,
-            csv_annotate=_quote_csv_annotations,
+            csv_annotate=with_quote_context,
             left_out=("citation", "highlight"),
             note="A highlight belongs to a search result; build a citation from "
             "`source` and `speaker_role`, or GET the quote for its `citation`.",

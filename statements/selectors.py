@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -11,6 +13,8 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
     Count,
     F,
     Func,
@@ -20,6 +24,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
@@ -30,8 +35,10 @@ from statements.models import (
     Change,
     Event,
     Quote,
+    QuoteSpan,
     QuoteStakeholder,
     Speaker,
+    SpeakerRole,
     StakeholderGroup,
     Statement,
     Theme,
@@ -56,6 +63,66 @@ def count_related(model, field: str, *, distinct_field: str = "pk"):
         output_field=IntegerField(),
     )
     return Coalesce(subquery, 0)
+
+
+def _role_on_role_day(part: str) -> Subquery:
+    day = OuterRef("role_day")
+    return Subquery(
+        SpeakerRole.objects.filter(speaker=OuterRef("speaker_id"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("start_date", "id")
+        .values(part)[:1],
+        output_field=CharField(),
+    )
+
+
+def with_quote_context(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
+    """Quotes with the day they were said and the speaker's role that day, in SQL.
+
+    `quote_day` is Quote.date (said_on, else the day of a one-day event);
+    `role_day` picks the role (quote_day, else the event's start, else the
+    statement's publication); `role_title` and `role_organization` are the first
+    role by start date that covers it, as Speaker.role_on chooses.
+    """
+    return (
+        queryset.annotate(
+            quote_day=Coalesce(
+                "said_on",
+                Case(
+                    When(
+                        event__start_date=F("event__end_date"),
+                        then="event__start_date",
+                    )
+                ),
+            )
+        )
+        .annotate(
+            role_day=Coalesce(
+                "quote_day", "event__start_date", "statement__published_on"
+            )
+        )
+        .annotate(
+            role_title=_role_on_role_day("title"),
+            role_organization=_role_on_role_day("organization"),
+        )
+    )
+
+
+def quote_span_pairs() -> ArraySubquery:
+    """A quote's spans as [[start, end], ...] in order, for an annotation."""
+    return ArraySubquery(
+        QuoteSpan.objects.filter(quote=OuterRef("pk"))
+        .order_by("position")
+        .values_list(
+            Func(
+                F("start"),
+                F("end"),
+                function="ARRAY",
+                template="%(function)s[%(expressions)s]",
+                output_field=ArrayField(IntegerField()),
+            )
+        )
+    )
 
 
 def _descendant_ids(table: str, ids: list[int]) -> list[int]:

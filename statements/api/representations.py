@@ -9,7 +9,6 @@ managers, no per-object URL reversing.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -25,11 +24,15 @@ from statements.models import (
     Statement,
     Theme,
     format_citation,
-    quote_date,
-    role_on,
     split_paragraphs,
 )
-from statements.selectors import count_related, highlights, safe_highlight
+from statements.selectors import (
+    count_related,
+    highlights,
+    quote_span_pairs,
+    safe_highlight,
+    with_quote_context,
+)
 
 DETAIL_VIEWS = {
     "speaker": "speaker-detail",
@@ -495,10 +498,20 @@ class Representer:
     )
 
     def quotes(self, ids: list[int], search: str | None = None) -> dict[int, dict]:
-        rows = list(Quote.objects.filter(pk__in=ids).values(*self.QUOTE_COLUMNS))
+        # The day, the speaker's role that day and the spans come with the rows.
+        rows = list(
+            with_quote_context(Quote.objects.filter(pk__in=ids))
+            .annotate(span_pairs=quote_span_pairs())
+            .values(
+                *self.QUOTE_COLUMNS,
+                "quote_day",
+                "role_title",
+                "role_organization",
+                "span_pairs",
+            )
+        )
         snippets = highlights(Quote, ids, search)
         quote_ids = [row["id"] for row in rows]
-        spans = self._spans(quote_ids)
         themes = self._linked(Quote.themes.through, "quote_id", "theme", "themes", ids)
         links = defaultdict(list)
         for quote_id, slug, name, role in (
@@ -514,14 +527,6 @@ class Representer:
                     "role": role,
                 }
             )
-        speaker_ids = list({row["speaker_id"] for row in rows})
-        roles = defaultdict(list)
-        for role in (
-            SpeakerRole.objects.filter(speaker_id__in=speaker_ids)
-            .order_by("start_date", "id")
-            .values("speaker_id", "title", "organization", "start_date", "end_date")
-        ):
-            roles[role["speaker_id"]].append(SimpleNamespace(**role))
         full = {}
         for name, builder, column in (
             ("speaker", "speakers", "speaker_id"),
@@ -536,12 +541,11 @@ class Representer:
             )
         result = {}
         for row in rows:
-            date = quote_date(
-                row["said_on"], row["event__start_date"], row["event__end_date"]
-            )
-            role = role_on(
-                roles[row["speaker_id"]],
-                date or row["event__start_date"] or row["statement__published_on"],
+            date = row["quote_day"]
+            role = (
+                (row["role_title"], row["role_organization"])
+                if row["role_title"] is not None
+                else None
             )
             url = self.url("quote", row["slug"])
             result[row["id"]] = {
@@ -549,11 +553,13 @@ class Representer:
                 "url": url,
                 "text": row["text"],
                 "fidelity": row["fidelity"],
-                "spans": spans[row["id"]],
+                "spans": [
+                    {"start": start, "end": end} for start, end in row["span_pairs"]
+                ],
                 "speaker": full["speaker"][row["speaker_id"]]
                 if "speaker" in full
                 else self.brief("speaker", row["speaker__slug"], row["speaker__name"]),
-                "speaker_role": {"title": role.title, "organization": role.organization}
+                "speaker_role": {"title": role[0], "organization": role[1]}
                 if role
                 else None,
                 "statement": full["statement"][row["statement_id"]]
@@ -584,7 +590,7 @@ class Representer:
                 },
                 "citation": format_citation(
                     speaker_name=row["speaker__name"],
-                    role=(role.title, role.organization) if role else None,
+                    role=role,
                     event_name=row["event__name"],
                     date=date,
                     title=row["statement__title"],
