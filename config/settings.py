@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "statements.api.schema_hooks.brief_objects_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
         "statements.api.schema_hooks.empty_query_values_mean_absent",
+        "statements.api.schema_hooks.trimmed_objects_require_nothing",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "statements.choices.EventKind",
