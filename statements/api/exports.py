@@ -9,7 +9,6 @@ whatever the row count.
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -42,7 +41,7 @@ class ExportView(GenericAPIView):
 
     resource: exports.ExportResource
     export_format: exports.ExportFormat
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.FilterBackend]
     pagination_class = None
     schema = ExportSchema()
 

@@ -3,7 +3,6 @@
 import functools
 
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -57,7 +56,7 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.FilterBackend]
     pagination_class = ListPagination
     expandable_fields: tuple[str, ...] = ()
 
