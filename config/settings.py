@@ -234,7 +234,8 @@ API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
 
 # --- Django REST framework and the OpenAPI schema ----------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson: the same compact UTF-8 JSON as DRF's renderer, several times faster.
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "statements.api.authentication.ApiKeyAuthentication"

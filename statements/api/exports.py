@@ -9,11 +9,11 @@ whatever the row count.
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
-from rest_framework.renderers import JSONRenderer
 
 from statements import exports
 from statements.api import filters, schema
@@ -50,7 +50,7 @@ class ExportView(GenericAPIView):
 
     def perform_content_negotiation(self, request, force=False):
         # The path names the format, so Accept is not consulted; errors are JSON.
-        renderer = JSONRenderer()
+        renderer = ORJSONRenderer()
         return renderer, renderer.media_type
 
     def get(self, request):
