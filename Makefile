@@ -15,7 +15,7 @@ GUNICORN_WORKERS ?= 2
 # serve-prod runs with production settings; a throwaway key unless one is given.
 PROD_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
-.PHONY: help install run test lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean fuzz browser-deps browser-test demo-data bench
+.PHONY: help install run test lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean fuzz browser-deps browser-test demo-data bench loadtest faults
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -114,3 +114,9 @@ bench: install ## Load-test the API and its floors on the demo data (docs/perfor
 	DATABASE_URL=$(DEMO_DATABASE_URL) WHITENOISE_USE_FINDERS=false \
 		$(PY) manage.py collectstatic --no-input --verbosity 0
 	BENCH_DATABASE_URL=$(DEMO_DATABASE_URL) $(PY) -m bench.run $(BENCH_ARGS)
+
+loadtest: install ## locust for 60 s (LOADTEST_DURATION); fails on any error or 5xx
+	$(PY) -m loadtest.load
+
+faults: install ## Stop PostgreSQL, kill a worker, fail a seed, under load (own PostgreSQL)
+	$(PY) -m loadtest.faults

@@ -1,9 +1,10 @@
-"""manage.py seed: load the fixtures, idempotently, in one transaction."""
+"""manage.py seed: load the fixtures, idempotently, all in one transaction."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from statements.services import FixtureError, load_fixture
 
@@ -22,11 +23,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        for path in options["fixtures"] or [DEFAULT_FIXTURE]:
-            try:
-                result = load_fixture(path=path)
-            except FixtureError as exc:
-                raise CommandError(f"Nothing was changed. {exc}") from exc
+        paths = options["fixtures"] or [DEFAULT_FIXTURE]
+        # Every file or none: one transaction around them all, so that a file
+        # failing after others have loaded leaves nothing behind either.
+        try:
+            with transaction.atomic():
+                results = [(path, load_fixture(path=path)) for path in paths]
+        except FixtureError as exc:
+            raise CommandError(f"Nothing was changed. {exc}") from exc
+        for path, result in results:
             self.stdout.write(
                 self.style.SUCCESS(f"Seeded {path.name}: {result.summary()}")
             )
