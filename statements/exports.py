@@ -13,7 +13,6 @@ objects (a speaker's brief, a statement's source): treat them as read-only.
 """
 
 import csv
-import datetime
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -51,7 +50,7 @@ from statements.models import (
     Statement,
     Theme,
 )
-from statements.selectors import count_related, with_quote_context
+from statements.selectors import count_related, quote_span_pairs, with_quote_context
 
 CHUNK_SIZE = 2000
 # COPY hands over a row at a time: the CSV is sent in pieces of about this size.
@@ -159,24 +158,11 @@ def _built_chunks(
 # --- Row functions: one per resource --------------------------------------------------
 
 
-def _speaker_role_on(roles: list[dict], day: datetime.date | None) -> dict | None:
-    """The same rule as Speaker.role_on, over rows ordered by start date."""
-    if day is None:
-        return None
-    for role in roles:
-        if role["start_date"] <= day and (
-            role["end_date"] is None or day <= role["end_date"]
-        ):
-            return {"title": role["title"], "organization": role["organization"]}
-    return None
-
-
 _QUOTE_VALUES = (
     "id",
     "slug",
     "text",
     "fidelity",
-    "speaker_id",
     "speaker__slug",
     "speaker__name",
     "statement__slug",
@@ -189,33 +175,34 @@ _QUOTE_VALUES = (
     "statement__license_url",
     "event__slug",
     "event__name",
-    "event__start_date",
-    "event__end_date",
     "said_on",
     "as_delivered",
     "as_delivered_source_url",
     "provenance_note",
     "created_at",
     "updated_at",
+    "quote_day",
+    "role_title",
+    "role_organization",
+    "span_pairs",
 )
 
 
 def quote_rows(
     queryset: QuerySet[Quote], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[Record]]:
-    """Chunks of quote records: 1 query, then 4 per chunk (spans, themes, groups,
-    speaker roles)."""
+    """Chunks of quote records: 1 query (with the spans, the day and the speaker's
+    role that day, as the list computes them), then 2 per chunk (themes, groups)."""
     url = _Urls(base_url)
-    rows = queryset.values_list(*_QUOTE_VALUES).iterator(chunk_size=chunk_size)
+    rows = (
+        with_quote_context(queryset)
+        .annotate(span_pairs=quote_span_pairs())
+        .values_list(*_QUOTE_VALUES)
+        .iterator(chunk_size=chunk_size)
+    )
 
     def build(chunk: list[tuple]) -> list[Record]:
         ids = [row[0] for row in chunk]
-        spans = _grouped(
-            QuoteSpan.objects.filter(quote_id__in=_one_of(ids))
-            .order_by("quote_id", "position")
-            .values_list("quote_id", "start", "end"),
-            lambda start, end: {"start": start, "end": end},
-        )
         themes = _grouped(
             Quote.themes.through.objects.filter(quote_id__in=_one_of(ids))
             .order_by("quote_id", "theme__name", "theme_id")
@@ -230,21 +217,6 @@ def quote_rows(
                 "stakeholdergroup-detail", slug, name, role=role
             ),
         )
-        roles = _grouped(
-            SpeakerRole.objects.filter(
-                speaker_id__in=_one_of({row[4] for row in chunk})
-            )
-            .order_by("speaker_id", "start_date", "id")
-            .values_list(
-                "speaker_id", "title", "organization", "start_date", "end_date"
-            ),
-            lambda title, organization, start_date, end_date: {
-                "title": title,
-                "organization": organization,
-                "start_date": start_date,
-                "end_date": end_date,
-            },
-        )
         records = []
         sources = {}  # one shared source object per statement in the chunk
         for (
@@ -252,7 +224,6 @@ def quote_rows(
             slug,
             text,
             fidelity,
-            speaker_id,
             speaker_slug,
             speaker_name,
             statement_slug,
@@ -265,31 +236,28 @@ def quote_rows(
             license_url,
             event_slug,
             event_name,
-            event_start,
-            event_end,
             said_on,
             as_delivered,
             as_delivered_source_url,
             provenance_note,
             created_at,
             updated_at,
+            date,
+            role_title,
+            role_organization,
+            span_pairs,
         ) in chunk:
-            # Quote.date and Quote.speaker_role, from the row's values.
-            date = said_on or (
-                event_start if event_slug and event_start == event_end else None
-            )
-            role_day = date or (event_start if event_slug else None) or published_on
             records.append(
                 {
                     "slug": slug,
                     "url": url("quote-detail", slug),
                     "text": text,
                     "fidelity": fidelity,
-                    "spans": spans.get(pk, []),
+                    "spans": [{"start": a, "end": b} for a, b in span_pairs],
                     "speaker": url.brief("speaker-detail", speaker_slug, speaker_name),
-                    "speaker_role": _speaker_role_on(
-                        roles.get(speaker_id, []), role_day
-                    ),
+                    "speaker_role": None
+                    if role_title is None
+                    else {"title": role_title, "organization": role_organization},
                     "statement": url.brief(
                         "statement-detail",
                         statement_slug,
