@@ -23,6 +23,11 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
+# The largest integer every JSON reader holds exactly (JavaScript's
+# Number.MAX_SAFE_INTEGER); a page size is echoed back as `requested_size`.
+MAX_QUERY_INT = 2**53 - 1
+
+
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -35,6 +40,8 @@ def _positive_int(request, name: str, default: int) -> int:
         ) from None
     if value < 1:
         raise ValidationError({name: ["It must be 1 or more."]})
+    if value > MAX_QUERY_INT:
+        raise ValidationError({name: [f"It must be at most {MAX_QUERY_INT}."]})
     return value
 
 
@@ -338,6 +345,7 @@ class ListPagination(PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            parameter["schema"]["maximum"] = MAX_QUERY_INT
             if parameter["name"] == self.page_query_param:
                 parameter["description"] = (
                     f"Page number, from 1; pages stop {self.max_offset_rows} rows deep "

@@ -95,10 +95,21 @@ def fine(id_, path, count=None, *, bug=None, **kwargs):
 PAGINATION = [
     fine("page-size-huge-is-capped", f"{QUOTES}?page_size=1000000", SEEDED_QUOTES),
     fine(
-        "page-size-beyond-int64-is-capped",
-        f"{QUOTES}?page_size=99999999999999999999999999",
+        "page-size-largest-exact-json-integer-is-capped",
+        f"{QUOTES}?page_size={2**53 - 1}",
         SEEDED_QUOTES,
     ),
+    bad(
+        "page-size-beyond-exact-json-integers",
+        f"{QUOTES}?page_size={2**53}",
+        "page_size",
+    ),
+    bad(
+        "page-size-beyond-int64",
+        f"{QUOTES}?page_size=99999999999999999999999999",
+        "page_size",
+    ),
+    bad("page-beyond-exact-json-integers", f"{QUOTES}?page={2**53}", "page"),
     bad("page-size-zero", f"{QUOTES}?page_size=0", "page_size"),
     bad("page-size-negative", f"{QUOTES}?page_size=-1", "page_size"),
     bad("page-size-abc", f"{QUOTES}?page_size=abc", "page_size"),
