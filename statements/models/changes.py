@@ -27,11 +27,8 @@ class Change(models.Model):
         ordering = ["transaction_id", "id"]
         indexes = [
             models.Index(fields=["transaction_id", "id"], name="change_cursor_idx"),
-            # The triggers look up "already recorded in this transaction?" here.
-            models.Index(
-                fields=["transaction_id", "resource_type", "object_id"],
-                name="change_dedupe_idx",
-            ),
+            # The triggers' look-up "already recorded in this transaction?" has
+            # its own index, on an expression (migration 0008, raw SQL).
         ]
 
     def __str__(self):

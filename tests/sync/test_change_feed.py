@@ -312,3 +312,36 @@ def test_example_sync_script_replays_to_the_servers_exact_data(live_server, tmp_
         not in json.loads(state_path.read_text())["records"]["quote"]
     )
     assert Change.objects.filter(action="deleted").count() >= 2
+
+
+@pytest.mark.django_db
+def test_the_triggers_find_a_records_earlier_change_through_its_own_index(seeded):
+    """The duplicate check runs for every row a trigger touches: on an index
+    led by transaction_id the planner took change_cursor_idx and read every row
+    of the transaction so far (quadratic in its size; docs/performance.md)."""
+    with connection.cursor() as cursor:
+        # Only an index decision is asked for: a table this small would be read whole.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT 1 FROM statements_change c WHERE "
+            "c.resource_type || ':' || c.object_id::text || ':' || "
+            "c.transaction_id::text = %s || ':' || %s::text || ':' || "
+            "pg_current_xact_id()::text AND c.action IN ('created', 'updated')",
+            ["quote", Quote.objects.values_list("id", flat=True).first()],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "change_record_idx" in plan, plan
+
+    Quote.objects.update(text="x")  # every quote, and each statement, once
+    quotes = Quote.objects.count()
+    changed = Change.objects.filter(transaction_id=_current_transaction())
+    assert changed.filter(resource_type="quote").count() == quotes
+    assert (
+        changed.filter(resource_type="statement").count() == Statement.objects.count()
+    )
+
+
+def _current_transaction() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        return cursor.fetchone()[0]
