@@ -1,21 +1,21 @@
-"""Bulk exports: every resource as CSV and NDJSON, built in chunks from `.values()`.
+"""Bulk exports: every resource as CSV (written by PostgreSQL) and NDJSON.
 
-Each resource has one row function that turns a queryset into chunks of records
-shaped like the list API's items (no model instances, one query per chunk for each
-many-to-many relation), and one definition of its CSV columns and NDJSON fields.
-The HTTP exports (statements.api.exports), `manage.py export_snapshot`, the OpenAPI
-descriptions and docs/exports.md all read these definitions, so they cannot drift.
+Each resource has one definition of its CSV columns (SQL, which COPY writes)
+and of its NDJSON fields (keys of the list API's items, which the API's own
+Representer builds, a chunk of ids at a time: an NDJSON record is a list item
+but for the documented differences). The HTTP exports (statements.api.exports),
+`manage.py export_snapshot`, the OpenAPI descriptions and docs/exports.md all
+read these definitions, so they cannot drift.
 
-Iterate the row functions inside `export_transaction()`: there the rows come from a
+Run the writers inside `export_transaction()`: there the ids come from a
 server-side cursor that is cheap to open (outside a transaction it would be WITH
-HOLD, which PostgreSQL materialises first). Records of one chunk share their nested
-objects (a speaker's brief, a statement's source): treat them as read-only.
+HOLD, which PostgreSQL materialises first), and every query of an export sees
+the same snapshot of the data.
 """
 
 import csv
 import io
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import islice
@@ -36,9 +36,10 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models.expressions import Expression
 from django.urls import reverse
 
+from statements.api.representations import Representer
 from statements.models import (
     Event,
     Quote,
@@ -50,13 +51,13 @@ from statements.models import (
     Statement,
     Theme,
 )
-from statements.selectors import count_related, quote_span_pairs, with_quote_context
+from statements.selectors import count_related, with_quote_context
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 1000
 # COPY hands over a row at a time: the CSV is sent in pieces of about this size.
 COPY_CHUNK_BYTES = 64 * 1024
 # Statements carry their full text: fewer per chunk keeps a chunk's memory similar.
-STATEMENT_CHUNK_SIZE = 500
+STATEMENT_CHUNK_SIZE = 250
 LIST_SEPARATOR = "|"
 SPAN_LIST_SEPARATOR = ";"
 
@@ -81,28 +82,14 @@ def export_transaction():
         yield
 
 
-def _one_of(ids) -> RawSQL:
-    """The right side of `__in`: one array parameter instead of one per id."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-
-
-def _grouped(rows: Iterable[tuple], build: Callable) -> dict[int, list]:
-    """{first column: [build(*other columns), ...]} in the order of `rows`."""
-    groups = defaultdict(list)
-    for key, *values in rows:
-        groups[key].append(build(*values))
-    return groups
-
-
 class _Urls:
-    """Absolute detail URLs by slug, without a reverse() per row."""
+    """Absolute detail URLs: by slug, as SQL (the CSV), and for the Representer."""
 
     _PLACEHOLDER = "slug-placeholder"
 
     def __init__(self, base_url: str):
         self.base_url = base_url.rstrip("/")
         self._templates = {}
-        self._briefs = {}
 
     def __call__(self, view_name: str, slug: str) -> str:
         template = self._templates.get(view_name)
@@ -111,289 +98,48 @@ class _Urls:
             template = self._templates[view_name] = tuple(path.split(self._PLACEHOLDER))
         return f"{self.base_url}{template[0]}{slug}{template[1]}"
 
+    def build_absolute_uri(self, path: str) -> str:
+        """What the Representer asks of a request: here, of the export's origin."""
+        return self.base_url + path
+
     def expression(self, view_name: str) -> Expression:
         """SQL for the detail URL of the row's own slug."""
         prefix, suffix = self(view_name, self._PLACEHOLDER).split(self._PLACEHOLDER)
         return _concat(Value(prefix), "slug", Value(suffix))
 
-    def brief(self, view_name, slug, name, key="name", **extra) -> dict | None:
-        """{slug, name (or `key`), url, **extra}, one shared dict per chunk."""
-        if slug is None:
-            return None
-        cache_key = (view_name, slug, name, key, *extra.items())
-        brief = self._briefs.get(cache_key)
-        if brief is None:
-            brief = {"slug": slug, key: name, "url": self(view_name, slug), **extra}
-            self._briefs[cache_key] = brief
-        return brief
 
-    def forget(self):
-        """Drop the shared briefs, so that they never outgrow a chunk."""
-        self._briefs.clear()
+def _representer_rows(
+    kind: str, default_chunk_size: int = CHUNK_SIZE, **options
+) -> Callable[..., Iterator[list[Record]]]:
+    """The row function of a resource: chunks of the list API's items, in the
+    queryset's order, built by the API's Representer from a chunk of ids at a time.
 
-
-def _built_chunks(
-    rows: Iterable[tuple],
-    size: int,
-    build: Callable[[list[tuple]], list[Record]],
-    url: _Urls,
-) -> Iterator[list[Record]]:
-    """build(chunk) for each `size` rows; never two chunks alive at once.
-
-    The references are dropped before the next chunk is read, so that the peak
-    memory is that of one chunk however many there are.
+    Never two chunks are alive at once, so that the peak memory is that of one
+    chunk however many there are.
     """
-    iterator = iter(rows)
-    while True:
-        chunk = list(islice(iterator, size))
-        if not chunk:
-            return
-        records = build(chunk)
-        url.forget()
-        del chunk
-        yield records
-        del records
+
+    def rows(
+        queryset: QuerySet,
+        *,
+        base_url: str = "",
+        chunk_size: int = default_chunk_size,
+    ) -> Iterator[list[Record]]:
+        origin = _Urls(base_url)
+        ids = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk_size)
+        while chunk := list(islice(ids, chunk_size)):
+            records = Representer(origin).build(kind, chunk, **options)
+            del chunk
+            yield records
+            del records
+
+    return rows
 
 
-# --- Row functions: one per resource --------------------------------------------------
-
-
-_QUOTE_VALUES = (
-    "id",
-    "slug",
-    "text",
-    "fidelity",
-    "speaker__slug",
-    "speaker__name",
-    "statement__slug",
-    "statement__title",
-    "statement__publisher",
-    "statement__source_url",
-    "statement__published_on",
-    "statement__language",
-    "statement__license",
-    "statement__license_url",
-    "event__slug",
-    "event__name",
-    "said_on",
-    "as_delivered",
-    "as_delivered_source_url",
-    "provenance_note",
-    "created_at",
-    "updated_at",
-    "quote_day",
-    "role_title",
-    "role_organization",
-    "span_pairs",
-)
-
-
-def quote_rows(
-    queryset: QuerySet[Quote], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> Iterator[list[Record]]:
-    """Chunks of quote records: 1 query (with the spans, the day and the speaker's
-    role that day, as the list computes them), then 2 per chunk (themes, groups)."""
-    url = _Urls(base_url)
-    rows = (
-        with_quote_context(queryset)
-        .annotate(span_pairs=quote_span_pairs())
-        .values_list(*_QUOTE_VALUES)
-        .iterator(chunk_size=chunk_size)
-    )
-
-    def build(chunk: list[tuple]) -> list[Record]:
-        ids = [row[0] for row in chunk]
-        themes = _grouped(
-            Quote.themes.through.objects.filter(quote_id__in=_one_of(ids))
-            .order_by("quote_id", "theme__name", "theme_id")
-            .values_list("quote_id", "theme__slug", "theme__name"),
-            lambda slug, name: url.brief("theme-detail", slug, name),
-        )
-        groups = _grouped(
-            QuoteStakeholder.objects.filter(quote_id__in=_one_of(ids))
-            .order_by("quote_id", "group__name", "role", "group_id")
-            .values_list("quote_id", "group__slug", "group__name", "role"),
-            lambda slug, name, role: url.brief(
-                "stakeholdergroup-detail", slug, name, role=role
-            ),
-        )
-        records = []
-        sources = {}  # one shared source object per statement in the chunk
-        for (
-            pk,
-            slug,
-            text,
-            fidelity,
-            speaker_slug,
-            speaker_name,
-            statement_slug,
-            statement_title,
-            publisher,
-            source_url,
-            published_on,
-            language,
-            license,
-            license_url,
-            event_slug,
-            event_name,
-            said_on,
-            as_delivered,
-            as_delivered_source_url,
-            provenance_note,
-            created_at,
-            updated_at,
-            date,
-            role_title,
-            role_organization,
-            span_pairs,
-        ) in chunk:
-            records.append(
-                {
-                    "slug": slug,
-                    "url": url("quote-detail", slug),
-                    "text": text,
-                    "fidelity": fidelity,
-                    "spans": [{"start": a, "end": b} for a, b in span_pairs],
-                    "speaker": url.brief("speaker-detail", speaker_slug, speaker_name),
-                    "speaker_role": None
-                    if role_title is None
-                    else {"title": role_title, "organization": role_organization},
-                    "statement": url.brief(
-                        "statement-detail",
-                        statement_slug,
-                        statement_title,
-                        key="title",
-                    ),
-                    "event": url.brief("event-detail", event_slug, event_name),
-                    "said_on": said_on,
-                    "date": date,
-                    "as_delivered": as_delivered,
-                    "as_delivered_source_url": as_delivered_source_url,
-                    "themes": themes.get(pk, []),
-                    "stakeholder_groups": groups.get(pk, []),
-                    "source": sources.get(statement_slug)
-                    or sources.setdefault(
-                        statement_slug,
-                        {
-                            "title": statement_title,
-                            "publisher": publisher,
-                            "source_url": source_url,
-                            "published_on": published_on,
-                            "language": language,
-                            "license": license,
-                            "license_url": license_url,
-                        },
-                    ),
-                    "provenance_note": provenance_note,
-                    "created_at": created_at,
-                    "updated_at": updated_at,
-                }
-            )
-        return records
-
-    return _built_chunks(rows, chunk_size, build, url)
-
-
-_STATEMENT_VALUES = (
-    "id",
-    "slug",
-    "title",
-    "kind",
-    "publisher",
-    "source_url",
-    "published_on",
-    "language",
-    "license",
-    "license_url",
-    "text_sha256",
-    "speaker__slug",
-    "speaker__name",
-    "event__slug",
-    "event__name",
-    "quote_count",
-    "created_at",
-    "updated_at",
-    "provenance_note",
-    "text",
-)
+# What the CSV columns' SQL reads besides the model's fields.
 
 
 def _statement_counts(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
     return queryset.annotate(quote_count=count_related(Quote, "statement"))
-
-
-def statement_rows(
-    queryset: QuerySet[Statement],
-    *,
-    base_url: str = "",
-    chunk_size: int = STATEMENT_CHUNK_SIZE,
-) -> Iterator[list[Record]]:
-    """Chunks of statement records with their text: 1 query, then 2 per chunk."""
-    url = _Urls(base_url)
-    rows = (
-        _statement_counts(queryset)
-        .values_list(*_STATEMENT_VALUES)
-        .iterator(chunk_size=chunk_size)
-    )
-
-    def build(chunk: list[tuple]) -> list[Record]:
-        ids = [row[0] for row in chunk]
-        themes = _grouped(
-            Statement.themes.through.objects.filter(statement_id__in=_one_of(ids))
-            .order_by("statement_id", "theme__name", "theme_id")
-            .values_list("statement_id", "theme__slug", "theme__name"),
-            lambda slug, name: url.brief("theme-detail", slug, name),
-        )
-        groups = _grouped(
-            Statement.stakeholder_groups.through.objects.filter(
-                statement_id__in=_one_of(ids)
-            )
-            .order_by("statement_id", "stakeholdergroup__name", "stakeholdergroup_id")
-            .values_list(
-                "statement_id", "stakeholdergroup__slug", "stakeholdergroup__name"
-            ),
-            lambda slug, name: url.brief("stakeholdergroup-detail", slug, name),
-        )
-        records = []
-        for row in chunk:
-            pk, slug, *fields, speaker_slug, speaker_name = row[:13]
-            event_slug, event_name, quote_count, created, updated, note, text = row[13:]
-            records.append(
-                {
-                    "slug": slug,
-                    "url": url("statement-detail", slug),
-                    **dict(zip(_STATEMENT_VALUES[2:11], fields, strict=True)),
-                    "speaker": url.brief("speaker-detail", speaker_slug, speaker_name),
-                    "event": url.brief("event-detail", event_slug, event_name),
-                    "themes": themes.get(pk, []),
-                    "stakeholder_groups": groups.get(pk, []),
-                    "quote_count": quote_count,
-                    "created_at": created,
-                    "updated_at": updated,
-                    "provenance_note": note,
-                    "text": text,
-                }
-            )
-        return records
-
-    return _built_chunks(rows, chunk_size, build, url)
-
-
-_SPEAKER_VALUES = (
-    "id",
-    "slug",
-    "name",
-    "sort_name",
-    "given_name",
-    "family_name",
-    "other_names",
-    "biography",
-    "wikidata_id",
-    "quote_count",
-    "statement_count",
-    "created_at",
-    "updated_at",
-)
 
 
 def _speaker_counts(queryset: QuerySet[Speaker]) -> QuerySet[Speaker]:
@@ -403,61 +149,6 @@ def _speaker_counts(queryset: QuerySet[Speaker]) -> QuerySet[Speaker]:
     )
 
 
-def speaker_rows(
-    queryset: QuerySet[Speaker], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> Iterator[list[Record]]:
-    """Chunks of speaker records with their roles: 1 query, then 1 per chunk."""
-    url = _Urls(base_url)
-    rows = (
-        _speaker_counts(queryset)
-        .values_list(*_SPEAKER_VALUES)
-        .iterator(chunk_size=chunk_size)
-    )
-    role_fields = ("title", "organization", "start_date", "end_date", "source_url")
-
-    def build(chunk: list[tuple]) -> list[Record]:
-        roles = _grouped(
-            SpeakerRole.objects.filter(
-                speaker_id__in=_one_of([row[0] for row in chunk])
-            )
-            .order_by("speaker_id", "start_date", "id")
-            .values_list("speaker_id", *role_fields, "note"),
-            lambda *values: dict(zip((*role_fields, "note"), values, strict=True)),
-        )
-        records = []
-        for pk, slug, *fields in chunk:
-            record = {"slug": slug, "url": url("speaker-detail", slug)}
-            record.update(zip(_SPEAKER_VALUES[2:9], fields[:7], strict=True))
-            record["roles"] = roles.get(pk, [])
-            record.update(zip(_SPEAKER_VALUES[9:], fields[7:], strict=True))
-            records.append(record)
-        return records
-
-    return _built_chunks(rows, chunk_size, build, url)
-
-
-_EVENT_VALUES = (
-    "id",
-    "slug",
-    "name",
-    "kind",
-    "description",
-    "start_date",
-    "end_date",
-    "venue",
-    "city",
-    "country",
-    "hosts",
-    "source_urls",
-    "parent__slug",
-    "parent__name",
-    "quote_count",
-    "statement_count",
-    "created_at",
-    "updated_at",
-)
-
-
 def _event_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.annotate(
         quote_count=count_related(Quote, "event"),
@@ -465,103 +156,11 @@ def _event_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def event_rows(
-    queryset: QuerySet[Event], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> Iterator[list[Record]]:
-    """Chunks of event records with parent and children: 1 query, 1 per chunk."""
-    url = _Urls(base_url)
-    rows = (
-        _event_counts(queryset)
-        .values_list(*_EVENT_VALUES)
-        .iterator(chunk_size=chunk_size)
-    )
-
-    def build(chunk: list[tuple]) -> list[Record]:
-        children = _grouped(
-            Event.objects.filter(parent_id__in=_one_of([row[0] for row in chunk]))
-            .order_by("parent_id", "start_date", "id")
-            .values_list("parent_id", "slug", "name"),
-            lambda slug, name: url.brief("event-detail", slug, name),
-        )
-        records = []
-        for pk, slug, *fields in chunk:
-            record = {"slug": slug, "url": url("event-detail", slug)}
-            record.update(zip(_EVENT_VALUES[2:12], fields[:10], strict=True))
-            record["parent"] = url.brief("event-detail", fields[10], fields[11])
-            record["children"] = children.get(pk, [])
-            record.update(zip(_EVENT_VALUES[14:], fields[12:], strict=True))
-            records.append(record)
-        return records
-
-    return _built_chunks(rows, chunk_size, build, url)
-
-
-_THEME_VALUES = (
-    "id",
-    "slug",
-    "name",
-    "description",
-    "parent__slug",
-    "parent__name",
-    "quote_count",
-    "statement_count",
-    "created_at",
-    "updated_at",
-)
-
-
 def _theme_counts(queryset: QuerySet[Theme]) -> QuerySet[Theme]:
     return queryset.annotate(
         quote_count=count_related(Quote.themes.through, "theme"),
         statement_count=count_related(Statement.themes.through, "theme"),
     )
-
-
-def theme_rows(
-    queryset: QuerySet[Theme], *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> Iterator[list[Record]]:
-    """Chunks of theme records with parent and children: 1 query, 1 per chunk."""
-    url = _Urls(base_url)
-    rows = (
-        _theme_counts(queryset)
-        .values_list(*_THEME_VALUES)
-        .iterator(chunk_size=chunk_size)
-    )
-
-    def build(chunk: list[tuple]) -> list[Record]:
-        children = _grouped(
-            Theme.objects.filter(parent_id__in=_one_of([row[0] for row in chunk]))
-            .order_by("parent_id", "name", "id")
-            .values_list("parent_id", "slug", "name"),
-            lambda slug, name: url.brief("theme-detail", slug, name),
-        )
-        records = []
-        for pk, slug, name, description, parent_slug, parent_name, *rest in chunk:
-            record = {
-                "slug": slug,
-                "url": url("theme-detail", slug),
-                "name": name,
-                "description": description,
-                "parent": url.brief("theme-detail", parent_slug, parent_name),
-                "children": children.get(pk, []),
-            }
-            record.update(zip(_THEME_VALUES[6:], rest, strict=True))
-            records.append(record)
-        return records
-
-    return _built_chunks(rows, chunk_size, build, url)
-
-
-_STAKEHOLDER_GROUP_VALUES = (
-    "slug",
-    "name",
-    "category",
-    "description",
-    "quote_count",
-    "statement_count",
-    "created_at",
-    "updated_at",
-)
 
 
 def _stakeholder_group_counts(
@@ -575,36 +174,11 @@ def _stakeholder_group_counts(
     )
 
 
-def stakeholder_group_rows(
-    queryset: QuerySet[StakeholderGroup],
-    *,
-    base_url: str = "",
-    chunk_size: int = CHUNK_SIZE,
-) -> Iterator[list[Record]]:
-    """Chunks of stakeholder group records: 1 query."""
-    url = _Urls(base_url)
-    rows = (
-        _stakeholder_group_counts(queryset)
-        .values_list(*_STAKEHOLDER_GROUP_VALUES)
-        .iterator(chunk_size=chunk_size)
-    )
-
-    def build(chunk: list[tuple]) -> list[Record]:
-        records = []
-        for slug, *fields in chunk:
-            record = {"slug": slug, "url": url("stakeholdergroup-detail", slug)}
-            record.update(zip(_STAKEHOLDER_GROUP_VALUES[1:], fields, strict=True))
-            records.append(record)
-        return records
-
-    return _built_chunks(rows, chunk_size, build, url)
-
-
 # --- Columns and fields: the one definition of each export's shape ----------------
 #
 # A CSV column's value is SQL: a field path or a Django expression, evaluated by
 # PostgreSQL, which writes the file with COPY (see csv_chunks). An NDJSON field is
-# a key of the records of the row functions above.
+# a key of the list API's items (the row functions above).
 
 
 @dataclass(frozen=True)
@@ -901,11 +475,8 @@ STATEMENT_COLUMNS = (
 STATEMENT_FIELDS = (
     Field("slug", "The stable public id."),
     Field("url", "The statement in the API."),
-    *(
-        _field_from(column)
-        for column in STATEMENT_COLUMNS
-        if column.name in _STATEMENT_VALUES[2:11]
-    ),
+    # title ... text_sha256: the same scalars as the CSV's.
+    *(_field_from(column) for column in STATEMENT_COLUMNS[1:10]),
     Field("speaker", "{slug, name, url} or null."),
     Field("event", "{slug, name, url} or null."),
     Field("themes", "[{slug, name, url}]."),
@@ -1076,7 +647,7 @@ RESOURCES = {
         ExportResource(
             "quotes",
             Quote,
-            quote_rows,
+            _representer_rows("quote"),
             QUOTE_COLUMNS,
             QUOTE_FIELDS,
             csv_annotate=with_quote_context,
@@ -1087,7 +658,7 @@ RESOURCES = {
         ExportResource(
             "statements",
             Statement,
-            statement_rows,
+            _representer_rows("statement", STATEMENT_CHUNK_SIZE, with_text=True),
             STATEMENT_COLUMNS,
             STATEMENT_FIELDS,
             csv_annotate=_statement_counts,
@@ -1100,7 +671,7 @@ RESOURCES = {
         ExportResource(
             "speakers",
             Speaker,
-            speaker_rows,
+            _representer_rows("speaker"),
             SPEAKER_COLUMNS,
             SPEAKER_FIELDS,
             csv_annotate=_speaker_counts,
@@ -1108,7 +679,7 @@ RESOURCES = {
         ExportResource(
             "events",
             Event,
-            event_rows,
+            _representer_rows("event"),
             EVENT_COLUMNS,
             EVENT_FIELDS,
             csv_annotate=_event_counts,
@@ -1116,7 +687,7 @@ RESOURCES = {
         ExportResource(
             "themes",
             Theme,
-            theme_rows,
+            _representer_rows("theme"),
             THEME_COLUMNS,
             THEME_FIELDS,
             csv_annotate=_theme_counts,
@@ -1124,7 +695,7 @@ RESOURCES = {
         ExportResource(
             "stakeholder-groups",
             StakeholderGroup,
-            stakeholder_group_rows,
+            _representer_rows("stakeholder_group"),
             STAKEHOLDER_GROUP_COLUMNS,
             STAKEHOLDER_GROUP_FIELDS,
             csv_annotate=_stakeholder_group_counts,
@@ -1213,6 +784,10 @@ def ndjson_chunks(
     """
     written = 0
     for records in resource.rows(queryset, base_url=base_url):
+        # A list item but for the documented differences, in the fields' order.
+        for record in records:
+            for name in resource.left_out:
+                del record[name]
         data = ndjson_encode(records)
         written += len(records)
         # Neither the rows nor the bytes of this chunk stay alive while the

@@ -29,6 +29,7 @@ from statements.models import (
 from statements.selectors import (
     count_related,
     highlights,
+    one_of,
     quote_span_pairs,
     safe_highlight,
     with_quote_context,
@@ -58,24 +59,28 @@ def _date(value):
 
 
 class Representer:
-    """Builds resource dicts for one request (absolute URLs need the request)."""
+    """Builds resource dicts for one request (absolute URLs need the request).
+
+    Anything with build_absolute_uri() serves as the request: the exports pass
+    an origin of their own (statements.exports).
+    """
 
     def __init__(self, request, *, expand=frozenset(), fields=None):
         self.request = request
         self.expand = expand
         self.fields = fields
-        self._url_prefix = {}
+        self._url_parts = {}
 
     # --- helpers ---------------------------------------------------------------
 
     def url(self, kind: str, slug: str) -> str:
-        template = self._url_prefix.get(kind)
-        if template is None:
+        parts = self._url_parts.get(kind)
+        if parts is None:
             template = self.request.build_absolute_uri(
                 reverse(DETAIL_VIEWS[kind], kwargs={"slug": _SLUG_MARK})
             )
-            self._url_prefix[kind] = template
-        return template.replace(_SLUG_MARK, slug)
+            parts = self._url_parts[kind] = template.split(_SLUG_MARK)
+        return f"{parts[0]}{slug}{parts[1]}"
 
     def brief(self, kind: str, slug: str | None, name: str | None, key="name"):
         if slug is None:
@@ -99,7 +104,7 @@ class Representer:
 
     def speakers(self, ids: list[int]) -> dict[int, dict]:
         rows = (
-            Speaker.objects.filter(pk__in=ids)
+            Speaker.objects.filter(pk__in=one_of(ids))
             .annotate(
                 quote_count=count_related(Quote, "speaker"),
                 statement_count=count_related(Statement, "speaker"),
@@ -122,7 +127,7 @@ class Representer:
         )
         roles = defaultdict(list)
         for role in (
-            SpeakerRole.objects.filter(speaker_id__in=ids)
+            SpeakerRole.objects.filter(speaker_id__in=one_of(ids))
             .order_by("start_date", "id")
             .values(
                 "speaker_id",
@@ -165,7 +170,7 @@ class Representer:
 
     def events(self, ids: list[int]) -> dict[int, dict]:
         rows = (
-            Event.objects.filter(pk__in=ids)
+            Event.objects.filter(pk__in=one_of(ids))
             .annotate(
                 quote_count=count_related(Quote, "event"),
                 statement_count=count_related(Statement, "event"),
@@ -193,7 +198,7 @@ class Representer:
         )
         children = defaultdict(list)
         for child in (
-            Event.objects.filter(parent_id__in=ids)
+            Event.objects.filter(parent_id__in=one_of(ids))
             .order_by("start_date", "id")
             .values("parent_id", "slug", "name")
         ):
@@ -228,7 +233,7 @@ class Representer:
 
     def themes(self, ids: list[int]) -> dict[int, dict]:
         rows = (
-            Theme.objects.filter(pk__in=ids)
+            Theme.objects.filter(pk__in=one_of(ids))
             .annotate(
                 quote_count=count_related(Quote.themes.through, "theme"),
                 statement_count=count_related(Statement.themes.through, "theme"),
@@ -248,7 +253,7 @@ class Representer:
         )
         children = defaultdict(list)
         for child in (
-            Theme.objects.filter(parent_id__in=ids)
+            Theme.objects.filter(parent_id__in=one_of(ids))
             .order_by("name", "id")
             .values("parent_id", "slug", "name")
         ):
@@ -273,7 +278,7 @@ class Representer:
 
     def stakeholder_groups(self, ids: list[int]) -> dict[int, dict]:
         rows = (
-            StakeholderGroup.objects.filter(pk__in=ids)
+            StakeholderGroup.objects.filter(pk__in=one_of(ids))
             .annotate(
                 quote_count=count_related(
                     QuoteStakeholder, "group", distinct_field="quote"
@@ -312,8 +317,10 @@ class Representer:
     # --- statements ------------------------------------------------------------------
 
     def statements(
-        self, ids: list[int], *, detail=False, search=None
+        self, ids: list[int], *, detail=False, with_text=False, search=None
     ) -> dict[int, dict]:
+        """Statements as listed; `detail` adds the text, its paragraphs and the
+        quotes, `with_text` the text alone (and the provenance note)."""
         columns = [
             "id",
             "slug",
@@ -336,10 +343,10 @@ class Representer:
             "created_at",
             "updated_at",
         ]
-        if detail:
+        if detail or with_text:
             columns += ["provenance_note", "text"]
         rows = list(
-            Statement.objects.filter(pk__in=ids)
+            Statement.objects.filter(pk__in=one_of(ids))
             .annotate(quote_count=count_related(Quote, "statement"))
             .values(*columns)
         )
@@ -391,9 +398,10 @@ class Representer:
                 "created_at": _datetime(row["created_at"]),
                 "updated_at": _datetime(row["updated_at"]),
             }
-            if detail:
+            if detail or with_text:
                 item["provenance_note"] = row["provenance_note"]
                 item["text"] = row["text"]
+            if detail:
                 item["paragraphs"] = [
                     {"index": p.index, "start": p.start, "end": p.end}
                     for p in split_paragraphs(row["text"])
@@ -405,7 +413,7 @@ class Representer:
     def _linked(self, through, owner_column, target, expand_name, ids):
         """owner id -> brief (or, when expanded, full) targets, ordered by name."""
         links = list(
-            through.objects.filter(**{f"{owner_column}__in": ids})
+            through.objects.filter(**{f"{owner_column}__in": one_of(ids)})
             .order_by(f"{target}__name", f"{target}__id")
             .values_list(
                 owner_column, f"{target}_id", f"{target}__slug", f"{target}__name"
@@ -425,7 +433,7 @@ class Representer:
 
     def _statement_quotes(self, statement_ids):
         rows = list(
-            Quote.objects.filter(statement_id__in=statement_ids)
+            Quote.objects.filter(statement_id__in=one_of(statement_ids))
             .order_by("id")
             .values(
                 "id",
@@ -458,7 +466,7 @@ class Representer:
     def _spans(quote_ids):
         spans = defaultdict(list)
         for quote_id, start, end in (
-            QuoteSpan.objects.filter(quote_id__in=quote_ids)
+            QuoteSpan.objects.filter(quote_id__in=one_of(quote_ids))
             .order_by("quote_id", "position")
             .values_list("quote_id", "start", "end")
         ):
@@ -500,7 +508,7 @@ class Representer:
     def quotes(self, ids: list[int], search: str | None = None) -> dict[int, dict]:
         # The day, the speaker's role that day and the spans come with the rows.
         rows = list(
-            with_quote_context(Quote.objects.filter(pk__in=ids))
+            with_quote_context(Quote.objects.filter(pk__in=one_of(ids)))
             .annotate(span_pairs=quote_span_pairs())
             .values(
                 *self.QUOTE_COLUMNS,
@@ -515,7 +523,7 @@ class Representer:
         themes = self._linked(Quote.themes.through, "quote_id", "theme", "themes", ids)
         links = defaultdict(list)
         for quote_id, slug, name, role in (
-            QuoteStakeholder.objects.filter(quote_id__in=quote_ids)
+            QuoteStakeholder.objects.filter(quote_id__in=one_of(quote_ids))
             .order_by("group__name", "role")
             .values_list("quote_id", "group__slug", "group__name", "role")
         ):
