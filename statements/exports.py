@@ -51,7 +51,7 @@ from statements.models import (
     Statement,
     Theme,
 )
-from statements.selectors import count_related, with_quote_context
+from statements.selectors import with_counts, with_quote_context
 
 CHUNK_SIZE = 1000
 # COPY hands over a row at a time: the CSV is sent in pieces of about this size.
@@ -133,45 +133,6 @@ def _representer_rows(
             del records
 
     return rows
-
-
-# What the CSV columns' SQL reads besides the model's fields.
-
-
-def _statement_counts(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
-    return queryset.annotate(quote_count=count_related(Quote, "statement"))
-
-
-def _speaker_counts(queryset: QuerySet[Speaker]) -> QuerySet[Speaker]:
-    return queryset.annotate(
-        quote_count=count_related(Quote, "speaker"),
-        statement_count=count_related(Statement, "speaker"),
-    )
-
-
-def _event_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
-    return queryset.annotate(
-        quote_count=count_related(Quote, "event"),
-        statement_count=count_related(Statement, "event"),
-    )
-
-
-def _theme_counts(queryset: QuerySet[Theme]) -> QuerySet[Theme]:
-    return queryset.annotate(
-        quote_count=count_related(Quote.themes.through, "theme"),
-        statement_count=count_related(Statement.themes.through, "theme"),
-    )
-
-
-def _stakeholder_group_counts(
-    queryset: QuerySet[StakeholderGroup],
-) -> QuerySet[StakeholderGroup]:
-    return queryset.annotate(
-        quote_count=count_related(QuoteStakeholder, "group", distinct_field="quote"),
-        statement_count=count_related(
-            Statement.stakeholder_groups.through, "stakeholdergroup"
-        ),
-    )
 
 
 # --- Columns and fields: the one definition of each export's shape ----------------
@@ -661,7 +622,7 @@ RESOURCES = {
             _representer_rows("statement", STATEMENT_CHUNK_SIZE, with_text=True),
             STATEMENT_COLUMNS,
             STATEMENT_FIELDS,
-            csv_annotate=_statement_counts,
+            csv_annotate=with_counts,
             left_out=("highlight",),
             added=("provenance_note", "text"),
             note="The text is the point of a data set (the detail endpoint has it "
@@ -674,7 +635,7 @@ RESOURCES = {
             _representer_rows("speaker"),
             SPEAKER_COLUMNS,
             SPEAKER_FIELDS,
-            csv_annotate=_speaker_counts,
+            csv_annotate=with_counts,
         ),
         ExportResource(
             "events",
@@ -682,7 +643,7 @@ RESOURCES = {
             _representer_rows("event"),
             EVENT_COLUMNS,
             EVENT_FIELDS,
-            csv_annotate=_event_counts,
+            csv_annotate=with_counts,
         ),
         ExportResource(
             "themes",
@@ -690,7 +651,7 @@ RESOURCES = {
             _representer_rows("theme"),
             THEME_COLUMNS,
             THEME_FIELDS,
-            csv_annotate=_theme_counts,
+            csv_annotate=with_counts,
         ),
         ExportResource(
             "stakeholder-groups",
@@ -698,7 +659,7 @@ RESOURCES = {
             _representer_rows("stakeholder_group"),
             STAKEHOLDER_GROUP_COLUMNS,
             STAKEHOLDER_GROUP_FIELDS,
-            csv_annotate=_stakeholder_group_counts,
+            csv_annotate=with_counts,
         ),
     )
 }

@@ -134,6 +134,37 @@ def quote_span_pairs() -> ArraySubquery:
     )
 
 
+def _counts(model) -> dict:
+    """The count annotations of a resource, as its list shows them."""
+    if model is Statement:
+        return {"quote_count": count_related(Quote, "statement")}
+    if model is StakeholderGroup:
+        return {
+            "quote_count": count_related(
+                QuoteStakeholder, "group", distinct_field="quote"
+            ),
+            "statement_count": count_related(
+                Statement.stakeholder_groups.through, "stakeholdergroup"
+            ),
+        }
+    if model is Theme:
+        return {
+            "quote_count": count_related(Quote.themes.through, "theme"),
+            "statement_count": count_related(Statement.themes.through, "theme"),
+        }
+    link = {Speaker: "speaker", Event: "event"}[model]
+    return {
+        "quote_count": count_related(Quote, link),
+        "statement_count": count_related(Statement, link),
+    }
+
+
+def with_counts(queryset: QuerySet) -> QuerySet:
+    """Speakers, events, themes, groups or statements with their quote_count (and
+    statement_count), each a correlated subquery: the list and the exports."""
+    return queryset.annotate(**_counts(queryset.model))
+
+
 def _descendant_ids(table: str, ids: list[int]) -> list[int]:
     """The ids of `ids` and all their descendants in a parent-linked tree table."""
     if not ids:

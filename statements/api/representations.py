@@ -27,11 +27,11 @@ from statements.models import (
     split_paragraphs,
 )
 from statements.selectors import (
-    count_related,
     highlights,
     one_of,
     quote_span_pairs,
     safe_highlight,
+    with_counts,
     with_quote_context,
 )
 
@@ -103,27 +103,20 @@ class Representer:
     # --- speakers ----------------------------------------------------------------
 
     def speakers(self, ids: list[int]) -> dict[int, dict]:
-        rows = (
-            Speaker.objects.filter(pk__in=one_of(ids))
-            .annotate(
-                quote_count=count_related(Quote, "speaker"),
-                statement_count=count_related(Statement, "speaker"),
-            )
-            .values(
-                "id",
-                "slug",
-                "name",
-                "sort_name",
-                "given_name",
-                "family_name",
-                "other_names",
-                "biography",
-                "wikidata_id",
-                "quote_count",
-                "statement_count",
-                "created_at",
-                "updated_at",
-            )
+        rows = with_counts(Speaker.objects.filter(pk__in=one_of(ids))).values(
+            "id",
+            "slug",
+            "name",
+            "sort_name",
+            "given_name",
+            "family_name",
+            "other_names",
+            "biography",
+            "wikidata_id",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
         )
         roles = defaultdict(list)
         for role in (
@@ -169,32 +162,25 @@ class Representer:
     # --- events ------------------------------------------------------------------
 
     def events(self, ids: list[int]) -> dict[int, dict]:
-        rows = (
-            Event.objects.filter(pk__in=one_of(ids))
-            .annotate(
-                quote_count=count_related(Quote, "event"),
-                statement_count=count_related(Statement, "event"),
-            )
-            .values(
-                "id",
-                "slug",
-                "name",
-                "kind",
-                "description",
-                "start_date",
-                "end_date",
-                "venue",
-                "city",
-                "country",
-                "hosts",
-                "source_urls",
-                "parent__slug",
-                "parent__name",
-                "quote_count",
-                "statement_count",
-                "created_at",
-                "updated_at",
-            )
+        rows = with_counts(Event.objects.filter(pk__in=one_of(ids))).values(
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "start_date",
+            "end_date",
+            "venue",
+            "city",
+            "country",
+            "hosts",
+            "source_urls",
+            "parent__slug",
+            "parent__name",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
         )
         children = defaultdict(list)
         for child in (
@@ -232,24 +218,17 @@ class Representer:
     # --- themes and groups ----------------------------------------------------------
 
     def themes(self, ids: list[int]) -> dict[int, dict]:
-        rows = (
-            Theme.objects.filter(pk__in=one_of(ids))
-            .annotate(
-                quote_count=count_related(Quote.themes.through, "theme"),
-                statement_count=count_related(Statement.themes.through, "theme"),
-            )
-            .values(
-                "id",
-                "slug",
-                "name",
-                "description",
-                "parent__slug",
-                "parent__name",
-                "quote_count",
-                "statement_count",
-                "created_at",
-                "updated_at",
-            )
+        rows = with_counts(Theme.objects.filter(pk__in=one_of(ids))).values(
+            "id",
+            "slug",
+            "name",
+            "description",
+            "parent__slug",
+            "parent__name",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
         )
         children = defaultdict(list)
         for child in (
@@ -277,27 +256,16 @@ class Representer:
         }
 
     def stakeholder_groups(self, ids: list[int]) -> dict[int, dict]:
-        rows = (
-            StakeholderGroup.objects.filter(pk__in=one_of(ids))
-            .annotate(
-                quote_count=count_related(
-                    QuoteStakeholder, "group", distinct_field="quote"
-                ),
-                statement_count=count_related(
-                    Statement.stakeholder_groups.through, "stakeholdergroup"
-                ),
-            )
-            .values(
-                "id",
-                "slug",
-                "name",
-                "category",
-                "description",
-                "quote_count",
-                "statement_count",
-                "created_at",
-                "updated_at",
-            )
+        rows = with_counts(StakeholderGroup.objects.filter(pk__in=one_of(ids))).values(
+            "id",
+            "slug",
+            "name",
+            "category",
+            "description",
+            "quote_count",
+            "statement_count",
+            "created_at",
+            "updated_at",
         )
         return {
             row["id"]: {
@@ -346,9 +314,7 @@ class Representer:
         if detail or with_text:
             columns += ["provenance_note", "text"]
         rows = list(
-            Statement.objects.filter(pk__in=one_of(ids))
-            .annotate(quote_count=count_related(Quote, "statement"))
-            .values(*columns)
+            with_counts(Statement.objects.filter(pk__in=one_of(ids))).values(*columns)
         )
         themes = self._linked(
             Statement.themes.through, "statement_id", "theme", "themes", ids
