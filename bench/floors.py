@@ -32,17 +32,11 @@ from statements.models import (
     SpeakerRole,
     Statement,
 )
+from statements.resources import RESOURCES
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-DETAIL_VIEWS = {
-    "speaker": "speaker-detail",
-    "event": "event-detail",
-    "statement": "statement-detail",
-    "quote": "quote-detail",
-    "theme": "theme-detail",
-    "stakeholder_group": "stakeholdergroup-detail",
-}
+DETAIL_VIEWS = {resource.kind: resource.detail_view for resource in RESOURCES}
 _SLUG = "slug-placeholder"
 
 

@@ -412,7 +412,7 @@ COMPONENTS = [
     ("filters", "rest_framework/filters.py", "filter_queryset"),
     ("django-filter", "django_filters/rest_framework/backends.py", "filter_queryset"),
     ("pagination", "statements/api/pagination.py", "paginate_queryset"),
-    ("row building (Representer.build)", "statements/api/representations.py", "build"),
+    ("row building (Representer.build)", "statements/representations.py", "build"),
     ("JSON rendering", "rest_framework/renderers.py", "render"),
     ("model instances (Model.__init__)", "django/db/models/base.py", "__init__"),
     ("QuerySet clones", "django/db/models/query.py", "_clone"),

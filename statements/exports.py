@@ -1,11 +1,10 @@
 """Bulk exports: every resource as CSV (written by PostgreSQL) and NDJSON.
 
-Each resource has one definition of its CSV columns (SQL, which COPY writes)
-and of its NDJSON fields (keys of the list API's items, which the API's own
-Representer builds, a chunk of ids at a time: an NDJSON record is a list item
-but for the documented differences). The HTTP exports (statements.api.exports),
-`manage.py export_snapshot`, the OpenAPI descriptions and docs/exports.md all
-read these definitions, so they cannot drift.
+A resource's CSV columns (SQL, which COPY writes) and its NDJSON fields (keys
+of the list API's items, built by statements.representations a chunk of ids at
+a time) are derived from its declaration in statements.resources. The HTTP
+exports (statements.api.exports), `manage.py export_snapshot`, the OpenAPI
+descriptions and docs/exports.md all read them, so they cannot drift.
 
 Run the writers inside `export_transaction()`: there the ids come from a
 server-side cursor that is cheap to open (outside a transaction it would be WITH
@@ -18,12 +17,14 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 
 import orjson
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.db import connection, transaction
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import (
     Aggregate,
@@ -39,25 +40,15 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.urls import reverse
 
-from statements.api.representations import Representer
-from statements.models import (
-    Event,
-    Quote,
-    QuoteSpan,
-    QuoteStakeholder,
-    Speaker,
-    SpeakerRole,
-    StakeholderGroup,
-    Statement,
-    Theme,
-)
+from statements import resources as r
+from statements.models import QuoteSpan
+from statements.representations import Representer, model_field
+from statements.resources import BY_KIND
 from statements.selectors import with_counts, with_quote_context
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = r.EXPORT_CHUNK_SIZE
 # COPY hands over a row at a time: the CSV is sent in pieces of about this size.
 COPY_CHUNK_BYTES = 64 * 1024
-# Statements carry their full text: fewer per chunk keeps a chunk's memory similar.
-STATEMENT_CHUNK_SIZE = 250
 LIST_SEPARATOR = "|"
 SPAN_LIST_SEPARATOR = ";"
 
@@ -108,38 +99,29 @@ class _Urls:
         return _concat(Value(prefix), "slug", Value(suffix))
 
 
-def _representer_rows(
-    kind: str, default_chunk_size: int = CHUNK_SIZE, **options
-) -> Callable[..., Iterator[list[Record]]]:
-    """The row function of a resource: chunks of the list API's items, in the
-    queryset's order, built by the API's Representer from a chunk of ids at a time.
+def _rows(
+    queryset: QuerySet, *, kind: str, base_url: str = "", chunk_size: int
+) -> Iterator[list[Record]]:
+    """Chunks of NDJSON records in the queryset's order, built by the
+    representations from a chunk of ids at a time.
 
     Never two chunks are alive at once, so that the peak memory is that of one
     chunk however many there are.
     """
-
-    def rows(
-        queryset: QuerySet,
-        *,
-        base_url: str = "",
-        chunk_size: int = default_chunk_size,
-    ) -> Iterator[list[Record]]:
-        origin = _Urls(base_url)
-        ids = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk_size)
-        while chunk := list(islice(ids, chunk_size)):
-            records = Representer(origin).build(kind, chunk, **options)
-            del chunk
-            yield records
-            del records
-
-    return rows
+    origin = _Urls(base_url)
+    ids = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(ids, chunk_size)):
+        records = Representer(origin).build(kind, chunk, export=True)
+        del chunk
+        yield records
+        del records
 
 
-# --- Columns and fields: the one definition of each export's shape ----------------
+# --- Columns and fields: derived from the declarations of statements.resources ----
 #
 # A CSV column's value is SQL: a field path or a Django expression, evaluated by
 # PostgreSQL, which writes the file with COPY (see csv_chunks). An NDJSON field is
-# a key of the list API's items (the row functions above).
+# a key of the list API's items.
 
 
 @dataclass(frozen=True)
@@ -168,12 +150,6 @@ class Field:
 
     name: str
     description: str
-
-
-def _field_from(column: Column) -> Field:
-    """The NDJSON field of a scalar CSV column: a null where the CSV is empty."""
-    description = column.description.replace("; empty when", "; null when")
-    return Field(column.name, description)
 
 
 def _concat(*parts: str | Expression) -> Func:
@@ -253,342 +229,229 @@ def _json_objects(model, link: str, keys: tuple[str, ...], order_by) -> Subquery
     )
 
 
-def _url(view_name: str) -> Callable[["_Urls"], Expression]:
-    return lambda url: url.expression(view_name)
-
-
-def _col(name, description, value=None):
-    return Column(name, description, value or name)
-
-
-def _created():
-    return Column("created_at", _CREATED, _IsoUtc("created_at"))
-
-
-def _updated():
-    return Column("updated_at", _UPDATED, _IsoUtc("updated_at"))
-
-
 _CREATED = "When the record was created (ISO 8601, UTC)."
 _UPDATED = "When the record last changed (ISO 8601, UTC)."
-_QUOTE_COUNT = "Number of quotes linked to it."
-_STATEMENT_COUNT = "Number of statements linked to it."
 _LIST_NOTE = (
     f"joined by {LIST_SEPARATOR!r}; values are not escaped, so use NDJSON when a "
     f"value may contain {LIST_SEPARATOR!r}"
 )
 
-QUOTE_COLUMNS = (
-    _col("slug", "The quote's slug, its stable public id."),
-    _col(
-        "text",
-        "The words; for direct and reported quotes, exactly what the spans read.",
-    ),
-    _col("fidelity", "direct, reported or paraphrase."),
-    Column(
-        "spans",
-        "Where the quote sits in its statement's text: code-point offsets "
-        '[start, end), as "start-end" pieces joined by ";".',
-        _joined(
-            QuoteSpan,
-            "quote",
-            _concat("start", Value("-"), "end"),
-            "position",
-            separator=SPAN_LIST_SEPARATOR,
+
+def _csv_doc(doc: str) -> str:
+    return doc.replace("; null when", "; empty when")
+
+
+def _sql_value(model, path: str, declared_type: str | None = None):
+    """The SQL of a column as the API writes the value: dates in ISO 8601."""
+    field = None if declared_type else model_field(model, path)
+    if declared_type == "date" or (
+        isinstance(field, models.DateField)
+        and not isinstance(field, models.DateTimeField)
+    ):
+        return _iso_date(path)
+    if isinstance(field, ArrayField):
+        return _array_joined(path)
+    return path
+
+
+def _links_sql(model, f: r.Links) -> Subquery:
+    target = BY_KIND[f.target].model
+    if f.reverse:
+        return _joined(target, f.reverse, "slug", f.order)
+    relation = model._meta.get_field(f.through)
+    table = relation.remote_field.through
+    owner, other = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    value = f"{other}__slug"
+    if f.role:
+        value = _concat(value, Value(":"), f.role)
+    order = [f"{other}__{key}" for key in f.order]
+    order = [order[0], f.role, *order[1:]] if f.role else order
+    return _joined(table, owner, value, tuple(order))
+
+
+def _field_columns(resource: r.Resource, f: r.Field) -> list[Column]:  # noqa: C901
+    """The CSV columns of one field of a resource (none for some)."""
+    model = resource.model
+    match f:
+        case r.Value(csv=False):
+            return []
+        case r.Value():
+            doc = _csv_doc(f.csv_doc or f.doc)
+            if isinstance(model_field(model, f.path), ArrayField):
+                doc = f"{doc.removesuffix('.')}, {_LIST_NOTE}."
+            return [Column(f.name, doc, _sql_value(model, f.path, f.type))]
+        case r.Link():
+            target = BY_KIND[f.target]
+            none = "; empty when none" if f.null else ""
+            noun = f.name.replace("_", " ")
+            if noun != target.singular:
+                noun = f"{noun} {target.singular}"
+            keys = f.csv_keys or ("slug", target.label)
+            columns = [
+                Column(
+                    f"{f.name}_{key}",
+                    f"The {noun}'s {key}{none}.",
+                    f"{f.path}__{key}",
+                )
+                for key in keys
+            ]
+            columns += [
+                Column(
+                    extra.name,
+                    extra.doc,
+                    _sql_value(model, f"{f.path}__{extra.path}"),
+                )
+                for extra in f.csv_more
+            ]
+            return columns
+        case r.Links():
+            what = '"slug:role"' if f.role else "slugs"
+            doc = f.doc.removesuffix(".") or BY_KIND[f.target].singular.capitalize()
+            doc = f"{doc}: {what}, joined by {LIST_SEPARATOR!r}."
+            return [Column(f.name, doc, _links_sql(model, f))]
+        case r.Nested(csv=True):
+            relation = model._meta.get_field(f.relation)
+            keys = tuple(n.name for n in f.fields)
+            return [
+                Column(
+                    f.name,
+                    "JSON array of {" + ", ".join(keys) + "}.",
+                    _json_objects(
+                        relation.related_model, relation.field.name, keys, f.order
+                    ),
+                )
+            ]
+        case r.Spans():
+            doc = f'{f.doc.removesuffix(".")}, as "start-end" pieces joined by ";".'
+            value = _joined(
+                QuoteSpan,
+                "quote",
+                _concat("start", Value("-"), "end"),
+                "position",
+                separator=SPAN_LIST_SEPARATOR,
+            )
+            return [Column(f.name, doc, value)]
+        case r.RoleOfTheDay():
+            return [
+                Column("speaker_role_title", _csv_doc(f.doc), "role_title"),
+                Column(
+                    "speaker_role_organization",
+                    "The organisation of that role.",
+                    "role_organization",
+                ),
+            ]
+    return []
+
+
+def csv_columns(resource: r.Resource) -> tuple[Column, ...]:
+    """The CSV columns of a resource, in order."""
+    columns = [
+        Column("slug", f"The {resource.singular}'s slug, its stable public id.", "slug")
+    ]
+    for f in resource.export_fields():
+        columns += _field_columns(resource, f)
+    detail_view = resource.detail_view
+    return (
+        *columns,
+        Column("created_at", _CREATED, _IsoUtc("created_at")),
+        Column("updated_at", _UPDATED, _IsoUtc("updated_at")),
+        Column(
+            "url",
+            f"The {resource.singular} in the API.",
+            lambda url: url.expression(detail_view),
         ),
-    ),
-    _col("speaker_slug", "The speaker's slug.", "speaker__slug"),
-    _col("speaker_name", "The speaker's name.", "speaker__name"),
-    _col(
-        "speaker_role_title",
-        "The speaker's role when the words were said (or published); empty when "
-        "unknown.",
-        "role_title",
-    ),
-    _col(
-        "speaker_role_organization",
-        "The organisation of that role.",
-        "role_organization",
-    ),
-    _col("statement_slug", "The statement's slug.", "statement__slug"),
-    _col("statement_title", "The statement's title.", "statement__title"),
-    _col("publisher", "Who published the statement.", "statement__publisher"),
-    _col("source_url", "Where the statement was published.", "statement__source_url"),
-    _col(
-        "published_on",
-        "When the statement was published (YYYY-MM-DD); empty when unknown.",
-        _iso_date("statement__published_on"),
-    ),
-    _col("language", "BCP 47 language tag of the statement.", "statement__language"),
-    _col(
-        "license",
-        "Licence of the statement (the source document) the quote is taken from.",
-        "statement__license",
-    ),
-    _col("license_url", "URL of that licence.", "statement__license_url"),
-    _col("event_slug", "The event's slug; empty when none.", "event__slug"),
-    _col("event_name", "The event's name.", "event__name"),
-    _col(
-        "said_on",
-        "When the words were said, if recorded (YYYY-MM-DD).",
-        _iso_date("said_on"),
-    ),
-    _col(
-        "date",
-        "said_on, or the event's date when the event lasted one day; empty when "
-        "unknown.",
-        _iso_date("quote_day"),
-    ),
-    _col("as_delivered", "The words as delivered, when they differ from the text."),
-    _col("as_delivered_source_url", "Where the as-delivered words come from."),
-    Column(
-        "themes",
-        f"Theme slugs, joined by {LIST_SEPARATOR!r}.",
-        _joined(
-            Quote.themes.through, "quote", "theme__slug", ("theme__name", "theme_id")
-        ),
-    ),
-    Column(
-        "stakeholder_groups",
-        f'Stakeholder groups as "slug:role", joined by {LIST_SEPARATOR!r}.',
-        _joined(
-            QuoteStakeholder,
-            "quote",
-            _concat("group__slug", Value(":"), "role"),
-            ("group__name", "role", "group_id"),
-        ),
-    ),
-    _col("provenance_note", "How the quote was established from its source."),
-    _created(),
-    _updated(),
-    Column("url", "The quote in the API.", _url("quote-detail")),
-)
-
-QUOTE_FIELDS = (
-    Field("slug", "The stable public id."),
-    Field("url", "The quote in the API."),
-    Field("text", "The words."),
-    Field("fidelity", "direct, reported or paraphrase."),
-    Field("spans", "[{start, end}]: code-point offsets into the statement text."),
-    Field("speaker", "{slug, name, url}."),
-    Field("speaker_role", "{title, organization} when the words were said, or null."),
-    Field("statement", "{slug, title, url}."),
-    Field("event", "{slug, name, url} or null."),
-    Field("said_on", "YYYY-MM-DD or null."),
-    Field("date", "said_on, or the date of a one-day event, or null."),
-    Field("as_delivered", "The words as delivered, or null."),
-    Field("as_delivered_source_url", "Their source, or null."),
-    Field("themes", "[{slug, name, url}]."),
-    Field("stakeholder_groups", "[{slug, name, url, role}]."),
-    Field(
-        "source",
-        "{title, publisher, source_url, published_on, language, license, "
-        "license_url} of the statement.",
-    ),
-    Field("provenance_note", "How the quote was established."),
-    Field("created_at", _CREATED),
-    Field("updated_at", _UPDATED),
-)
-
-STATEMENT_COLUMNS = (
-    _col("slug", "The statement's slug, its stable public id."),
-    _col("title", "Title of the document."),
-    _col("kind", "editorial, article, transcript, press_release, ..."),
-    _col("publisher", "Who published it."),
-    _col("source_url", "Where it was published."),
-    _col("published_on", "YYYY-MM-DD; empty when unknown.", _iso_date("published_on")),
-    _col("language", "BCP 47 language tag."),
-    _col("license", "Licence of the document."),
-    _col("license_url", "URL of the licence."),
-    _col("text_sha256", "SHA-256 of the UTF-8 text, to check a copy."),
-    _col("speaker_slug", "The main speaker's slug.", "speaker__slug"),
-    _col("speaker_name", "The main speaker's name.", "speaker__name"),
-    _col("event_slug", "The event's slug.", "event__slug"),
-    _col("event_name", "The event's name.", "event__name"),
-    Column(
-        "themes",
-        f"Theme slugs, joined by {LIST_SEPARATOR!r}.",
-        _joined(
-            Statement.themes.through,
-            "statement",
-            "theme__slug",
-            ("theme__name", "theme_id"),
-        ),
-    ),
-    Column(
-        "stakeholder_groups",
-        f"Stakeholder group slugs, joined by {LIST_SEPARATOR!r}.",
-        _joined(
-            Statement.stakeholder_groups.through,
-            "statement",
-            "stakeholdergroup__slug",
-            ("stakeholdergroup__name", "stakeholdergroup_id"),
-        ),
-    ),
-    _col("quote_count", "Number of quotes taken from it."),
-    _col("provenance_note", "How the text was obtained."),
-    _col("text", "The verbatim text; quote spans are offsets into it."),
-    _created(),
-    _updated(),
-    Column("url", "The statement in the API.", _url("statement-detail")),
-)
-
-STATEMENT_FIELDS = (
-    Field("slug", "The stable public id."),
-    Field("url", "The statement in the API."),
-    # title ... text_sha256: the same scalars as the CSV's.
-    *(_field_from(column) for column in STATEMENT_COLUMNS[1:10]),
-    Field("speaker", "{slug, name, url} or null."),
-    Field("event", "{slug, name, url} or null."),
-    Field("themes", "[{slug, name, url}]."),
-    Field("stakeholder_groups", "[{slug, name, url}]."),
-    Field("quote_count", "Number of quotes taken from it."),
-    Field("created_at", _CREATED),
-    Field("updated_at", _UPDATED),
-    Field("provenance_note", "How the text was obtained (not in the list API)."),
-    Field("text", "The verbatim text (not in the list API)."),
-)
-
-SPEAKER_COLUMNS = (
-    _col("slug", "The speaker's slug, its stable public id."),
-    _col("name", "Display name."),
-    _col("sort_name", "Name to sort by."),
-    _col("given_name", "Given name."),
-    _col("family_name", "Family name."),
-    Column("other_names", f"Other names, {_LIST_NOTE}.", _array_joined("other_names")),
-    _col("biography", "Short biography."),
-    _col("wikidata_id", "Wikidata id (Q…); empty when unknown."),
-    Column(
-        "roles",
-        "JSON array of {title, organization, start_date, end_date, source_url, note}.",
-        _json_objects(
-            SpeakerRole,
-            "speaker",
-            ("title", "organization", "start_date", "end_date", "source_url", "note"),
-            ("start_date", "id"),
-        ),
-    ),
-    _col("quote_count", _QUOTE_COUNT),
-    _col("statement_count", _STATEMENT_COUNT),
-    _created(),
-    _updated(),
-    Column("url", "The speaker in the API.", _url("speaker-detail")),
-)
-
-EVENT_COLUMNS = (
-    _col("slug", "The event's slug, its stable public id."),
-    _col("name", "Name."),
-    _col("kind", "conference, session, reception, ..."),
-    _col("description", "Description."),
-    _col("start_date", "YYYY-MM-DD; empty when unknown.", _iso_date("start_date")),
-    _col("end_date", "YYYY-MM-DD; empty when unknown.", _iso_date("end_date")),
-    _col("venue", "Venue; empty when unknown."),
-    _col("city", "City; empty when unknown."),
-    _col("country", "ISO 3166-1 alpha-2 code; empty when unknown."),
-    Column("hosts", f"Hosts, {_LIST_NOTE}.", _array_joined("hosts")),
-    Column("source_urls", f"Sources, {_LIST_NOTE}.", _array_joined("source_urls")),
-    _col("parent_slug", "The parent event's slug.", "parent__slug"),
-    Column(
-        "children",
-        f"Sub-event slugs, joined by {LIST_SEPARATOR!r}.",
-        _joined(Event, "parent", "slug", ("start_date", "id")),
-    ),
-    _col("quote_count", _QUOTE_COUNT),
-    _col("statement_count", _STATEMENT_COUNT),
-    _created(),
-    _updated(),
-    Column("url", "The event in the API.", _url("event-detail")),
-)
-
-THEME_COLUMNS = (
-    _col("slug", "The theme's slug, its stable public id."),
-    _col("name", "Name."),
-    _col("description", "Description."),
-    _col("parent_slug", "The parent theme's slug.", "parent__slug"),
-    Column(
-        "children",
-        f"Child theme slugs, joined by {LIST_SEPARATOR!r}.",
-        _joined(Theme, "parent", "slug", ("name", "id")),
-    ),
-    _col("quote_count", "Number of quotes tagged with it (not its descendants)."),
-    _col("statement_count", "Number of statements tagged with it."),
-    _created(),
-    _updated(),
-    Column("url", "The theme in the API.", _url("theme-detail")),
-)
-
-STAKEHOLDER_GROUP_COLUMNS = (
-    _col("slug", "The group's slug, its stable public id."),
-    _col("name", "Name."),
-    _col("category", "government, civil_society, private_sector, ..."),
-    _col("description", "Description."),
-    _col("quote_count", _QUOTE_COUNT),
-    _col("statement_count", _STATEMENT_COUNT),
-    _created(),
-    _updated(),
-    Column("url", "The group in the API.", _url("stakeholdergroup-detail")),
-)
+    )
 
 
-def _fields_like_columns(columns, renamed) -> tuple[Field, ...]:
-    """NDJSON fields of a resource whose record keys follow its CSV columns."""
-    fields = [_field_from(columns[0]), _field_from(columns[-1])]
-    for column in columns[1:-1]:
-        if column.name in renamed:
-            fields.append(Field(*renamed[column.name]))
-        else:
-            fields.append(_field_from(column))
-    return tuple(fields)
+def _ndjson_doc(f: r.Field) -> str:  # noqa: C901
+    """What an NDJSON key holds, from its declaration."""
+    match f:
+        case r.Link():
+            return (
+                "{slug, "
+                + BY_KIND[f.target].label
+                + ", url}"
+                + (" or null." if f.null else ".")
+            )
+        case r.Links():
+            role = f", {f.role}" if f.role else ""
+            base = "[{slug, " + BY_KIND[f.target].label + ", url" + role + "}]"
+            return f"{base}: {f.doc}" if f.doc else f"{base}."
+        case r.Nested():
+            return "[{" + ", ".join(n.name for n in f.fields) + "}]: " + f.doc
+        case r.Embedded():
+            return "{" + ", ".join(f.keys) + "}: " + f.doc
+        case r.Spans():
+            return "[{start, end}]: " + f.doc
+        case r.RoleOfTheDay():
+            return "{title, organization} or null: " + f.doc
+    return f.doc
 
 
-SPEAKER_FIELDS = _fields_like_columns(
-    SPEAKER_COLUMNS,
-    {
-        "other_names": ("other_names", "Array of other names."),
-        "roles": ("roles", "[{title, organization, start_date, end_date, ...}]."),
-    },
-)
-EVENT_FIELDS = _fields_like_columns(
-    EVENT_COLUMNS,
-    {
-        "hosts": ("hosts", "Array of hosts."),
-        "source_urls": ("source_urls", "Array of source URLs."),
-        "parent_slug": ("parent", "{slug, name, url} or null."),
-        "children": ("children", "[{slug, name, url}]."),
-    },
-)
-THEME_FIELDS = _fields_like_columns(
-    THEME_COLUMNS,
-    {
-        "parent_slug": ("parent", "{slug, name, url} or null."),
-        "children": ("children", "[{slug, name, url}]."),
-    },
-)
-STAKEHOLDER_GROUP_FIELDS = _fields_like_columns(STAKEHOLDER_GROUP_COLUMNS, {})
+def ndjson_fields(resource: r.Resource) -> tuple[Field, ...]:
+    """The keys of an NDJSON record, in order."""
+    head = [f for f in resource.fields if f.export]
+    return (
+        Field("slug", "The stable public id."),
+        Field("url", f"The {resource.singular} in the API."),
+        *(Field(f.name, _ndjson_doc(f)) for f in head),
+        Field("created_at", _CREATED),
+        Field("updated_at", _UPDATED),
+        *(Field(f.name, _ndjson_doc(f)) for f in resource.detail if f.export),
+    )
 
 
 @dataclass(frozen=True)
 class ExportResource:
-    """What one resource's export holds and how its rows are built.
+    """What one resource's export holds and how its rows are built, derived from
+    its declaration (statements.resources)."""
 
-    `left_out` and `added` name the keys in which an NDJSON record differs from the
-    list API's item; `note` says why.
-    """
+    resource: r.Resource
 
-    name: str
-    model: type[Model]
-    rows: Callable[..., Iterator[list[Record]]]
-    columns: tuple[Column, ...]
-    fields: tuple[Field, ...]
-    # What the columns' SQL reads besides the model's fields (counts, dates).
-    csv_annotate: Callable[[QuerySet], QuerySet] = lambda queryset: queryset
-    left_out: tuple[str, ...] = ()
-    added: tuple[str, ...] = ()
-    note: str = ""
+    @property
+    def name(self) -> str:
+        return self.resource.route
+
+    @property
+    def model(self) -> type[Model]:
+        return self.resource.model
 
     @property
     def singular(self) -> str:
-        return str(self.model._meta.verbose_name)
+        return self.resource.singular
+
+    @cached_property
+    def columns(self) -> tuple[Column, ...]:
+        return csv_columns(self.resource)
+
+    @cached_property
+    def fields(self) -> tuple[Field, ...]:
+        return ndjson_fields(self.resource)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        return self.resource.left_out
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        return self.resource.added
+
+    def rows(self, queryset: QuerySet, *, base_url: str = "", chunk_size=None):
+        return _rows(
+            queryset,
+            kind=self.resource.kind,
+            base_url=base_url,
+            chunk_size=chunk_size or self.resource.export_chunk_size,
+        )
+
+    def csv_annotate(self, queryset: QuerySet) -> QuerySet:
+        """What the columns' SQL reads besides the model's fields (counts, days)."""
+        fields = self.resource.export_fields()
+        if any(isinstance(f, r.Count) for f in fields):
+            queryset = with_counts(queryset)
+        if any(isinstance(f, r.RoleOfTheDay) for f in fields):
+            queryset = with_quote_context(queryset)
+        return queryset
 
     @property
     def differences(self) -> str:
@@ -599,70 +462,11 @@ class ExportResource:
             parts.append("leaves out " + ", ".join(f"`{k}`" for k in self.left_out))
         if self.added:
             parts.append("adds " + ", ".join(f"`{k}`" for k in self.added))
-        return "; ".join(parts) + (f". {self.note}" if self.note else ".")
+        note = self.resource.export_note
+        return "; ".join(parts) + (f". {note}" if note else ".")
 
 
-RESOURCES = {
-    resource.name: resource
-    for resource in (
-        ExportResource(
-            "quotes",
-            Quote,
-            _representer_rows("quote"),
-            QUOTE_COLUMNS,
-            QUOTE_FIELDS,
-            csv_annotate=with_quote_context,
-            left_out=("citation", "highlight"),
-            note="A highlight belongs to a search result; build a citation from "
-            "`source` and `speaker_role`, or GET the quote for its `citation`.",
-        ),
-        ExportResource(
-            "statements",
-            Statement,
-            _representer_rows("statement", STATEMENT_CHUNK_SIZE, with_text=True),
-            STATEMENT_COLUMNS,
-            STATEMENT_FIELDS,
-            csv_annotate=with_counts,
-            left_out=("highlight",),
-            added=("provenance_note", "text"),
-            note="The text is the point of a data set (the detail endpoint has it "
-            "too); paragraphs and anchored quotes are left out, see the quotes "
-            "export.",
-        ),
-        ExportResource(
-            "speakers",
-            Speaker,
-            _representer_rows("speaker"),
-            SPEAKER_COLUMNS,
-            SPEAKER_FIELDS,
-            csv_annotate=with_counts,
-        ),
-        ExportResource(
-            "events",
-            Event,
-            _representer_rows("event"),
-            EVENT_COLUMNS,
-            EVENT_FIELDS,
-            csv_annotate=with_counts,
-        ),
-        ExportResource(
-            "themes",
-            Theme,
-            _representer_rows("theme"),
-            THEME_COLUMNS,
-            THEME_FIELDS,
-            csv_annotate=with_counts,
-        ),
-        ExportResource(
-            "stakeholder-groups",
-            StakeholderGroup,
-            _representer_rows("stakeholder_group"),
-            STAKEHOLDER_GROUP_COLUMNS,
-            STAKEHOLDER_GROUP_FIELDS,
-            csv_annotate=with_counts,
-        ),
-    )
-}
+RESOURCES = {resource.route: ExportResource(resource) for resource in r.RESOURCES}
 
 
 # --- Encodings ----------------------------------------------------------------------
@@ -745,10 +549,6 @@ def ndjson_chunks(
     """
     written = 0
     for records in resource.rows(queryset, base_url=base_url):
-        # A list item but for the documented differences, in the fields' order.
-        for record in records:
-            for name in resource.left_out:
-                del record[name]
         data = ndjson_encode(records)
         written += len(records)
         # Neither the rows nor the bytes of this chunk stay alive while the

@@ -43,6 +43,7 @@ from statements.models import (
     Statement,
     Theme,
 )
+from statements.resources import BY_KIND, RESOURCES
 
 # ts_headline marks matches with these control characters; the text is escaped
 # as HTML afterwards and they become <mark> tags, so a snippet is always safe HTML.
@@ -332,20 +333,20 @@ def quote_facets(quotes: QuerySet[Quote]) -> dict[str, list[dict]]:
 
 # --- Search across every resource ---
 
-SEARCH_TYPES = (
-    "quote",
-    "statement",
-    "speaker",
-    "event",
-    "theme",
-    "stakeholder_group",
-)
+SEARCH_TYPES = tuple(resource.kind for resource in RESOURCES)
 
 
-def _search_hits(queryset, q, *, type_name, title, vector, headline, limit):
+def _search_vector(resource):
+    if resource.search.vector is None:
+        return F("search_vector")
+    return SearchVector(*resource.search.vector, config=SEARCH_CONFIG)
+
+
+def _search_hits(resource, q, *, limit):
     query = search_query(q)
+    title = resource.search.title
     matches = (
-        queryset.annotate(match_vector=vector)
+        resource.model.objects.annotate(match_vector=_search_vector(resource))
         .filter(match_vector=query)
         .annotate(rank=SearchRank(F("match_vector"), query))
     )
@@ -354,15 +355,16 @@ def _search_hits(queryset, q, *, type_name, title, vector, headline, limit):
         matches.order_by("-rank", "id").values("id", "slug", title, "rank")[:limit]
     )
     snippets = highlights(
-        queryset.model, [row["id"] for row in rows], q, field=headline
+        resource.model, [row["id"] for row in rows], q, field=resource.search.headline
     )
     return count, [
         {
-            "type": type_name,
+            "type": resource.kind,
             "slug": row["slug"],
             "title": row[title],
             "rank": row["rank"],
             "raw_highlight": snippets.get(row["id"]),
+            "path": reverse(resource.detail_view, kwargs={"slug": row["slug"]}),
         }
         for row in rows
     ]
@@ -370,65 +372,9 @@ def _search_hits(queryset, q, *, type_name, title, vector, headline, limit):
 
 def search_everything(*, q: str, type: list[str], limit: int) -> dict:
     """Ranked, typed hits for `q` across the resources named in `type`."""
-    english = {"config": SEARCH_CONFIG}
-    sources = {
-        "quote": (
-            Quote.objects.all(),
-            "text",
-            F("search_vector"),
-            "text",
-            "quote-detail",
-        ),
-        "statement": (
-            Statement.objects.all(),
-            "title",
-            F("search_vector"),
-            "text",
-            "statement-detail",
-        ),
-        "speaker": (
-            Speaker.objects.all(),
-            "name",
-            SearchVector("name", "biography", **english),
-            "biography",
-            "speaker-detail",
-        ),
-        "event": (
-            Event.objects.all(),
-            "name",
-            SearchVector("name", "description", **english),
-            "description",
-            "event-detail",
-        ),
-        "theme": (
-            Theme.objects.all(),
-            "name",
-            SearchVector("name", "description", **english),
-            "description",
-            "theme-detail",
-        ),
-        "stakeholder_group": (
-            StakeholderGroup.objects.all(),
-            "name",
-            SearchVector("name", "description", **english),
-            "description",
-            "stakeholdergroup-detail",
-        ),
-    }
     counts, hits = {}, []
     for type_name in type:
-        queryset, title, vector, headline, view_name = sources[type_name]
-        counts[type_name], type_hits = _search_hits(
-            queryset,
-            q,
-            type_name=type_name,
-            title=title,
-            vector=vector,
-            headline=headline,
-            limit=limit,
-        )
-        for hit in type_hits:
-            hit["path"] = reverse(view_name, kwargs={"slug": hit["slug"]})
+        counts[type_name], type_hits = _search_hits(BY_KIND[type_name], q, limit=limit)
         hits.extend(type_hits)
     hits.sort(
         key=lambda hit: (-hit["rank"], SEARCH_TYPES.index(hit["type"]), hit["slug"])
@@ -437,15 +383,6 @@ def search_everything(*, q: str, type: list[str], limit: int) -> dict:
 
 
 # --- Change feed ---
-
-RESOURCE_DETAIL_VIEWS = {
-    "speaker": "speaker-detail",
-    "event": "event-detail",
-    "statement": "statement-detail",
-    "quote": "quote-detail",
-    "theme": "theme-detail",
-    "stakeholder_group": "stakeholdergroup-detail",
-}
 
 # Only changes of transactions older than every transaction still running are
 # shown: a change that commits late can then never land behind a reader's cursor.

@@ -492,3 +492,24 @@ GROUP_LIST = [
         ),
     )
 ]
+
+
+_BY_OPERATION = {
+    "quotes-list": QUOTE_LIST,
+    "quotes-detail": QUOTE_DETAIL,
+    "quotes-facets": QUOTE_FACETS,
+    "statements-list": STATEMENT_LIST,
+    "statements-detail": STATEMENT_DETAIL,
+    "speakers-list": SPEAKER_LIST,
+    "speakers-detail": SPEAKER_DETAIL,
+    "events-list": EVENT_LIST,
+    "events-detail": EVENT_DETAIL,
+    "themes-list": THEME_LIST,
+    "themes-detail": THEME_DETAIL,
+    "stakeholder-groups-list": GROUP_LIST,
+    "stakeholder-groups-detail": GROUP_DETAIL,
+}
+
+
+def response_examples(operation: str) -> list[OpenApiExample]:
+    return _BY_OPERATION[operation]

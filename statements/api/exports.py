@@ -19,15 +19,6 @@ from statements import exports
 from statements.api import filters, schema
 from statements.problems import PROBLEM_CONTENT_TYPE
 
-FILTERSETS = {
-    "quotes": filters.QuoteFilterSet,
-    "statements": filters.StatementFilterSet,
-    "speakers": filters.SpeakerFilterSet,
-    "events": filters.EventFilterSet,
-    "themes": filters.ThemeFilterSet,
-    "stakeholder-groups": filters.StakeholderGroupFilterSet,
-}
-
 
 class ExportSchema(AutoSchema):
     """An export is a list in all but its media type: document the list's filters."""
@@ -109,7 +100,7 @@ def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
         {
             "resource": resource,
             "export_format": fmt,
-            "filterset_class": FILTERSETS[resource.name],
+            "filterset_class": filters.FILTERSETS[resource.resource.kind],
             "__doc__": f"GET /api/v1/exports/{resource.name}.{fmt.name}",
         },
     )

@@ -9,6 +9,7 @@ from django_filters.fields import BaseCSVField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
+from statements.api.params import EMPTY_ITEM, comma_list
 from statements.choices import (
     EventKind,
     Fidelity,
@@ -24,6 +25,7 @@ from statements.models import (
     Statement,
     Theme,
 )
+from statements.resources import BY_MODEL
 from statements.selectors import (
     apply_search,
     event_ids_with_descendants,
@@ -42,10 +44,7 @@ class SlugListField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        slugs = [part.strip() for part in value.split(",") if part.strip()]
+        slugs = comma_list(super().clean(value))
         if not slugs:
             return None
         if len(slugs) > MAX_LIST_VALUES:
@@ -160,9 +159,7 @@ class NoEmptyItemsCSVField(BaseCSVField):
 
     def clean(self, value):
         if value and any(item.strip() == "" for item in value):
-            raise ValidationError(
-                "Empty values are not allowed in the list.", code="empty_item"
-            )
+            raise ValidationError(EMPTY_ITEM, code="empty_item")
         return super().clean(value)
 
 
@@ -487,3 +484,17 @@ class StakeholderGroupFilterSet(django_filters.FilterSet):
     class Meta:
         model = StakeholderGroup
         fields = []
+
+
+# The filter set of each resource, by its kind (statements.resources).
+FILTERSETS = {
+    BY_MODEL[filterset._meta.model].kind: filterset
+    for filterset in (
+        SpeakerFilterSet,
+        EventFilterSet,
+        StatementFilterSet,
+        QuoteFilterSet,
+        ThemeFilterSet,
+        StakeholderGroupFilterSet,
+    )
+}

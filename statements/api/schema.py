@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 
 from statements.api.caching import ConditionalGetMixin
+from statements.api.serializers import resource_serializer
 
 
 class ProblemErrorSerializer(serializers.Serializer):
@@ -59,7 +60,7 @@ def expand_parameter(expand):
     )
 
 
-def fields_parameter(serializer):
+def fields_parameter(names):
     return OpenApiParameter(
         "fields",
         OpenApiTypes.STR,
@@ -67,17 +68,22 @@ def fields_parameter(serializer):
             "Comma-separated names of the top-level fields to return (others are "
             "left out). Unknown names give 400."
         ),
-        enum=list(serializer().fields),
+        enum=list(names),
         explode=False,
         style="form",
         many=True,
     )
 
 
-def list_operation(plural: str, serializer, *, expand=(), examples=()):
-    parameters = [fields_parameter(serializer)]
-    if expand:
-        parameters.append(expand_parameter(expand))
+def _parameters(resource, *, detail: bool) -> list[OpenApiParameter]:
+    parameters = [fields_parameter(resource.field_names(detail=detail))]
+    if resource.expandable:
+        parameters.append(expand_parameter(resource.expandable))
+    return parameters
+
+
+def list_operation(resource, *, examples=()):
+    plural = resource.plural.replace("_", " ")
     return extend_schema(
         summary=f"List {plural}",
         description=(
@@ -86,9 +92,9 @@ def list_operation(plural: str, serializer, *, expand=(), examples=()):
             "default order is stable; `Link` headers point to the first, previous, "
             "next and last pages."
         ),
-        parameters=parameters,
+        parameters=_parameters(resource, detail=False),
         responses={
-            200: serializer,
+            200: resource_serializer(resource.kind),
             404: _problem("A page past the last one, or deeper than pages go."),
             **ERRORS,
         },
@@ -96,15 +102,18 @@ def list_operation(plural: str, serializer, *, expand=(), examples=()):
     )
 
 
-def detail_operation(singular: str, serializer, *, expand=(), examples=()):
-    parameters = [fields_parameter(serializer)]
-    if expand:
-        parameters.append(expand_parameter(expand))
+def detail_operation(resource, *, examples=()):
+    singular = resource.singular
+    detail = bool(resource.detail)
     return extend_schema(
         summary=f"Get one {singular}",
         description=f"One {singular} by its slug, the stable public id.",
-        parameters=parameters,
-        responses={200: serializer, 404: NOT_FOUND, **ERRORS},
+        parameters=_parameters(resource, detail=detail),
+        responses={
+            200: resource_serializer(resource.kind, detail=detail),
+            404: NOT_FOUND,
+            **ERRORS,
+        },
         examples=list(examples) or None,
     )
 

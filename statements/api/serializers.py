@@ -1,240 +1,91 @@
 """Serializers of the public API.
 
-The resource serializers declare the shapes for the OpenAPI schema only: the JSON
-itself is built from `.values()` rows by statements.api.representations, and the
-schema examples, tested against live bodies, hold the two together. Related
-objects are brief (slug, name, url); `?expand=` swaps in the full object and
-`?fields=` trims the top-level objects.
+The resource serializers are generated from the declarations of
+statements.resources and document the shapes in the OpenAPI schema only: the
+JSON itself is built from `.values()` rows by statements.representations from the
+same declarations. Related objects are brief (slug, name, url); `?expand=` swaps
+in the full object and `?fields=` trims the top-level objects.
 """
 
+from functools import cache
+
+from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from statements.choices import ChangeAction, ResourceType, StakeholderRole
-from statements.models import (
-    Event,
-    Quote,
-    QuoteSpan,
-    Speaker,
-    SpeakerRole,
-    StakeholderGroup,
-    Statement,
-    Theme,
+from statements import resources as r
+from statements.api.params import comma_list
+from statements.choices import ChangeAction, ResourceType
+from statements.models import QuoteSpan
+from statements.resources import BY_KIND
+from statements.selectors import SEARCH_TYPES, safe_highlight
+
+HIGHLIGHT_HELP = (
+    "HTML snippet of the text with <mark> around the matches of `q`; null without `q`."
 )
-from statements.selectors import RESOURCE_DETAIL_VIEWS, SEARCH_TYPES, safe_highlight
-
-
-class ExpandableField(serializers.Field):
-    """A related object, brief unless `?expand=` names it (schema only)."""
-
-    def __init__(self, *, brief, full, many=False, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-        self.brief_class = brief
-        self.full_class = full
-        self.many = many
-
-
-def expandable(brief, full, *, many=False, allow_null=False, **kwargs):
-    """An ExpandableField documented as one of the brief or the full object.
-
-    Brief components forbid other properties (see schema.brief_objects_are_closed),
-    so exactly one of the two matches any response.
-    """
-    field_class = extend_schema_field(
-        PolymorphicProxySerializer(
-            component_name=f"{_component(brief)}Or{_component(full)}",
-            serializers=[brief, full],
-            resource_type_field_name=None,
-            many=many,
-            allow_null=allow_null,
-        )
-    )(type(f"Expandable{_component(full)}Field", (ExpandableField,), {}))
-    return field_class(
-        brief=brief, full=full, many=many, allow_null=allow_null, **kwargs
-    )
 
 
 def _component(serializer_class) -> str:
     return serializer_class.__name__.removesuffix("Serializer")
 
 
-# --- Brief serializers ---------------------------------------------------------------
-
-
-class SpeakerBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="speaker-detail", lookup_field="slug"
+def _serializer(name: str, base, attrs: dict, doc: str = ""):
+    return type(
+        f"{name}Serializer",
+        (base,),
+        {"__doc__": doc or None, "__module__": __name__, **attrs},
     )
 
-    class Meta:
-        model = Speaker
-        fields = ["slug", "name", "url"]
+
+def _identity(kind: str) -> dict:
+    view_name = BY_KIND[kind].detail_view
+    return {
+        "url": serializers.HyperlinkedIdentityField(
+            view_name=view_name, lookup_field="slug"
+        )
+    }
 
 
-class EventBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="event-detail", lookup_field="slug"
+@cache
+def brief_serializer(kind: str):
+    """{slug, name or title, url} of a resource."""
+    resource = BY_KIND[kind]
+    meta = type(
+        "Meta", (), {"model": resource.model, "fields": ["slug", resource.label, "url"]}
+    )
+    return _serializer(
+        f"{resource.model.__name__}Brief",
+        serializers.ModelSerializer,
+        {**_identity(kind), "Meta": meta},
     )
 
-    class Meta:
-        model = Event
-        fields = ["slug", "name", "url"]
+
+class _ExpandableField(serializers.Field):
+    """A related object, brief unless `?expand=` names it (schema only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
 
 
-class ThemeBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="theme-detail", lookup_field="slug"
-    )
+def _expandable(kind: str, *, many=False, allow_null=False):
+    """A field documented as one of the brief or the full object.
 
-    class Meta:
-        model = Theme
-        fields = ["slug", "name", "url"]
-
-
-class StakeholderGroupBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="stakeholdergroup-detail", lookup_field="slug"
-    )
-
-    class Meta:
-        model = StakeholderGroup
-        fields = ["slug", "name", "url"]
-
-
-class StatementBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="statement-detail", lookup_field="slug"
-    )
-
-    class Meta:
-        model = Statement
-        fields = ["slug", "title", "url"]
-
-
-# --- Full serializers ---
-
-
-class SpeakerRoleSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SpeakerRole
-        fields = [
-            "title",
-            "organization",
-            "start_date",
-            "end_date",
-            "source_url",
-            "note",
-        ]
-
-
-class SpeakerSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="speaker-detail", lookup_field="slug"
-    )
-    roles = SpeakerRoleSerializer(many=True, read_only=True)
-    quote_count = serializers.IntegerField(read_only=True)
-    statement_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Speaker
-        fields = [
-            "slug",
-            "url",
-            "name",
-            "sort_name",
-            "given_name",
-            "family_name",
-            "other_names",
-            "biography",
-            "wikidata_id",
-            "roles",
-            "quote_count",
-            "statement_count",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class EventSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="event-detail", lookup_field="slug"
-    )
-    parent = EventBriefSerializer(read_only=True, allow_null=True)
-    children = EventBriefSerializer(many=True, read_only=True)
-    quote_count = serializers.IntegerField(read_only=True)
-    statement_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Event
-        fields = [
-            "slug",
-            "url",
-            "name",
-            "kind",
-            "description",
-            "start_date",
-            "end_date",
-            "venue",
-            "city",
-            "country",
-            "hosts",
-            "source_urls",
-            "parent",
-            "children",
-            "quote_count",
-            "statement_count",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class ThemeSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="theme-detail", lookup_field="slug"
-    )
-    parent = ThemeBriefSerializer(read_only=True, allow_null=True)
-    children = ThemeBriefSerializer(many=True, read_only=True)
-    quote_count = serializers.IntegerField(read_only=True)
-    statement_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Theme
-        fields = [
-            "slug",
-            "url",
-            "name",
-            "description",
-            "parent",
-            "children",
-            "quote_count",
-            "statement_count",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class StakeholderGroupSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="stakeholdergroup-detail", lookup_field="slug"
-    )
-    quote_count = serializers.IntegerField(read_only=True)
-    statement_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = StakeholderGroup
-        fields = [
-            "slug",
-            "url",
-            "name",
-            "category",
-            "description",
-            "quote_count",
-            "statement_count",
-            "created_at",
-            "updated_at",
-        ]
+    Brief components forbid other properties (see schema.brief_objects_are_closed),
+    so exactly one of the two matches any response.
+    """
+    brief, full = brief_serializer(kind), resource_serializer(kind)
+    name = f"{_component(brief)}Or{_component(full)}"
+    field_class = extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name=name,
+            serializers=[brief, full],
+            resource_type_field_name=None,
+            many=many,
+            allow_null=allow_null,
+        )
+    )(type(f"Expandable{_component(full)}Field", (_ExpandableField,), {}))
+    return field_class(allow_null=allow_null)
 
 
 class SpanSerializer(serializers.ModelSerializer):
@@ -249,150 +100,128 @@ class ParagraphSerializer(serializers.Serializer):
     end = serializers.IntegerField()
 
 
-class StatementQuoteSerializer(serializers.ModelSerializer):
-    """A quote inside its statement: enough to highlight it in place."""
-
-    url = serializers.HyperlinkedIdentityField(
-        view_name="quote-detail", lookup_field="slug"
-    )
-    speaker = SpeakerBriefSerializer(read_only=True)
-    spans = SpanSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Quote
-        fields = ["slug", "url", "fidelity", "text", "speaker", "spans"]
-
-
-_statement_fields = [
-    "slug",
-    "url",
-    "title",
-    "kind",
-    "publisher",
-    "source_url",
-    "published_on",
-    "language",
-    "license",
-    "license_url",
-    "text_sha256",
-    "speaker",
-    "event",
-    "themes",
-    "stakeholder_groups",
-    "quote_count",
-    "highlight",
-    "created_at",
-    "updated_at",
-]
-
-
-class StatementSerializer(serializers.ModelSerializer):
-    """A statement in a list: everything but its text."""
-
-    url = serializers.HyperlinkedIdentityField(
-        view_name="statement-detail", lookup_field="slug"
-    )
-    speaker = expandable(SpeakerBriefSerializer, SpeakerSerializer, allow_null=True)
-    event = expandable(EventBriefSerializer, EventSerializer, allow_null=True)
-    themes = expandable(ThemeBriefSerializer, ThemeSerializer, many=True)
-    stakeholder_groups = expandable(
-        StakeholderGroupBriefSerializer, StakeholderGroupSerializer, many=True
-    )
-    quote_count = serializers.IntegerField(read_only=True)
-    highlight = serializers.CharField(
-        read_only=True,
-        allow_null=True,
-        help_text="HTML snippet of the text with <mark> around the matches of `q`; "
-        "null without `q`.",
-    )
-
-    class Meta:
-        model = Statement
-        fields = _statement_fields
-
-
-class StatementDetailSerializer(StatementSerializer):
-    """A statement with its verbatim text, paragraphs and anchored quotes."""
-
-    paragraphs = ParagraphSerializer(many=True, read_only=True)
-    quotes = StatementQuoteSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Statement
-        fields = [*_statement_fields, "provenance_note", "text", "paragraphs", "quotes"]
-
-
-class QuoteStakeholderSerializer(serializers.Serializer):
-    slug = serializers.CharField(source="group.slug")
-    name = serializers.CharField(source="group.name")
-    url = serializers.URLField()
-    role = serializers.ChoiceField(choices=StakeholderRole.choices)
-
-
 class SpeakerRoleBriefSerializer(serializers.Serializer):
     title = serializers.CharField()
     organization = serializers.CharField()
 
 
-class QuoteSourceSerializer(serializers.Serializer):
-    """What it takes to cite the document a quote appears in."""
+def _plain_field(model_field) -> serializers.Field:
+    """A schema field with the JSON type of a model field, nothing more."""
+    null = {"allow_null": True} if model_field.null else {}
+    if isinstance(model_field, models.URLField):
+        return serializers.URLField(**null)
+    if isinstance(model_field, models.DateField):
+        return serializers.DateField(**null)
+    if getattr(model_field, "choices", None):
+        return serializers.ChoiceField(choices=model_field.choices, **null)
+    return serializers.CharField(**null)
 
-    title = serializers.CharField()
-    publisher = serializers.CharField()
-    source_url = serializers.URLField()
-    published_on = serializers.DateField(allow_null=True)
-    language = serializers.CharField()
-    license = serializers.CharField()
-    license_url = serializers.URLField(allow_null=True)
+
+def _declared_field(model, f: r.Field):  # noqa: C901
+    """The serializer field of a spec field; None where the model field serves."""
+    match f:
+        case r.Value(type="integer"):
+            return serializers.IntegerField(read_only=True)
+        case r.Value(type="date"):
+            return serializers.DateField(read_only=True, allow_null=f.null)
+        case r.Value():
+            return None
+        case r.Link(expandable=True):
+            return _expandable(f.target, allow_null=f.null)
+        case r.Link():
+            return brief_serializer(f.target)(read_only=True, allow_null=f.null)
+        case r.Links(expandable=True):
+            return _expandable(f.target, many=True)
+        case r.Links(role=None):
+            return brief_serializer(f.target)(many=True, read_only=True)
+        case r.Links():
+            return _role_links_serializer(model, f)(many=True, read_only=True)
+        case r.Nested():
+            return _nested_serializer(model, f)(many=True, read_only=True)
+        case r.Embedded():
+            return _embedded_serializer(model, f)(read_only=True)
+        case r.Spans():
+            return SpanSerializer(many=True, read_only=True)
+        case r.RoleOfTheDay():
+            return SpeakerRoleBriefSerializer(read_only=True, allow_null=True)
+        case r.Citation():
+            return serializers.CharField(read_only=True)
+        case r.Paragraphs():
+            return ParagraphSerializer(many=True, read_only=True)
+        case r.Highlight():
+            return serializers.CharField(
+                read_only=True, allow_null=True, help_text=HIGHLIGHT_HELP
+            )
+    raise TypeError(f"No schema for {f!r}")
 
 
-class QuoteSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="quote-detail", lookup_field="slug"
+def _declared_fields(model, fields) -> dict:
+    declared = {}
+    for f in fields:
+        field = _declared_field(model, f)
+        if field is not None:
+            declared[f.name] = field
+    return declared
+
+
+def _role_links_serializer(model, f: r.Links):
+    """{slug, name, url, role} of a link that carries a role."""
+    table = model._meta.get_field(f.through).remote_field.through
+    role = table._meta.get_field(f.role)
+    label = BY_KIND[f.target].label
+    return _serializer(
+        table.__name__,
+        serializers.Serializer,
+        {
+            "slug": serializers.CharField(),
+            label: serializers.CharField(),
+            "url": serializers.URLField(),
+            f.role: serializers.ChoiceField(choices=role.choices),
+        },
     )
-    spans = SpanSerializer(many=True, read_only=True)
-    speaker = expandable(SpeakerBriefSerializer, SpeakerSerializer)
-    speaker_role = SpeakerRoleBriefSerializer(read_only=True, allow_null=True)
-    statement = expandable(StatementBriefSerializer, StatementSerializer)
-    event = expandable(EventBriefSerializer, EventSerializer, allow_null=True)
-    themes = expandable(ThemeBriefSerializer, ThemeSerializer, many=True)
-    stakeholder_groups = QuoteStakeholderSerializer(
-        source="stakeholder_links", many=True, read_only=True
-    )
-    date = serializers.DateField(read_only=True, allow_null=True)
-    source = QuoteSourceSerializer(source="statement", read_only=True)
-    citation = serializers.CharField(read_only=True)
-    highlight = serializers.CharField(
-        read_only=True,
-        allow_null=True,
-        help_text="HTML snippet with <mark> around the matches; null without ?q=.",
+
+
+def _nested_serializer(model, f: r.Nested):
+    related = model._meta.get_field(f.relation).related_model
+    identity = _identity(f.resource) if f.resource else {}
+    names = [*(["slug", "url"] if f.resource else []), *(n.name for n in f.fields)]
+    meta = type("Meta", (), {"model": related, "fields": names})
+    return _serializer(
+        f.component,
+        serializers.ModelSerializer,
+        {**identity, **_declared_fields(related, f.fields), "Meta": meta},
+        f.component_doc,
     )
 
-    class Meta:
-        model = Quote
-        fields = [
-            "slug",
-            "url",
-            "text",
-            "fidelity",
-            "spans",
-            "speaker",
-            "speaker_role",
-            "statement",
-            "event",
-            "said_on",
-            "date",
-            "as_delivered",
-            "as_delivered_source_url",
-            "themes",
-            "stakeholder_groups",
-            "source",
-            "citation",
-            "provenance_note",
-            "highlight",
-            "created_at",
-            "updated_at",
-        ]
+
+def _embedded_serializer(model, f: r.Embedded):
+    target = model._meta.get_field(f.via).related_model
+    attrs = {key: _plain_field(target._meta.get_field(key)) for key in f.keys}
+    return _serializer(f.component, serializers.Serializer, attrs, f.doc)
+
+
+def resource_serializer(kind: str, *, detail: bool = False):
+    """The schema of a resource: as listed, or (`detail`) as its detail shows it."""
+    return _resource_serializer(kind, detail)
+
+
+@cache
+def _resource_serializer(kind: str, detail: bool):
+    resource = BY_KIND[kind]
+    model = resource.model
+    fields = (*resource.fields, *(resource.detail if detail else ()))
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "fields": list(resource.field_names(detail=detail))},
+    )
+    name = model.__name__ + ("Detail" if detail else "")
+    return _serializer(
+        name,
+        serializers.ModelSerializer,
+        {**_identity(kind), **_declared_fields(model, fields), "Meta": meta},
+        resource.detail_doc if detail else resource.doc,
+    )
 
 
 # --- Facets and cross-resource search ------------------------------------------------
@@ -431,14 +260,9 @@ class SearchQuerySerializer(serializers.Serializer):
         return value
 
     def validate_type(self, value):
-        if value == "":
+        types = list(dict.fromkeys(comma_list(value)))
+        if not types:
             return list(SEARCH_TYPES)
-        parts = [part.strip() for part in value.split(",")]
-        if "" in parts:
-            raise serializers.ValidationError(
-                "Empty values are not allowed in the list."
-            )
-        types = list(dict.fromkeys(parts))
         unknown = sorted(set(types) - set(SEARCH_TYPES))
         if unknown:
             raise serializers.ValidationError(
@@ -487,7 +311,7 @@ class ChangeSerializer(serializers.Serializer):
         """Where to fetch the record now; null for a deletion."""
         if change.action == ChangeAction.DELETED:
             return None
-        view_name = RESOURCE_DETAIL_VIEWS[change.resource_type]
+        view_name = BY_KIND[change.resource_type].detail_view
         return self.context["request"].build_absolute_uri(
             reverse(view_name, kwargs={"slug": change.slug})
         )

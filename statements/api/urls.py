@@ -10,16 +10,13 @@ from rest_framework.routers import SimpleRouter
 
 from statements.api import exports, views
 from statements.api.quota import QuotaView
+from statements.resources import RESOURCES
 
 router = SimpleRouter()
-router.register("speakers", views.SpeakerViewSet, basename="speaker")
-router.register("events", views.EventViewSet, basename="event")
-router.register("statements", views.StatementViewSet, basename="statement")
-router.register("quotes", views.QuoteViewSet, basename="quote")
-router.register("themes", views.ThemeViewSet, basename="theme")
-router.register(
-    "stakeholder-groups", views.StakeholderGroupViewSet, basename="stakeholdergroup"
-)
+for resource in RESOURCES:
+    router.register(
+        resource.route, views.VIEWSETS[resource.kind], basename=resource.kind
+    )
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),

@@ -1,7 +1,6 @@
 """Read-only resource viewsets of the public API."""
 
-import functools
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +16,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from statements import selectors
-from statements.api import examples, filters, schema
+from statements.api import examples, filters, params, schema
 from statements.api import serializers as s
 from statements.api.caching import ConditionalGetMixin
 from statements.api.pagination import (
@@ -27,61 +26,66 @@ from statements.api.pagination import (
     encode_cursor,
     result_cache,
 )
-from statements.api.representations import Representer
-from statements.models import Event, Quote, Speaker, StakeholderGroup, Statement, Theme
+from statements.models import Quote
+from statements.representations import Representer
+from statements.resources import RESOURCES, Resource
 
 
-def _csv_param(request, name: str) -> list[str]:
-    """Comma-separated values; empty means absent, an empty item is an error."""
-    raw = request.query_params.get(name, "")
-    if raw == "":
-        return []
-    parts = [part.strip() for part in raw.split(",")]
-    if "" in parts:
-        raise ValidationError({name: ["Empty values are not allowed in the list."]})
-    return parts
+def comma_list(request, name: str) -> list[str]:
+    """The comma-separated values of a query parameter (params.comma_list)."""
+    try:
+        return params.comma_list(request.query_params.get(name))
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from None
 
 
 def _names(values) -> str:
     return ", ".join(value[:50] for value in values[:10])
 
 
-@functools.cache
-def _field_names(serializer_class) -> frozenset[str]:
-    return frozenset(serializer_class().fields)
-
-
 class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
-    """List and detail by slug, with `?expand=` and `?fields=`."""
+    """List and detail by slug of one resource, with `?expand=` and `?fields=`.
 
+    Subclassed per resource by `resource_viewset`, which reads the resource's
+    declaration (statements.resources).
+    """
+
+    resource: Resource
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = [filters.FilterBackend]
     pagination_class = ListPagination
-    expandable_fields: tuple[str, ...] = ()
+
+    @property
+    def detail(self) -> bool:
+        return self.action == "retrieve"
+
+    def get_serializer_class(self):
+        return s.resource_serializer(self.resource.kind, detail=self.detail)
 
     def get_expand(self) -> frozenset[str]:
-        """The `?expand=` names, checked against `expandable_fields`."""
+        """The `?expand=` names, checked against the resource's expandable fields."""
         if not hasattr(self, "_expand"):
-            wanted = _csv_param(self.request, "expand")
-            unknown = sorted(set(wanted) - set(self.expandable_fields))
+            allowed = self.resource.expandable
+            unknown = sorted(set(comma_list(self.request, "expand")) - set(allowed))
             if unknown:
-                allowed = ", ".join(self.expandable_fields) or "nothing"
                 raise ValidationError(
                     {
                         "expand": [
-                            f"Cannot expand {_names(unknown)}; allowed: {allowed}."
+                            f"Cannot expand {_names(unknown)}; allowed: "
+                            f"{', '.join(allowed) or 'nothing'}."
                         ]
                     }
                 )
-            self._expand = frozenset(wanted)
+            self._expand = frozenset(comma_list(self.request, "expand"))
         return self._expand
 
     def get_fields(self) -> frozenset[str] | None:
         """The `?fields=` names, checked against the resource's fields."""
         if not hasattr(self, "_fields"):
-            wanted = _csv_param(self.request, "fields")
-            unknown = sorted(set(wanted) - _field_names(self.get_serializer_class()))
+            wanted = comma_list(self.request, "fields")
+            known = self.resource.field_names(detail=self.detail)
+            unknown = sorted(set(wanted) - set(known))
             if unknown:
                 raise ValidationError(
                     {"fields": [f"Unknown field(s): {_names(unknown)}."]}
@@ -90,7 +94,7 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return self._fields
 
     def get_queryset(self):
-        return self.model.objects.all()
+        return self.resource.model.objects.all()
 
     def list(self, request, *args, **kwargs):
         self.get_expand(), self.get_fields()  # bad expand/fields: 400 before any query
@@ -102,139 +106,23 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         slug = str(kwargs[self.lookup_field])
         pk = self.get_queryset().filter(slug=slug).values_list("pk", flat=True).first()
         if pk is None:
-            name = self.model._meta.verbose_name
-            raise NotFound(f"No {name} with slug {slug[:100]!r}.")
+            raise NotFound(f"No {self.resource.singular} with slug {slug[:100]!r}.")
         return Response(self.represent([pk])[0])
 
     def represent(self, ids):
         representer = Representer(
             self.request, expand=self.get_expand(), fields=self.get_fields()
         )
-        return representer.build(self.kind, ids, **self.representation_options())
-
-    def representation_options(self) -> dict:
-        return {}
-
-
-@extend_schema_view(
-    list=schema.list_operation(
-        "speakers", s.SpeakerSerializer, examples=examples.SPEAKER_LIST
-    ),
-    retrieve=schema.detail_operation(
-        "speaker", s.SpeakerSerializer, examples=examples.SPEAKER_DETAIL
-    ),
-)
-class SpeakerViewSet(ResourceViewSet):
-    model = Speaker
-    kind = "speaker"
-    serializer_class = s.SpeakerSerializer
-    filterset_class = filters.SpeakerFilterSet
+        return representer.build(
+            self.resource.kind,
+            ids,
+            detail=self.detail,
+            search=self.request.query_params.get("q"),
+        )
 
 
-@extend_schema_view(
-    list=schema.list_operation(
-        "events", s.EventSerializer, examples=examples.EVENT_LIST
-    ),
-    retrieve=schema.detail_operation(
-        "event", s.EventSerializer, examples=examples.EVENT_DETAIL
-    ),
-)
-class EventViewSet(ResourceViewSet):
-    model = Event
-    kind = "event"
-    serializer_class = s.EventSerializer
-    filterset_class = filters.EventFilterSet
-
-
-@extend_schema_view(
-    list=schema.list_operation(
-        "themes", s.ThemeSerializer, examples=examples.THEME_LIST
-    ),
-    retrieve=schema.detail_operation(
-        "theme", s.ThemeSerializer, examples=examples.THEME_DETAIL
-    ),
-)
-class ThemeViewSet(ResourceViewSet):
-    model = Theme
-    kind = "theme"
-    serializer_class = s.ThemeSerializer
-    filterset_class = filters.ThemeFilterSet
-
-
-@extend_schema_view(
-    list=schema.list_operation(
-        "stakeholder groups",
-        s.StakeholderGroupSerializer,
-        examples=examples.GROUP_LIST,
-    ),
-    retrieve=schema.detail_operation(
-        "stakeholder group",
-        s.StakeholderGroupSerializer,
-        examples=examples.GROUP_DETAIL,
-    ),
-)
-class StakeholderGroupViewSet(ResourceViewSet):
-    model = StakeholderGroup
-    kind = "stakeholder_group"
-    serializer_class = s.StakeholderGroupSerializer
-    filterset_class = filters.StakeholderGroupFilterSet
-
-
-STATEMENT_EXPAND = ("speaker", "event", "themes", "stakeholder_groups")
-
-
-@extend_schema_view(
-    list=schema.list_operation(
-        "statements",
-        s.StatementSerializer,
-        expand=STATEMENT_EXPAND,
-        examples=examples.STATEMENT_LIST,
-    ),
-    retrieve=schema.detail_operation(
-        "statement",
-        s.StatementDetailSerializer,
-        expand=STATEMENT_EXPAND,
-        examples=examples.STATEMENT_DETAIL,
-    ),
-)
-class StatementViewSet(ResourceViewSet):
-    model = Statement
-    kind = "statement"
-    filterset_class = filters.StatementFilterSet
-    expandable_fields = STATEMENT_EXPAND
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return s.StatementDetailSerializer
-        return s.StatementSerializer
-
-    def representation_options(self):
-        return {
-            "detail": self.action == "retrieve",
-            "search": self.request.query_params.get("q"),
-        }
-
-
-QUOTE_EXPAND = ("speaker", "statement", "event", "themes")
-
-
-@extend_schema_view(
-    list=schema.list_operation(
-        "quotes", s.QuoteSerializer, expand=QUOTE_EXPAND, examples=examples.QUOTE_LIST
-    ),
-    retrieve=schema.detail_operation(
-        "quote", s.QuoteSerializer, expand=QUOTE_EXPAND, examples=examples.QUOTE_DETAIL
-    ),
-)
-class QuoteViewSet(ResourceViewSet):
-    model = Quote
-    kind = "quote"
-    serializer_class = s.QuoteSerializer
-    filterset_class = filters.QuoteFilterSet
-    expandable_fields = QUOTE_EXPAND
-
-    def representation_options(self):
-        return {"search": self.request.query_params.get("q")}
+class QuoteFacetsMixin:
+    """`/quotes/facets/`: counts for the same filters as the quote list."""
 
     @extend_schema(
         summary="Facet counts of quotes",
@@ -244,7 +132,7 @@ class QuoteViewSet(ResourceViewSet):
             "frontend can draw filter sidebars and timelines from one call."
         ),
         responses={200: s.QuoteFacetsSerializer, **schema.ERRORS},
-        examples=examples.QUOTE_FACETS,
+        examples=examples.response_examples("quotes-facets"),
         filters=True,
     )
     @action(detail=False, methods=["get"], pagination_class=None)
@@ -257,6 +145,35 @@ class QuoteViewSet(ResourceViewSet):
             selectors.quote_facets,
         )
         return Response(s.QuoteFacetsSerializer(facets).data)
+
+
+# What HTTP adds to a resource beyond its declaration: extra actions.
+MIXINS = {"quote": (QuoteFacetsMixin,)}
+
+
+def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
+    """The viewset of a resource, documented from its declaration."""
+    name = "".join(part.title() for part in resource.kind.split("_"))
+    viewset = type(
+        f"{name}ViewSet",
+        (*MIXINS.get(resource.kind, ()), ResourceViewSet),
+        {
+            "resource": resource,
+            "filterset_class": filters.FILTERSETS[resource.kind],
+            "__doc__": f"List and detail of {resource.plural.replace('_', ' ')}.",
+        },
+    )
+    return extend_schema_view(
+        list=schema.list_operation(
+            resource, examples=examples.response_examples(f"{resource.route}-list")
+        ),
+        retrieve=schema.detail_operation(
+            resource, examples=examples.response_examples(f"{resource.route}-detail")
+        ),
+    )(viewset)
+
+
+VIEWSETS = {resource.kind: resource_viewset(resource) for resource in RESOURCES}
 
 
 class SearchView(ConditionalGetMixin, APIView):
@@ -315,18 +232,18 @@ class ApiRootSerializer(serializers.Serializer):
     redoc = serializers.URLField()
 
 
-ROOT_RESOURCES = [
-    ("speakers", "speaker-list"),
-    ("events", "event-list"),
-    ("statements", "statement-list"),
-    ("quotes", "quote-list"),
-    ("quote_facets", "quote-facets"),
-    ("themes", "theme-list"),
-    ("stakeholder_groups", "stakeholdergroup-list"),
-    ("search", "search"),
-    ("changes", "changes"),
-    ("quota", "quota"),
-]
+# The API root's entries besides the resources' lists, after the one named.
+ROOT_EXTRAS = {"quote": [("quote_facets", "quote-facets")]}
+ROOT_SERVICES = [("search", "search"), ("changes", "changes"), ("quota", "quota")]
+
+
+def root_entries() -> list[tuple[str, str]]:
+    """(key, URL name) of every entry of the API root, in order."""
+    entries = []
+    for resource in RESOURCES:
+        entries.append((resource.plural, resource.list_view))
+        entries += ROOT_EXTRAS.get(resource.kind, [])
+    return entries + ROOT_SERVICES
 
 
 class ApiRootView(ConditionalGetMixin, APIView):
@@ -343,7 +260,7 @@ class ApiRootView(ConditionalGetMixin, APIView):
 
         return Response(
             {
-                "resources": {key: url(name) for key, name in ROOT_RESOURCES},
+                "resources": {key: url(name) for key, name in root_entries()},
                 "schema": url("schema"),
                 "docs": url("swagger-ui"),
                 "redoc": url("redoc"),

@@ -212,7 +212,7 @@ SLUGS = [
         f"{QUOTES}?theme=" + ",".join(f"t{i}" for i in range(600)),
         "theme",
     ),
-    fine("filter-only-commas-is-no-filter", f"{QUOTES}?theme=,,,", SEEDED_QUOTES),
+    bad("filter-only-commas-is-an-empty-item", f"{QUOTES}?theme=,,,", "theme"),
     bad(
         "filter-percent-s-speaker",
         f"{QUOTES}?speaker=%25s",

@@ -1,0 +1,534 @@
+"""The resources of the API, each declared once.
+
+A resource is a model with a public name and a shape: the keys of its JSON, in
+order, each a field below. Everything that shows a resource is derived from
+these declarations: the JSON built from `.values()` rows
+(statements.representations), the OpenAPI components (statements.api.serializers),
+the `?fields=` and `?expand=` allowlists, the CSV and NDJSON exports and their
+documentation (statements.exports), the routes, the API root, the search
+sources and the change feed's dependency graph (statements.changefeed).
+
+Every resource's JSON is `slug`, `url`, its `fields`, `created_at`, `updated_at`,
+then (detail only) its `detail` fields; a CSV row is `slug`, the fields' columns,
+the detail fields' columns, `created_at`, `updated_at`, `url`.
+
+This module is domain: it imports models and selectors, never `statements.api`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import models as django_models
+
+from statements.models import (
+    Event,
+    Quote,
+    Speaker,
+    StakeholderGroup,
+    Statement,
+    Theme,
+)
+
+# --- Fields -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    """A key of a resource's JSON.
+
+    `doc` says what it holds (the exports' documentation); `export` is False for
+    a key that an NDJSON record leaves out.
+    """
+
+    name: str
+    doc: str = ""
+    export: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Value(Field):
+    """A value of the row: a model field, or an annotation when `type` is given.
+
+    `source` is the `.values()` path (default: the name). `type` ("date" or
+    "integer") declares an annotation's JSON and schema type; a model field's
+    type comes from the model. `csv_doc` documents the CSV column where it says
+    more than `doc` (None: the same), `csv=False` leaves the column out.
+    """
+
+    source: str | None = None
+    type: str | None = None
+    null: bool = False
+    csv: bool = True
+    csv_doc: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.source or self.name
+
+
+@dataclass(frozen=True, kw_only=True)
+class Count(Value):
+    """A count annotation (statements.selectors.with_counts)."""
+
+    type: str = "integer"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Csv:
+    """An extra CSV column of a link: `path` relative to the linked row."""
+
+    name: str
+    path: str
+    doc: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Link(Field):
+    """A to-one relation, shown brief (slug, name or title, url).
+
+    `expandable`: `?expand=<name>` shows the whole target instead. The CSV has
+    a `<name>_<key>` column for each of `csv_keys` (default: slug and label),
+    then the `csv_more` columns.
+    """
+
+    target: str
+    source: str | None = None
+    null: bool = False
+    expandable: bool = False
+    csv_keys: tuple[str, ...] | None = None
+    csv_more: tuple[Csv, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.source or self.name
+
+
+@dataclass(frozen=True, kw_only=True)
+class Links(Field):
+    """A to-many relation, shown as a list of briefs in `order` of the targets.
+
+    Either a many-to-many field of the model (`through` = its name) or the
+    targets whose foreign key `reverse` points at the row (a tree's children).
+    `role` names a column of the link table shown beside each brief. The CSV
+    column joins the targets' slugs (`slug:role` with a role).
+    """
+
+    target: str
+    through: str | None = None
+    reverse: str | None = None
+    role: str | None = None
+    order: tuple[str, ...] = ("name", "id")
+    expandable: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Nested(Field):
+    """Rows of a related model listed inside the resource, each with `fields`.
+
+    `relation` is the reverse accessor on the model (e.g. a speaker's `roles`).
+    When `resource` names the rows' own resource, each also has its slug and
+    url. `component` names the OpenAPI component of one row. The CSV column
+    (when `csv` is True) is a JSON array of the rows' scalar values.
+    """
+
+    relation: str
+    fields: tuple[Field, ...]
+    order: tuple[str, ...]
+    component: str
+    component_doc: str = ""
+    resource: str | None = None
+    csv: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Embedded(Field):
+    """An object of the columns `keys` of a to-one target (`via`), e.g. the
+    source of a quote. The link of `via` carries its CSV columns."""
+
+    via: str
+    keys: tuple[str, ...]
+    component: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spans(Field):
+    """A quote's [start, end) spans in order, as {start, end} objects."""
+
+    name: str = "spans"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoleOfTheDay(Field):
+    """The speaker's role on the day of a quote, {title, organization} or null
+    (statements.selectors.with_quote_context)."""
+
+    name: str = "speaker_role"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citation(Field):
+    """A ready citation of a quote (statements.models.format_citation)."""
+
+    name: str = "citation"
+    export: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Paragraphs(Field):
+    """The paragraphs of the text: {index, start, end} offsets."""
+
+    name: str = "paragraphs"
+    export: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Highlight(Field):
+    """A search snippet of `source` for `?q=`: HTML with <mark>; null without."""
+
+    name: str = "highlight"
+    source: str = "text"
+    export: bool = False
+
+
+# Records per chunk of an NDJSON export, unless a resource says otherwise.
+EXPORT_CHUNK_SIZE = 1000
+
+# --- Resources --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Search:
+    """How `/search/` finds a resource: the hit's title column, the text searched
+    (`vector`: the model's stored search_vector when None) and the snippet's."""
+
+    title: str
+    headline: str
+    vector: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resource:
+    """One resource of the API.
+
+    `kind` is the one spelling of its name: the type in the change feed and the
+    search, the URL names (`<kind>-list`, `<kind>-detail`); the route and the
+    API root's key are its plural.
+    """
+
+    kind: str
+    model: type[django_models.Model]
+    fields: tuple[Field, ...]
+    detail: tuple[Field, ...] = ()
+    label: str = "name"
+    doc: str = ""
+    detail_doc: str = ""
+    search: Search
+    export_chunk_size: int = EXPORT_CHUNK_SIZE
+    export_note: str = ""
+    count_doc: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def plural(self) -> str:
+        return f"{self.kind}s"
+
+    @property
+    def route(self) -> str:
+        """The URL segment: plural, kebab-case (`stakeholder-groups`)."""
+        return self.plural.replace("_", "-")
+
+    @property
+    def detail_view(self) -> str:
+        return f"{self.kind}-detail"
+
+    @property
+    def list_view(self) -> str:
+        return f"{self.kind}-list"
+
+    @property
+    def singular(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @cached_property
+    def expandable(self) -> tuple[str, ...]:
+        """The names `?expand=` accepts, in the order of the JSON."""
+        return tuple(
+            f.name
+            for f in (*self.fields, *self.detail)
+            if isinstance(f, Link | Links) and f.expandable
+        )
+
+    def field_names(self, *, detail: bool = False) -> tuple[str, ...]:
+        """The keys of the JSON, in order: the names `?fields=` accepts."""
+        names = ["slug", "url", *(f.name for f in self.fields)]
+        names += ["created_at", "updated_at"]
+        if detail:
+            names += [f.name for f in self.detail]
+        return tuple(names)
+
+    def export_fields(self) -> tuple[Field, ...]:
+        """The fields of an NDJSON record besides slug, url and the timestamps:
+        the list's, and the detail fields marked for export, less the others."""
+        return tuple(f for f in (*self.fields, *self.detail) if f.export)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Keys of the list item an NDJSON record leaves out."""
+        return tuple(f.name for f in self.fields if not f.export)
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """Keys an NDJSON record has that the list item has not (detail keys)."""
+        return tuple(f.name for f in self.detail if f.export)
+
+
+_WHEN_NULL = "; null when unknown."
+LINKED_COUNTS = (
+    Count(name="quote_count", doc="Number of quotes linked to it."),
+    Count(name="statement_count", doc="Number of statements linked to it."),
+)
+_NAME_AND_DESCRIPTION = Search(
+    title="name", headline="description", vector=("name", "description")
+)
+
+SPEAKER = Resource(
+    kind="speaker",
+    model=Speaker,
+    fields=(
+        Value(name="name", doc="Display name."),
+        Value(name="sort_name", doc="Name to sort by."),
+        Value(name="given_name", doc="Given name."),
+        Value(name="family_name", doc="Family name."),
+        Value(name="other_names", doc="Other names."),
+        Value(name="biography", doc="Short biography."),
+        Value(name="wikidata_id", doc="Wikidata id (Q…)" + _WHEN_NULL),
+        Nested(
+            name="roles",
+            relation="roles",
+            order=("start_date", "id"),
+            component="SpeakerRole",
+            fields=(
+                Value(name="title"),
+                Value(name="organization"),
+                Value(name="start_date"),
+                Value(name="end_date"),
+                Value(name="source_url"),
+                Value(name="note"),
+            ),
+            csv=True,
+            doc="The offices held: title, organization, start and end dates, "
+            "source_url, note.",
+        ),
+        *LINKED_COUNTS,
+    ),
+    search=Search(title="name", headline="biography", vector=("name", "biography")),
+)
+
+EVENT = Resource(
+    kind="event",
+    model=Event,
+    fields=(
+        Value(name="name", doc="Name."),
+        Value(name="kind", doc="conference, session, reception, ..."),
+        Value(name="description", doc="Description."),
+        Value(name="start_date", doc="YYYY-MM-DD" + _WHEN_NULL),
+        Value(name="end_date", doc="YYYY-MM-DD" + _WHEN_NULL),
+        Value(name="venue", doc="Venue" + _WHEN_NULL),
+        Value(name="city", doc="City" + _WHEN_NULL),
+        Value(name="country", doc="ISO 3166-1 alpha-2 code" + _WHEN_NULL),
+        Value(name="hosts", doc="Hosts."),
+        Value(name="source_urls", doc="Sources."),
+        Link(name="parent", target="event", null=True, csv_keys=("slug",)),
+        Links(
+            name="children",
+            target="event",
+            reverse="parent",
+            order=("start_date", "id"),
+            doc="Sub-events.",
+        ),
+        *LINKED_COUNTS,
+    ),
+    search=_NAME_AND_DESCRIPTION,
+)
+
+THEME = Resource(
+    kind="theme",
+    model=Theme,
+    fields=(
+        Value(name="name", doc="Name."),
+        Value(name="description", doc="Description."),
+        Link(name="parent", target="theme", null=True, csv_keys=("slug",)),
+        Links(name="children", target="theme", reverse="parent", doc="Child themes."),
+        Count(
+            name="quote_count",
+            doc="Number of quotes tagged with it (not its descendants).",
+        ),
+        Count(name="statement_count", doc="Number of statements tagged with it."),
+    ),
+    search=_NAME_AND_DESCRIPTION,
+)
+
+STAKEHOLDER_GROUP = Resource(
+    kind="stakeholder_group",
+    model=StakeholderGroup,
+    fields=(
+        Value(name="name", doc="Name."),
+        Value(name="category", doc="government, civil_society, private_sector, ..."),
+        Value(name="description", doc="Description."),
+        *LINKED_COUNTS,
+    ),
+    search=_NAME_AND_DESCRIPTION,
+)
+
+STATEMENT = Resource(
+    kind="statement",
+    model=Statement,
+    label="title",
+    doc="A statement in a list: everything but its text.",
+    detail_doc="A statement with its verbatim text, paragraphs and anchored quotes.",
+    fields=(
+        Value(name="title", doc="Title of the document."),
+        Value(name="kind", doc="editorial, article, transcript, press_release, ..."),
+        Value(name="publisher", doc="Who published it."),
+        Value(name="source_url", doc="Where it was published."),
+        Value(name="published_on", doc="YYYY-MM-DD" + _WHEN_NULL),
+        Value(name="language", doc="BCP 47 language tag."),
+        Value(name="license", doc="Licence of the document."),
+        Value(name="license_url", doc="URL of the licence."),
+        Value(name="text_sha256", doc="SHA-256 of the UTF-8 text, to check a copy."),
+        Link(name="speaker", target="speaker", null=True, expandable=True),
+        Link(name="event", target="event", null=True, expandable=True),
+        Links(name="themes", target="theme", through="themes", expandable=True),
+        Links(
+            name="stakeholder_groups",
+            target="stakeholder_group",
+            through="stakeholder_groups",
+            expandable=True,
+        ),
+        Count(name="quote_count", doc="Number of quotes taken from it."),
+        Highlight(),
+    ),
+    detail=(
+        Value(name="provenance_note", doc="How the text was obtained."),
+        Value(name="text", doc="The verbatim text; quote spans are offsets into it."),
+        Paragraphs(),
+        Nested(
+            name="quotes",
+            relation="quotes",
+            resource="quote",
+            order=("id",),
+            component="StatementQuote",
+            component_doc="A quote inside its statement: enough to highlight it "
+            "in place.",
+            fields=(
+                Value(name="fidelity"),
+                Value(name="text"),
+                Link(name="speaker", target="speaker"),
+                Spans(),
+            ),
+            export=False,
+        ),
+    ),
+    search=Search(title="title", headline="text"),
+    export_chunk_size=250,
+    export_note="The text is the point of a data set (the detail endpoint has it "
+    "too); paragraphs and anchored quotes are left out, see the quotes export.",
+)
+
+QUOTE = Resource(
+    kind="quote",
+    model=Quote,
+    fields=(
+        Value(
+            name="text",
+            doc="The words.",
+            csv_doc="The words; for direct and reported quotes, exactly what the "
+            "spans read.",
+        ),
+        Value(name="fidelity", doc="direct, reported or paraphrase."),
+        Spans(
+            doc="Where the quote sits in its statement's text: code-point offsets "
+            "[start, end).",
+        ),
+        Link(name="speaker", target="speaker", expandable=True),
+        RoleOfTheDay(
+            doc="The speaker's role when the words were said (or published)"
+            + _WHEN_NULL
+        ),
+        Link(
+            name="statement",
+            target="statement",
+            expandable=True,
+            csv_more=tuple(
+                Csv(name=name, path=name, doc=doc)
+                for name, doc in (
+                    ("publisher", "Who published the statement."),
+                    ("source_url", "Where the statement was published."),
+                    ("published_on", "When it was published (YYYY-MM-DD)."),
+                    ("language", "BCP 47 language tag of the statement."),
+                    ("license", "Licence of the statement the quote is taken from."),
+                    ("license_url", "URL of that licence."),
+                )
+            ),
+        ),
+        Link(name="event", target="event", null=True, expandable=True),
+        Value(
+            name="said_on", doc="When the words were said (YYYY-MM-DD), if recorded."
+        ),
+        Value(
+            name="date",
+            source="quote_day",
+            type="date",
+            null=True,
+            doc="said_on, or the event's date when the event lasted one day"
+            + _WHEN_NULL,
+        ),
+        Value(name="as_delivered", doc="The words as delivered, when they differ."),
+        Value(
+            name="as_delivered_source_url",
+            doc="Where the as-delivered words come from.",
+        ),
+        Links(name="themes", target="theme", through="themes", expandable=True),
+        Links(
+            name="stakeholder_groups",
+            target="stakeholder_group",
+            through="stakeholder_groups",
+            role="role",
+            doc="The groups addressed or concerned, each with its role.",
+        ),
+        Embedded(
+            name="source",
+            via="statement",
+            keys=(
+                "title",
+                "publisher",
+                "source_url",
+                "published_on",
+                "language",
+                "license",
+                "license_url",
+            ),
+            component="QuoteSource",
+            doc="What it takes to cite the document a quote appears in.",
+        ),
+        Citation(),
+        Value(name="provenance_note", doc="How the quote was established."),
+        Highlight(),
+    ),
+    search=Search(title="text", headline="text"),
+    export_note="A highlight belongs to a search result; build a citation from "
+    "`source` and `speaker_role`, or GET the quote for its `citation`.",
+)
+
+# In this order everywhere: the API root, the exports, and the search's ties.
+RESOURCES: tuple[Resource, ...] = (
+    QUOTE,
+    STATEMENT,
+    SPEAKER,
+    EVENT,
+    THEME,
+    STAKEHOLDER_GROUP,
+)
+BY_KIND: dict[str, Resource] = {resource.kind: resource for resource in RESOURCES}
+BY_MODEL: dict[type, Resource] = {resource.model: resource for resource in RESOURCES}
