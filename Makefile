@@ -51,7 +51,8 @@ check: install ## Django system checks and migrations drift
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-schema: install ## Regenerate the committed OpenAPI schema
+schema: install ## Regenerate the committed OpenAPI schema and the export docs
+	$(PY) manage.py export_docs
 	$(PY) manage.py spectacular --validate --fail-on-warn --file $(SCHEMA)
 
 schema-check: install ## Fail when the committed schema differs from the generated one

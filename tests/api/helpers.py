@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from statements.resources import RESOURCES
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = json.loads((ROOT / "fixtures" / "blinken.json").read_text(encoding="utf-8"))
 BASE = "http://testserver/api/v1"
@@ -41,14 +43,8 @@ STATEMENT_TEXT = (
 
 PROBLEM_TYPE = "application/problem+json"
 
-_PATHS = {
-    "speakers": "speakers",
-    "events": "events",
-    "themes": "themes",
-    "stakeholder_groups": "stakeholder-groups",
-    "statements": "statements",
-    "quotes": "quotes",
-}
+# Fixture sections are the resources' plurals.
+_PATHS = {resource.plural: resource.route for resource in RESOURCES}
 
 
 def url(section: str, slug: str) -> str:

@@ -18,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 from statements import exports
 from statements.api.filters import FILTERSETS
 from statements.choices import Fidelity, StakeholderRole
+from statements.management.commands.export_docs import with_tables
 from statements.models import Quote, QuoteSpan, QuoteStakeholder
 from tests.factories import (
     EventFactory,
@@ -261,6 +262,8 @@ def test_docs_list_the_columns_of_every_export():
     docs = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
     for resource in exports.RESOURCES.values():
         assert exports.columns_markdown(resource) in docs
+    # What `make schema` (manage.py export_docs) would write is what is committed.
+    assert with_tables(docs) == docs
 
 
 # --- Escaping ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """GET /api/v1/: every resource with its URL, and where the schema and docs are."""
 
+from statements.resources import RESOURCES as REGISTRY
 from tests.api.helpers import BASE
 
 RESOURCES = {
@@ -25,6 +26,13 @@ def test_the_root_lists_the_resources(client, db):
     assert body["schema"] == f"{BASE}/schema/"
     assert body["docs"] == f"{BASE}/docs/"
     assert body["redoc"] == f"{BASE}/redoc/"
+
+
+def test_the_root_lists_every_resource_of_the_registry(client, db):
+    body = client.get("/api/v1/").json()
+
+    for resource in REGISTRY:
+        assert body["resources"][resource.plural] == f"{BASE}/{resource.route}/"
 
 
 def test_every_listed_resource_answers(client, seeded):

@@ -11,16 +11,10 @@ import json
 
 import pytest
 
-RESOURCES = [
-    "speakers",
-    "events",
-    "themes",
-    "stakeholder-groups",
-    "statements",
-    "quotes",
-]
-LISTS = [f"/api/v1/{resource}/" for resource in RESOURCES]
-DETAILS = [f"/api/v1/{resource}/{{slug}}/" for resource in RESOURCES]
+from statements.resources import RESOURCES
+
+LISTS = [f"/api/v1/{resource.route}/" for resource in RESOURCES]
+DETAILS = [f"/api/v1/{resource.route}/{{slug}}/" for resource in RESOURCES]
 REF = "#/components/schemas/"
 
 
