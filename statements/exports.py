@@ -21,36 +21,30 @@ from functools import cached_property
 from itertools import islice
 
 import orjson
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import (
-    Aggregate,
-    F,
-    Func,
     Model,
-    OuterRef,
     QuerySet,
-    Subquery,
-    TextField,
     Value,
 )
 from django.db.models.expressions import Expression
 from django.urls import reverse
 
 from statements import resources as r
-from statements.models import QuoteSpan
-from statements.representations import Representer, model_field
-from statements.resources import BY_KIND
+from statements.export_columns import (
+    Column,
+    Field,
+    concat,
+    csv_columns,
+    ndjson_fields,
+)
+from statements.representations import Representer
 from statements.selectors import with_counts, with_quote_context
 
 CHUNK_SIZE = r.EXPORT_CHUNK_SIZE
 # COPY hands over a row at a time: the CSV is sent in pieces of about this size.
 COPY_CHUNK_BYTES = 64 * 1024
-LIST_SEPARATOR = "|"
-SPAN_LIST_SEPARATOR = ";"
 
 Record = dict[str, object]
 
@@ -96,7 +90,7 @@ class _Urls:
     def expression(self, view_name: str) -> Expression:
         """SQL for the detail URL of the row's own slug."""
         prefix, suffix = self(view_name, self._PLACEHOLDER).split(self._PLACEHOLDER)
-        return _concat(Value(prefix), "slug", Value(suffix))
+        return concat(Value(prefix), "slug", Value(suffix))
 
 
 def _rows(
@@ -115,290 +109,6 @@ def _rows(
         del chunk
         yield records
         del records
-
-
-# --- Columns and fields: derived from the declarations of statements.resources ----
-#
-# A CSV column's value is SQL: a field path or a Django expression, evaluated by
-# PostgreSQL, which writes the file with COPY (see csv_chunks). An NDJSON field is
-# a key of the list API's items.
-
-
-@dataclass(frozen=True)
-class Column:
-    """A CSV column: its header, what it holds, and the SQL of its cells.
-
-    `value` is a field path, an expression, or a function of the export's
-    base URL that returns an expression (for the url column).
-    """
-
-    name: str
-    description: str
-    value: str | Expression | Callable[["_Urls"], Expression]
-
-    def expression(self, url: "_Urls") -> Expression:
-        if isinstance(self.value, str):
-            return F(self.value)
-        if hasattr(self.value, "resolve_expression"):
-            return self.value
-        return self.value(url)
-
-
-@dataclass(frozen=True)
-class Field:
-    """A key of an NDJSON record."""
-
-    name: str
-    description: str
-
-
-def _concat(*parts: str | Expression) -> Func:
-    """SQL's ||: text, whatever the parts' types (none of them is null here)."""
-    return Func(
-        *(F(part) if isinstance(part, str) else part for part in parts),
-        template="(%(expressions)s)",
-        arg_joiner=" || ",
-        output_field=TextField(),
-    )
-
-
-class _IsoUtc(Func):
-    """A timestamptz as the API writes it: ISO 8601, microseconds unless 0, Z."""
-
-    template = (
-        "to_char((%(expressions)s) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        " || CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s"
-        " THEN '' ELSE to_char((%(expressions)s) AT TIME ZONE 'UTC', '.US') END"
-        " || 'Z'"
-    )
-    output_field = TextField()
-
-
-def _iso_date(value: str | Expression) -> Func:
-    """A date as YYYY-MM-DD whatever the session's DateStyle."""
-    value = F(value) if isinstance(value, str) else value
-    return Func(
-        value, Value("YYYY-MM-DD"), function="to_char", output_field=TextField()
-    )
-
-
-def _array_joined(name: str) -> Func:
-    """A text array's items joined by LIST_SEPARATOR."""
-    return Func(
-        F(name),
-        Value(LIST_SEPARATOR),
-        function="array_to_string",
-        output_field=TextField(),
-    )
-
-
-def _joined(model, link: str, value, order_by, separator=LIST_SEPARATOR) -> Subquery:
-    """`value` of the `model` rows whose `link` is the outer row, joined in order."""
-    return Subquery(
-        model.objects.filter(**{link: OuterRef("pk")})
-        .order_by()
-        .values(link)
-        .annotate(joined=StringAgg(value, separator, order_by=order_by))
-        .values("joined"),
-        output_field=TextField(),
-    )
-
-
-class _JsonAgg(OrderableAggMixin, Aggregate):
-    """json_agg(... ORDER BY ...): keys keep the order they are built in."""
-
-    function = "JSON_AGG"
-    template = "%(function)s(%(distinct)s%(expressions)s %(order_by)s)"
-    output_field = TextField()
-
-
-def _json_objects(model, link: str, keys: tuple[str, ...], order_by) -> Subquery:
-    """A JSON array of {key: value} objects of the linked `model` rows, in order."""
-    pairs = [part for key in keys for part in (Value(key), F(key))]
-    return Subquery(
-        model.objects.filter(**{link: OuterRef("pk")})
-        .order_by()
-        .values(link)
-        .annotate(
-            objects=_JsonAgg(
-                Func(*pairs, function="json_build_object"), order_by=order_by
-            )
-        )
-        .values("objects"),
-        output_field=TextField(),
-    )
-
-
-_CREATED = "When the record was created (ISO 8601, UTC)."
-_UPDATED = "When the record last changed (ISO 8601, UTC)."
-_LIST_NOTE = (
-    f"joined by {LIST_SEPARATOR!r}; values are not escaped, so use NDJSON when a "
-    f"value may contain {LIST_SEPARATOR!r}"
-)
-
-
-def _csv_doc(doc: str) -> str:
-    return doc.replace("; null when", "; empty when")
-
-
-def _sql_value(model, path: str, declared_type: str | None = None):
-    """The SQL of a column as the API writes the value: dates in ISO 8601."""
-    field = None if declared_type else model_field(model, path)
-    if declared_type == "date" or (
-        isinstance(field, models.DateField)
-        and not isinstance(field, models.DateTimeField)
-    ):
-        return _iso_date(path)
-    if isinstance(field, ArrayField):
-        return _array_joined(path)
-    return path
-
-
-def _links_sql(model, f: r.Links) -> Subquery:
-    target = BY_KIND[f.target].model
-    if f.reverse:
-        return _joined(target, f.reverse, "slug", f.order)
-    relation = model._meta.get_field(f.through)
-    table = relation.remote_field.through
-    owner, other = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-    value = f"{other}__slug"
-    if f.role:
-        value = _concat(value, Value(":"), f.role)
-    order = [f"{other}__{key}" for key in f.order]
-    order = [order[0], f.role, *order[1:]] if f.role else order
-    return _joined(table, owner, value, tuple(order))
-
-
-def _field_columns(resource: r.Resource, f: r.Field) -> list[Column]:  # noqa: C901
-    """The CSV columns of one field of a resource (none for some)."""
-    model = resource.model
-    match f:
-        case r.Value(csv=False):
-            return []
-        case r.Value():
-            doc = _csv_doc(f.csv_doc or f.doc)
-            if isinstance(model_field(model, f.path), ArrayField):
-                doc = f"{doc.removesuffix('.')}, {_LIST_NOTE}."
-            return [Column(f.name, doc, _sql_value(model, f.path, f.type))]
-        case r.Link():
-            target = BY_KIND[f.target]
-            none = "; empty when none" if f.null else ""
-            noun = f.name.replace("_", " ")
-            if noun != target.singular:
-                noun = f"{noun} {target.singular}"
-            keys = f.csv_keys or ("slug", target.label)
-            columns = [
-                Column(
-                    f"{f.name}_{key}",
-                    f"The {noun}'s {key}{none}.",
-                    f"{f.path}__{key}",
-                )
-                for key in keys
-            ]
-            columns += [
-                Column(
-                    extra.name,
-                    extra.doc,
-                    _sql_value(model, f"{f.path}__{extra.path}"),
-                )
-                for extra in f.csv_more
-            ]
-            return columns
-        case r.Links():
-            what = '"slug:role"' if f.role else "slugs"
-            doc = f.doc.removesuffix(".") or BY_KIND[f.target].singular.capitalize()
-            doc = f"{doc}: {what}, joined by {LIST_SEPARATOR!r}."
-            return [Column(f.name, doc, _links_sql(model, f))]
-        case r.Nested(csv=True):
-            relation = model._meta.get_field(f.relation)
-            keys = tuple(n.name for n in f.fields)
-            return [
-                Column(
-                    f.name,
-                    "JSON array of {" + ", ".join(keys) + "}.",
-                    _json_objects(
-                        relation.related_model, relation.field.name, keys, f.order
-                    ),
-                )
-            ]
-        case r.Spans():
-            doc = f'{f.doc.removesuffix(".")}, as "start-end" pieces joined by ";".'
-            value = _joined(
-                QuoteSpan,
-                "quote",
-                _concat("start", Value("-"), "end"),
-                "position",
-                separator=SPAN_LIST_SEPARATOR,
-            )
-            return [Column(f.name, doc, value)]
-        case r.RoleOfTheDay():
-            return [
-                Column("speaker_role_title", _csv_doc(f.doc), "role_title"),
-                Column(
-                    "speaker_role_organization",
-                    "The organisation of that role.",
-                    "role_organization",
-                ),
-            ]
-    return []
-
-
-def csv_columns(resource: r.Resource) -> tuple[Column, ...]:
-    """The CSV columns of a resource, in order."""
-    columns = [
-        Column("slug", f"The {resource.singular}'s slug, its stable public id.", "slug")
-    ]
-    for f in resource.export_fields():
-        columns += _field_columns(resource, f)
-    detail_view = resource.detail_view
-    return (
-        *columns,
-        Column("created_at", _CREATED, _IsoUtc("created_at")),
-        Column("updated_at", _UPDATED, _IsoUtc("updated_at")),
-        Column(
-            "url",
-            f"The {resource.singular} in the API.",
-            lambda url: url.expression(detail_view),
-        ),
-    )
-
-
-def _ndjson_doc(f: r.Field) -> str:  # noqa: C901
-    """What an NDJSON key holds, from its declaration."""
-    match f:
-        case r.Link():
-            return (
-                "{slug, "
-                + BY_KIND[f.target].label
-                + ", url}"
-                + (" or null." if f.null else ".")
-            )
-        case r.Links():
-            role = f", {f.role}" if f.role else ""
-            base = "[{slug, " + BY_KIND[f.target].label + ", url" + role + "}]"
-            return f"{base}: {f.doc}" if f.doc else f"{base}."
-        case r.Nested():
-            return "[{" + ", ".join(n.name for n in f.fields) + "}]: " + f.doc
-        case r.Embedded():
-            return "{" + ", ".join(f.keys) + "}: " + f.doc
-        case r.Spans():
-            return "[{start, end}]: " + f.doc
-        case r.RoleOfTheDay():
-            return "{title, organization} or null: " + f.doc
-    return f.doc
-
-
-def ndjson_fields(resource: r.Resource) -> tuple[Field, ...]:
-    """The keys of an NDJSON record, in order."""
-    head = [f for f in resource.fields if f.export]
-    return (
-        Field("slug", "The stable public id."),
-        Field("url", f"The {resource.singular} in the API."),
-        *(Field(f.name, _ndjson_doc(f)) for f in head),
-        Field("created_at", _CREATED),
-        Field("updated_at", _UPDATED),
-        *(Field(f.name, _ndjson_doc(f)) for f in resource.detail if f.export),
-    )
 
 
 @dataclass(frozen=True)
@@ -584,27 +294,3 @@ def export_stream(
     """The bytes of an export, a piece at a time, read in one transaction."""
     with export_transaction():
         yield from export_format.chunks(resource, queryset, base_url=base_url)
-
-
-def columns_markdown(resource: ExportResource) -> str:
-    """The tables of docs/exports.md for `resource`, from these definitions."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    lines = [
-        f"### {resource.name}",
-        "",
-        "| CSV column | Holds |",
-        "|---|---|",
-        *(f"| `{c.name}` | {cell(c.description)} |" for c in resource.columns),
-        "",
-        "| NDJSON field | Holds |",
-        "|---|---|",
-        *(f"| `{f.name}` | {cell(f.description)} |" for f in resource.fields),
-        "",
-        f"Differences of an NDJSON record from the list API's item: "
-        f"{resource.differences}",
-        "",
-    ]
-    return "\n".join(lines)

@@ -1,11 +1,11 @@
-"""Write the export column tables of docs/exports.md from the resources' declarations."""
+"""Write the export tables of docs/exports.md from the resources' declarations."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from statements import exports
+from statements import export_columns, exports
 
 START = "<!-- export-columns:start (make schema writes this part) -->"
 END = "<!-- export-columns:end -->"
@@ -17,7 +17,9 @@ def with_tables(document: str) -> str:
         raise ValueError(f"The markers {START!r} and {END!r} are missing.")
     head, rest = document.split(START, 1)
     _, tail = rest.split(END, 1)
-    tables = "\n".join(exports.columns_markdown(r) for r in exports.RESOURCES.values())
+    tables = "\n".join(
+        export_columns.columns_markdown(r) for r in exports.RESOURCES.values()
+    )
     return f"{head}{START}\n\n{tables}\n{END}{tail}"
 
 
