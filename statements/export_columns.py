@@ -180,6 +180,23 @@ def _links_sql(model, f: r.Links) -> Subquery:
     return _joined(table, owner, value, tuple(order))
 
 
+def _link_columns(model, f: r.Link) -> list[Column]:
+    """`<name>_<key>` columns of the target's keys, then the `csv_more` ones."""
+    target = BY_KIND[f.target]
+    none = "; empty when none" if f.null else ""
+    noun = f.name.replace("_", " ")
+    if noun != target.singular:
+        noun = f"{noun} {target.singular}"
+    columns = [
+        Column(f"{f.name}_{key}", f"The {noun}'s {key}{none}.", f"{f.path}__{key}")
+        for key in f.csv_keys or ("slug", target.label)
+    ]
+    return columns + [
+        Column(extra.name, extra.doc, _sql_value(model, f"{f.path}__{extra.path}"))
+        for extra in f.csv_more
+    ]
+
+
 def _field_columns(resource: r.Resource, f: r.Field) -> list[Column]:  # noqa: C901
     """The CSV columns of one field of a resource (none for some)."""
     model = resource.model
@@ -192,29 +209,7 @@ def _field_columns(resource: r.Resource, f: r.Field) -> list[Column]:  # noqa: C
                 doc = f"{doc.removesuffix('.')}, {_LIST_NOTE}."
             return [Column(f.name, doc, _sql_value(model, f.path, f.type))]
         case r.Link():
-            target = BY_KIND[f.target]
-            none = "; empty when none" if f.null else ""
-            noun = f.name.replace("_", " ")
-            if noun != target.singular:
-                noun = f"{noun} {target.singular}"
-            keys = f.csv_keys or ("slug", target.label)
-            columns = [
-                Column(
-                    f"{f.name}_{key}",
-                    f"The {noun}'s {key}{none}.",
-                    f"{f.path}__{key}",
-                )
-                for key in keys
-            ]
-            columns += [
-                Column(
-                    extra.name,
-                    extra.doc,
-                    _sql_value(model, f"{f.path}__{extra.path}"),
-                )
-                for extra in f.csv_more
-            ]
-            return columns
+            return _link_columns(model, f)
         case r.Links():
             what = '"slug:role"' if f.role else "slugs"
             doc = f.doc.removesuffix(".") or BY_KIND[f.target].singular.capitalize()

@@ -259,44 +259,41 @@ def safe_highlight(raw: str | None) -> str | None:
 # --- Facets --------------------------------------------------------------------------
 
 
+def _facet(rows, slug: str, name: str) -> list[dict]:
+    return [{"slug": r[slug], "name": r[name], "count": r["count"]} for r in rows]
+
+
+def _counted_links(links: QuerySet, target: str) -> list[dict]:
+    """Quotes per target of a link table (themes, groups), most first."""
+    slug, name = f"{target}__slug", f"{target}__name"
+    rows = (
+        links.order_by()
+        .values(slug, name)
+        .annotate(count=Count("quote", distinct=True))
+        .order_by("-count", slug)
+    )
+    return _facet(rows, slug, name)
+
+
+def _counted_quotes(quotes: QuerySet[Quote], target: str) -> list[dict]:
+    """Quotes per speaker or event, most first."""
+    slug, name = f"{target}__slug", f"{target}__name"
+    rows = (
+        quotes.filter(**{f"{target}__isnull": False})
+        .order_by()
+        .values(slug, name)
+        .annotate(count=Count("pk"))
+        .order_by("-count", slug)
+    )
+    return _facet(rows, slug, name)
+
+
 def quote_facets(quotes: QuerySet[Quote]) -> dict[str, list[dict]]:
     """Counts by theme, stakeholder group, speaker, event and month for `quotes`."""
     ids = quotes.order_by().values("pk")
-
-    def counted(model_queryset, *fields):
-        return list(
-            model_queryset.order_by()
-            .values(*fields)
-            .annotate(count=Count("quote", distinct=True))
-            .order_by("-count", fields[0])
-        )
-
-    themes = counted(
-        Quote.themes.through.objects.filter(quote__in=ids),
-        "theme__slug",
-        "theme__name",
-    )
-    groups = counted(
-        QuoteStakeholder.objects.filter(quote__in=ids),
-        "group__slug",
-        "group__name",
-    )
-    speakers = (
-        Quote.objects.filter(pk__in=ids)
-        .order_by()
-        .values("speaker__slug", "speaker__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "speaker__slug")
-    )
-    events = (
-        Quote.objects.filter(pk__in=ids, event__isnull=False)
-        .order_by()
-        .values("event__slug", "event__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "event__slug")
-    )
+    matching = Quote.objects.filter(pk__in=ids)
     months = (
-        Quote.objects.filter(pk__in=ids, said_on__isnull=False)
+        matching.filter(said_on__isnull=False)
         .order_by()
         .annotate(month=TruncMonth("said_on"))
         .values("month")
@@ -304,26 +301,14 @@ def quote_facets(quotes: QuerySet[Quote]) -> dict[str, list[dict]]:
         .order_by("month")
     )
     return {
-        "themes": [
-            {"slug": r["theme__slug"], "name": r["theme__name"], "count": r["count"]}
-            for r in themes
-        ],
-        "stakeholder_groups": [
-            {"slug": r["group__slug"], "name": r["group__name"], "count": r["count"]}
-            for r in groups
-        ],
-        "speakers": [
-            {
-                "slug": r["speaker__slug"],
-                "name": r["speaker__name"],
-                "count": r["count"],
-            }
-            for r in speakers
-        ],
-        "events": [
-            {"slug": r["event__slug"], "name": r["event__name"], "count": r["count"]}
-            for r in events
-        ],
+        "themes": _counted_links(
+            Quote.themes.through.objects.filter(quote__in=ids), "theme"
+        ),
+        "stakeholder_groups": _counted_links(
+            QuoteStakeholder.objects.filter(quote__in=ids), "group"
+        ),
+        "speakers": _counted_quotes(matching, "speaker"),
+        "events": _counted_quotes(matching, "event"),
         "months": [
             {"month": r["month"].strftime("%Y-%m"), "count": r["count"]} for r in months
         ],
