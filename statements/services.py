@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from statements.models import (
     Event,
@@ -20,6 +20,16 @@ from statements.models import (
     Statement,
     Theme,
     quote_spans_problems,
+)
+from statements.resources import (
+    EVENT,
+    QUOTE,
+    SPEAKER,
+    STAKEHOLDER_GROUP,
+    STATEMENT,
+    THEME,
+    Resource,
+    Value,
 )
 
 
@@ -49,6 +59,35 @@ class SeedResult:
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
+
+
+def fixture_values(
+    resource: Resource, row: dict[str, Any], *, exclude=frozenset()
+) -> dict[str, Any]:
+    """The resource's own columns in a fixture row: each value its declaration
+    shows that is an editable model field, dates parsed, a missing key defaulting
+    as the model does (a required one is a KeyError, reported as missing)."""
+    values = {}
+    for f in resource.fields + resource.detail:
+        if not isinstance(f, Value) or f.type or f.name in exclude:
+            continue
+        field = resource.model._meta.get_field(f.path)
+        if not field.editable or field.is_relation:
+            continue
+        if f.name in row:
+            value = row[f.name]
+            if isinstance(field, models.DateField) and value is not None:
+                value = datetime.date.fromisoformat(value)
+        elif field.has_default():
+            value = field.get_default()
+        elif field.null:
+            value = None
+        elif field.blank:
+            value = ""
+        else:
+            raise KeyError(f.name)
+        values[f.name] = value
+    return values
 
 
 def _upsert(model, slug: str, values: dict[str, Any], *, kind: str, result: SeedResult):
@@ -93,15 +132,7 @@ def _load_speaker(row, result):
     speaker = _upsert(
         Speaker,
         row["slug"],
-        {
-            "name": row["name"],
-            "sort_name": row.get("sort_name", ""),
-            "given_name": row.get("given_name", ""),
-            "family_name": row.get("family_name", ""),
-            "other_names": row.get("other_names", []),
-            "biography": row.get("biography", ""),
-            "wikidata_id": row.get("wikidata_id"),
-        },
+        fixture_values(SPEAKER, row),
         kind="speakers",
         result=result,
     )
@@ -134,16 +165,7 @@ def _load_event(row, result):
         Event,
         row["slug"],
         {
-            "name": row["name"],
-            "kind": row["kind"],
-            "description": row.get("description", ""),
-            "start_date": _date(row.get("start_date")),
-            "end_date": _date(row.get("end_date")),
-            "venue": row.get("venue"),
-            "city": row.get("city"),
-            "country": row.get("country"),
-            "hosts": row.get("hosts", []),
-            "source_urls": row.get("source_urls", []),
+            **fixture_values(EVENT, row),
             "parent": _by_slug(Event, row.get("parent"), what="parent"),
         },
         kind="events",
@@ -156,8 +178,7 @@ def _load_theme(row, result):
         Theme,
         row["slug"],
         {
-            "name": row["name"],
-            "description": row.get("description", ""),
+            **fixture_values(THEME, row),
             "parent": _by_slug(Theme, row.get("parent"), what="parent"),
         },
         kind="themes",
@@ -169,11 +190,7 @@ def _load_group(row, result):
     _upsert(
         StakeholderGroup,
         row["slug"],
-        {
-            "name": row["name"],
-            "category": row["category"],
-            "description": row.get("description", ""),
-        },
+        fixture_values(STAKEHOLDER_GROUP, row),
         kind="stakeholder_groups",
         result=result,
     )
@@ -189,15 +206,7 @@ def _load_statement(row, result, base_dir: Path):
         Statement,
         row["slug"],
         {
-            "title": row["title"],
-            "kind": row["kind"],
-            "publisher": row["publisher"],
-            "source_url": row["source_url"],
-            "published_on": _date(row.get("published_on")),
-            "language": row["language"],
-            "license": row["license"],
-            "license_url": row.get("license_url"),
-            "provenance_note": row.get("provenance_note", ""),
+            **fixture_values(STATEMENT, row, exclude={"text"}),
             "text": text,
             "speaker": _by_slug(Speaker, row.get("speaker"), what="speaker"),
             "event": _by_slug(Event, row.get("event"), what="event"),
@@ -228,13 +237,8 @@ def _load_quote(row, result):
         {
             "statement": statement,
             "speaker": _by_slug(Speaker, row["speaker"], what="speaker"),
-            "fidelity": row["fidelity"],
-            "text": row["text"],
             "event": _by_slug(Event, row.get("event"), what="event"),
-            "said_on": _date(row.get("said_on")),
-            "as_delivered": row.get("as_delivered"),
-            "as_delivered_source_url": row.get("as_delivered_source_url"),
-            "provenance_note": row.get("provenance_note", ""),
+            **fixture_values(QUOTE, row),
         },
         kind="quotes",
         result=result,
