@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from statements.api import throttling
@@ -27,6 +28,16 @@ def _no_random_prune(monkeypatch):
     """One hit in a thousand also prunes ended rate-limit windows: one query more,
     at random. Query counts must not flake on it; test_rate_limits tests it."""
     monkeypatch.setattr(throttling, "PRUNE_PROBABILITY", 0.0)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Admin users log in in many tests; PBKDF2's 10**6 rounds cost ~0.3 s each.
+    No test is about the hash itself."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        yield
 
 
 @pytest.fixture
