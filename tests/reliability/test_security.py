@@ -130,7 +130,7 @@ def test_every_api_route_is_found():
 @pytest.mark.parametrize("method", WRITE_METHODS)
 @pytest.mark.parametrize("route", API_ROUTES)
 def test_anonymous_writes_are_refused_and_change_nothing(
-    client, seeded_once, db, route, method
+    client, seeded, db, route, method
 ):
     before = data_fingerprint()
 
@@ -147,7 +147,7 @@ def test_anonymous_writes_are_refused_and_change_nothing(
 
 
 @pytest.mark.parametrize("route", ["/api/v1/quotes/", "/api/v1/changes/"])
-def test_options_advertises_no_write_method(client, seeded_once, db, route):
+def test_options_advertises_no_write_method(client, seeded, db, route):
     response = client.options(route)
 
     assert response.status_code == 200
@@ -180,7 +180,7 @@ def test_health_endpoints_refuse_writes(client, db, route, method):
         *HTML_PAGES,
     ],
 )
-def test_security_headers_are_on_every_response(client, seeded_once, db, route):
+def test_security_headers_are_on_every_response(client, seeded, db, route):
     response = client.get(route)
 
     assert response.status_code < 500
@@ -338,7 +338,7 @@ def test_a_database_outage_is_a_503_problem_without_connection_details():
         ("/static/rest_framework/../../../../config/settings.py", 404, {}),
     ],
 )
-def test_error_bodies_leak_no_internals(client, seeded_once, db, route, status, extra):
+def test_error_bodies_leak_no_internals(client, seeded, db, route, status, extra):
     response = client.get(route, **extra)
 
     assert_problem(response, status)
@@ -363,7 +363,7 @@ def test_an_unknown_host_is_a_400_problem(client, db, route):
     assert b"evil.example" not in response.content
 
 
-def test_forwarded_host_is_not_trusted_for_links(client, seeded_once, db):
+def test_forwarded_host_is_not_trusted_for_links(client, seeded, db):
     response = client.get(
         "/api/v1/quotes/?page_size=1", HTTP_X_FORWARDED_HOST="evil.example"
     )
