@@ -86,6 +86,7 @@ API_ROUTES = api_routes()
 # --- Deployment checks and secrets ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV
@@ -94,6 +95,7 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_flags_the_built_in_development_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": None}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -199,6 +201,7 @@ def _production_requests(code: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_https_settings_send_hsts_and_redirect_plain_http():
     answer = _production_requests(
         "from django.test import Client; import json; c = Client(); "
@@ -303,6 +306,7 @@ def test_an_unhandled_exception_is_a_bare_500_problem(client, db, settings):
     _assert_leaks_nothing(response, "hunter2", "auth_user", "RuntimeError")
 
 
+@pytest.mark.slow
 def test_a_database_outage_is_a_503_problem_without_connection_details():
     # In a subprocess: the outage middleware closes the connections it finds,
     # which would end the test transaction of an in-process test.
@@ -412,6 +416,7 @@ def test_failed_admin_logins_do_not_log_in(db, django_user_model):
 # --- Known vulnerabilities in the locked dependencies ---------------------------------
 
 
+@pytest.mark.slow
 def test_locked_dependencies_have_no_known_vulnerability(tmp_path):
     """pip-audit over requirements/base.txt, hash-checked, without pip.
 
