@@ -15,7 +15,7 @@ GUNICORN_WORKERS ?= 2
 # serve-prod runs with production settings; a throwaway key unless one is given.
 PROD_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
-.PHONY: help install run test lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean fuzz browser-deps browser-test demo-data bench loadtest faults
+.PHONY: help install run test test-quick lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean fuzz browser-deps browser-test demo-data bench loadtest faults
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ schema-check: install ## Fail when the committed schema differs from the generat
 
 test: lint check schema-check ## Lint, checks, schema drift and the test suite on PostgreSQL
 	$(BIN)/pytest --ignore=tests/reliability/test_browser.py $(PYTEST_ARGS)
+
+test-quick: install ## The tests that run in-process (no lint, no slow marker): the edit loop
+	$(BIN)/pytest --ignore=tests/reliability/test_browser.py -m "not slow" $(PYTEST_ARGS)
 
 collectstatic: install ## Collect static files for production serving
 	WHITENOISE_USE_FINDERS=false $(PY) manage.py collectstatic --no-input --verbosity 0

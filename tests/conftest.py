@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from statements.api import throttling
@@ -29,14 +31,121 @@ def _no_random_prune(monkeypatch):
     monkeypatch.setattr(throttling, "PRUNE_PROBABILITY", 0.0)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Admin users log in in many tests; PBKDF2's 10**6 rounds cost ~0.3 s each.
+    No test is about the hash itself."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        yield
+
+
 @pytest.fixture
 def client():
     return APIClient()
 
 
+class SharedSeed:
+    """The seed data, loaded once into an outer transaction kept open across the
+    tests that ask for `seeded`.
+
+    Each such test's own transaction (pytest-django's `db`) is a savepoint inside
+    it, rolled back at the test's end, so a test that writes leaves the seed as
+    it found it. Any other test gets the outer transaction rolled back before its
+    fixtures are set up: it sees the empty database (or commits, in
+    `transactional_db` tests) as before. The seeded tests are collected into one
+    run (pytest_collection_modifyitems), so the seed is loaded once per session;
+    in any other order it is loaded once per run of consecutive seeded tests.
+    """
+
+    def __init__(self):
+        self.atomic = None
+        self.blocker = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def open(self, blocker) -> None:
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            call_command("seed", verbosity=0)
+        self.blocker = blocker
+
+    def close(self) -> None:
+        if not self.is_open:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+shared_seed = SharedSeed()
+
+
+def shares_the_seed(item) -> bool:
+    """Whether `item` asks for the seed and runs inside a rolled-back transaction."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    committing = "transactional_db" in names or "live_server" in names
+    if marker is not None:
+        committing = committing or marker.kwargs.get(
+            "transaction", bool(marker.args and marker.args[0])
+        )
+    return "seeded" in names and not committing
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the seeded tests first, together, so that one seed serves them all.
+
+    pytest-django has ordered the tests that use a rolled-back transaction
+    first; the seeded ones are among them, so this keeps its order otherwise.
+    """
+    items.sort(key=lambda item: not shares_the_seed(item))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Roll the shared seed back before a test that did not ask for it sets up
+    its fixtures: it must find the database empty."""
+    if not shares_the_seed(item):
+        shared_seed.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_seed_database(django_db_setup, django_db_blocker):
+    """The test database for the shared seed, which is rolled back before the
+    database is dropped."""
+    yield django_db_blocker
+    shared_seed.close()
+
+
+@pytest.fixture(autouse=True)
+def _shared_seed(request):
+    """Open the shared seed before any other fixture of a seeded test starts its
+    transaction (autouse fixtures of this file come first)."""
+    if (
+        shares_the_seed(request.node)
+        and not shared_seed.is_open
+        and not connection.in_atomic_block
+    ):
+        shared_seed.open(request.getfixturevalue("_shared_seed_database"))
+
+
 @pytest.fixture
 def seeded(db):
-    call_command("seed", verbosity=0)
+    """The seed data (fixtures/), shared by the tests that read it (SharedSeed).
+
+    Seeded afresh inside the test when the shared seed is not under its
+    transaction: in a `transactional_db` test, or after a `django_db` mark has
+    started the transaction first.
+    """
+    if not shared_seed.is_open:
+        call_command("seed", verbosity=0)
 
 
 def run_manage(*args, env=None, timeout=120):

@@ -14,6 +14,8 @@ from psycopg import sql
 from statements.models import quote_spans_problems
 from tests.conftest import run_manage
 
+pytestmark = pytest.mark.slow
+
 QUOTES = 500
 SEED = 7
 TABLES = [

@@ -301,6 +301,7 @@ def test_dockerfile_collectstatic_is_the_makefile_command():
     )
 
 
+@pytest.mark.slow
 def test_dockerfile_collectstatic_step_runs_without_a_database(tmp_path):
     # base.txt has no pgserver, so the step must give the settings a DATABASE_URL
     # to parse; nothing may connect to it.

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
 }
 
 
+@pytest.mark.slow
 def test_settings_load_with_debug_off_by_default():
     result = run_manage(
         "shell",
@@ -27,6 +28,7 @@ def test_settings_load_with_debug_off_by_default():
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV
@@ -35,6 +37,7 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_flags_the_development_secret_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": None}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -56,6 +59,7 @@ def test_readyz_is_ok_when_the_database_answers(client):
     assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
 
 
+@pytest.mark.slow
 def test_readyz_is_503_fast_when_the_database_is_unreachable():
     code = (
         "from django.test import Client; "
@@ -82,6 +86,7 @@ def test_readyz_is_503_fast_when_the_database_is_unreachable():
     assert elapsed < 20
 
 
+@pytest.mark.slow
 def test_embedded_postgresql_starts_when_database_url_is_unset(tmp_path):
     data_dir = tmp_path / "pg"
     code = (
@@ -102,6 +107,7 @@ def test_embedded_postgresql_starts_when_database_url_is_unset(tmp_path):
     assert (data_dir / "PG_VERSION").exists()
 
 
+@pytest.mark.slow
 def test_api_requests_get_503_problem_when_the_database_is_unreachable():
     code = (
         "from django.test import Client; import json; "

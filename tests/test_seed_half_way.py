@@ -16,6 +16,8 @@ from statements import selectors, services
 from statements.models import Change, Speaker, Theme
 from tests.test_seed import fixture_data, snapshot, write_fixture
 
+pytestmark = pytest.mark.slow
+
 
 def state():
     """Every row of the speech tables and the feed, and the data version."""

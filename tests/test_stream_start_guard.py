@@ -20,6 +20,8 @@ from django.db import OperationalError
 from config.wsgi import application as guarded
 from statements import exports
 
+pytestmark = pytest.mark.slow
+
 EXPORT = "/api/v1/exports/quotes.csv"
 
 

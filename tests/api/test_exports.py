@@ -392,6 +392,7 @@ def peak_memory_while_streaming(client, url) -> tuple[int, int]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_memory_stays_flat_whatever_the_row_count(client):
     # Outside a test transaction, as in production.

@@ -354,6 +354,7 @@ def two_servers(transactional_db):
             server.stderr.close()
 
 
+@pytest.mark.slow
 def test_two_server_processes_share_one_counter(two_servers):
     first, second = two_servers
     answers = []
@@ -375,6 +376,7 @@ def test_two_server_processes_share_one_counter(two_servers):
         assert (body["used"], body["remaining"]) == (14, 0)
 
 
+@pytest.mark.slow
 def test_concurrent_requests_to_two_processes_are_all_counted(two_servers):
     def fetch(n):
         return httpx.get(f"{two_servers[n % 2]}{URL}", timeout=30).status_code

@@ -6,8 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from rest_framework.test import APIClient
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -41,23 +40,6 @@ def client():
     api_client = APIClient()
     api_client.raise_request_exception = False
     return api_client
-
-
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """The seed data, loaded once per module inside a transaction rolled back at
-    its end; each test's own transaction is a savepoint within it.
-
-    Seeding takes about half a second, and the corpus has hundreds of cases.
-    """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        call_command("seed", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
 
 
 def data_fingerprint() -> dict[str, tuple[int, str]]:

@@ -535,7 +535,7 @@ def test_the_corpus_is_large_and_every_id_is_unique():
     assert len(set(ids)) == len(ids)
 
 
-def test_the_fingerprint_sees_one_changed_timestamp(seeded_once, db):
+def test_the_fingerprint_sees_one_changed_timestamp(seeded, db):
     before = data_fingerprint()
 
     Quote.objects.filter(slug=QUOTE.split("/")[-2]).update(
@@ -546,7 +546,7 @@ def test_the_fingerprint_sees_one_changed_timestamp(seeded_once, db):
 
 
 @pytest.mark.parametrize("hostile", CORPUS)
-def test_hostile_request_gets_its_documented_answer(client, seeded_once, db, hostile):
+def test_hostile_request_gets_its_documented_answer(client, seeded, db, hostile):
     before = data_fingerprint()
 
     response = hostile.send(client)

@@ -86,6 +86,7 @@ API_ROUTES = api_routes()
 # --- Deployment checks and secrets ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV
@@ -94,6 +95,7 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_flags_the_built_in_development_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": None}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -130,7 +132,7 @@ def test_every_api_route_is_found():
 @pytest.mark.parametrize("method", WRITE_METHODS)
 @pytest.mark.parametrize("route", API_ROUTES)
 def test_anonymous_writes_are_refused_and_change_nothing(
-    client, seeded_once, db, route, method
+    client, seeded, db, route, method
 ):
     before = data_fingerprint()
 
@@ -147,7 +149,7 @@ def test_anonymous_writes_are_refused_and_change_nothing(
 
 
 @pytest.mark.parametrize("route", ["/api/v1/quotes/", "/api/v1/changes/"])
-def test_options_advertises_no_write_method(client, seeded_once, db, route):
+def test_options_advertises_no_write_method(client, seeded, db, route):
     response = client.options(route)
 
     assert response.status_code == 200
@@ -180,7 +182,7 @@ def test_health_endpoints_refuse_writes(client, db, route, method):
         *HTML_PAGES,
     ],
 )
-def test_security_headers_are_on_every_response(client, seeded_once, db, route):
+def test_security_headers_are_on_every_response(client, seeded, db, route):
     response = client.get(route)
 
     assert response.status_code < 500
@@ -199,6 +201,7 @@ def _production_requests(code: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_https_settings_send_hsts_and_redirect_plain_http():
     answer = _production_requests(
         "from django.test import Client; import json; c = Client(); "
@@ -303,6 +306,7 @@ def test_an_unhandled_exception_is_a_bare_500_problem(client, db, settings):
     _assert_leaks_nothing(response, "hunter2", "auth_user", "RuntimeError")
 
 
+@pytest.mark.slow
 def test_a_database_outage_is_a_503_problem_without_connection_details():
     # In a subprocess: the outage middleware closes the connections it finds,
     # which would end the test transaction of an in-process test.
@@ -338,7 +342,7 @@ def test_a_database_outage_is_a_503_problem_without_connection_details():
         ("/static/rest_framework/../../../../config/settings.py", 404, {}),
     ],
 )
-def test_error_bodies_leak_no_internals(client, seeded_once, db, route, status, extra):
+def test_error_bodies_leak_no_internals(client, seeded, db, route, status, extra):
     response = client.get(route, **extra)
 
     assert_problem(response, status)
@@ -363,7 +367,7 @@ def test_an_unknown_host_is_a_400_problem(client, db, route):
     assert b"evil.example" not in response.content
 
 
-def test_forwarded_host_is_not_trusted_for_links(client, seeded_once, db):
+def test_forwarded_host_is_not_trusted_for_links(client, seeded, db):
     response = client.get(
         "/api/v1/quotes/?page_size=1", HTTP_X_FORWARDED_HOST="evil.example"
     )
@@ -412,6 +416,7 @@ def test_failed_admin_logins_do_not_log_in(db, django_user_model):
 # --- Known vulnerabilities in the locked dependencies ---------------------------------
 
 
+@pytest.mark.slow
 def test_locked_dependencies_have_no_known_vulnerability(tmp_path):
     """pip-audit over requirements/base.txt, hash-checked, without pip.
 

@@ -286,6 +286,7 @@ def _replica_matches(state_path, base_url):
             assert {k: local.get(k) for k in item} == item, (type_name, slug)
 
 
+@pytest.mark.slow
 def test_example_sync_script_replays_to_the_servers_exact_data(live_server, tmp_path):
     call_command("seed", verbosity=0)
     state_path = tmp_path / "replica.json"
