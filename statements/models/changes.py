@@ -1,10 +1,10 @@
 """The change feed: every create, update and delete of a public record.
 
-Rows are written by PostgreSQL triggers (migration 0003), so no write path can
-skip them: not the admin, not bulk_create, not raw SQL. Each row carries the id
-of the transaction that wrote it; the feed shows only rows of transactions older
-than every transaction still running, so a reader that resumes from a cursor
-never misses a row that commits late.
+Rows are written by PostgreSQL triggers (declared in statements.changefeed), so no
+write path can skip them: not the admin, not bulk_create, not raw SQL. Each row
+carries the id of the transaction that wrote it; the feed shows only rows of
+transactions older than every transaction still running, so a reader that resumes
+from a cursor never misses a row that commits late.
 """
 
 from django.db import models

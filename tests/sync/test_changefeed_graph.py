@@ -1,0 +1,116 @@
+"""statements.changefeed declares exactly the triggers that the migrations installed.
+
+The migrations keep their own copy of the triggers' SQL; these tests keep the
+module and the migrated database from drifting apart.
+"""
+
+from django.db import connection
+
+from statements import changefeed
+from statements.models import (
+    Event,
+    Quote,
+    QuoteSpan,
+    Speaker,
+    SpeakerRole,
+    StakeholderGroup,
+    Statement,
+    Theme,
+)
+
+# Every trigger that is not PostgreSQL's own (foreign keys) on the app's tables.
+TRIGGERS = """
+SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace
+  AND c.relname LIKE 'statements\\_%'
+"""
+FUNCTIONS = """
+SELECT p.oid::regprocedure::text, pg_get_functiondef(p.oid)
+FROM pg_proc p
+WHERE p.pronamespace = current_schema()::regnamespace
+  AND p.proname LIKE 'statements\\_%'
+"""
+
+
+def catalog() -> tuple[dict, dict]:
+    """({(table, trigger): definition}, {function signature: definition})."""
+    with connection.cursor() as cursor:
+        cursor.execute(TRIGGERS)
+        triggers = {(table, name): definition for table, name, definition in cursor}
+        cursor.execute(FUNCTIONS)
+        return triggers, dict(cursor.fetchall())
+
+
+def test_every_trigger_on_the_apps_tables_is_declared(db):
+    triggers, _ = catalog()
+    assert set(triggers) == {
+        *changefeed.TRIGGERS,
+        *changefeed.DATA_VERSION_TRIGGERS,
+    }
+    assert len(changefeed.TRIGGERS) == len(set(changefeed.TRIGGERS))
+
+
+def test_the_modules_sql_recreates_exactly_what_is_installed(db):
+    before = catalog()
+    data_version_functions = {
+        before[0][trigger].rsplit("EXECUTE FUNCTION ", 1)[1].split("(")[0]
+        for trigger in changefeed.DATA_VERSION_TRIGGERS
+    }
+    feed_functions = [
+        signature
+        for signature in before[1]
+        if signature.split("(")[0] not in data_version_functions
+    ]
+    with connection.cursor() as cursor:
+        # The feed's functions and, with them, their triggers go: whatever the
+        # module does not create is missing afterwards.
+        for signature in feed_functions:
+            cursor.execute(f"DROP FUNCTION {signature} CASCADE")
+        cursor.execute(TRIGGERS)
+        left = {(table, name) for table, name, _ in cursor}
+        assert left == set(changefeed.DATA_VERSION_TRIGGERS)
+        cursor.execute(changefeed.CREATE_SQL)
+    after = catalog()
+    assert after[0] == before[0]
+    assert after[1] == before[1]
+    assert len(feed_functions) == len(changefeed.TRIGGERS) + 2
+
+
+def test_the_sql_can_run_again_on_a_database_that_has_it(db):
+    before = catalog()
+    with connection.cursor() as cursor:
+        cursor.execute(changefeed.CREATE_SQL)
+    assert catalog() == before
+
+
+def test_embedded_relations_name_what_each_record_shows_or_counts():
+    assert changefeed.embedded_relations() == {
+        # Records show the records they name.
+        (Quote, Speaker),
+        (Quote, Event),
+        (Quote, Statement),
+        (Quote, Theme),
+        (Quote, StakeholderGroup),
+        (Statement, Speaker),
+        (Statement, Event),
+        (Statement, Theme),
+        (Statement, StakeholderGroup),
+        (Event, Event),
+        (Theme, Theme),
+        # Records list or count the records that name them.
+        (Speaker, Quote),
+        (Speaker, Statement),
+        (Event, Quote),
+        (Event, Statement),
+        (Statement, Quote),
+        (Theme, Quote),
+        (Theme, Statement),
+        (StakeholderGroup, Quote),
+        (StakeholderGroup, Statement),
+        # Details without public ids.
+        (Quote, QuoteSpan),
+        (Statement, QuoteSpan),
+        (Speaker, SpeakerRole),
+        (Quote, SpeakerRole),
+    }
