@@ -33,26 +33,19 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from statements.choices import ResourceType
+from statements import resources as registry
 from statements.models import (
     Event,
     Quote,
     QuoteSpan,
-    Speaker,
     SpeakerRole,
-    StakeholderGroup,
     Statement,
     Theme,
 )
 
-# The public records, in the order the backfill announces them.
+# The public records (the registry's resources) and their types in the feed.
 RESOURCES: dict[type[models.Model], str] = {
-    Speaker: ResourceType.SPEAKER.value,
-    Event: ResourceType.EVENT.value,
-    Statement: ResourceType.STATEMENT.value,
-    Quote: ResourceType.QUOTE.value,
-    Theme: ResourceType.THEME.value,
-    StakeholderGroup: ResourceType.STAKEHOLDER_GROUP.value,
+    resource.model: resource.kind for resource in registry.RESOURCES
 }
 
 

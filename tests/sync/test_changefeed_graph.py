@@ -4,9 +4,10 @@ The migrations keep their own copy of the triggers' SQL; these tests keep the
 module and the migrated database from drifting apart.
 """
 
+import pytest
 from django.db import connection
 
-from statements import changefeed
+from statements import changefeed, resources
 from statements.models import (
     Event,
     Quote,
@@ -114,3 +115,50 @@ def test_embedded_relations_name_what_each_record_shows_or_counts():
         (Speaker, SpeakerRole),
         (Quote, SpeakerRole),
     }
+
+
+def _shown_by(resource) -> set[tuple[type, type]]:
+    """(resource's model, model) for every model whose rows its JSON shows or
+    counts, read from its declaration (statements.resources)."""
+    model = resource.model
+    pairs = set()
+
+    def walk(owner, fields):
+        for f in fields:
+            match f:
+                case resources.Link() | resources.Links():
+                    pairs.add((model, resources.BY_KIND[f.target].model))
+                case resources.Nested():
+                    related = owner._meta.get_field(f.relation).related_model
+                    pairs.add((model, related))
+                    walk(related, f.fields)
+                case resources.Embedded():
+                    pairs.add((model, owner._meta.get_field(f.via).related_model))
+                case resources.Spans():
+                    pairs.add((model, QuoteSpan))
+                case resources.RoleOfTheDay():
+                    pairs.add((model, SpeakerRole))
+                case resources.Citation():
+                    for name in ("speaker", "event", "statement"):
+                        pairs.add((model, owner._meta.get_field(name).related_model))
+                    pairs.add((model, SpeakerRole))
+                case resources.Count():
+                    counted = {"quote_count": Quote, "statement_count": Statement}
+                    pairs.add((model, counted[f.name]))
+
+    walk(model, (*resource.fields, *resource.detail))
+    return pairs
+
+
+@pytest.mark.parametrize("resource", resources.RESOURCES, ids=lambda r: r.kind)
+def test_every_relation_a_resource_shows_is_kept_current_by_a_trigger(resource):
+    shown = _shown_by(resource)
+
+    assert shown, resource.kind
+    assert shown <= changefeed.embedded_relations(), (
+        shown - changefeed.embedded_relations()
+    )
+
+
+def test_the_feed_announces_every_resource_of_the_registry():
+    assert {r.model: r.kind for r in resources.RESOURCES} == changefeed.RESOURCES
