@@ -118,10 +118,14 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=schema.list_operation(
-        "speakers", s.SpeakerSerializer, examples=examples.SPEAKER_LIST
+        "speakers",
+        s.SpeakerSerializer,
+        examples=examples.response_examples("speakers-list"),
     ),
     retrieve=schema.detail_operation(
-        "speaker", s.SpeakerSerializer, examples=examples.SPEAKER_DETAIL
+        "speaker",
+        s.SpeakerSerializer,
+        examples=examples.response_examples("speakers-detail"),
     ),
 )
 class SpeakerViewSet(ResourceViewSet):
@@ -133,10 +137,10 @@ class SpeakerViewSet(ResourceViewSet):
 
 @extend_schema_view(
     list=schema.list_operation(
-        "events", s.EventSerializer, examples=examples.EVENT_LIST
+        "events", s.EventSerializer, examples=examples.response_examples("events-list")
     ),
     retrieve=schema.detail_operation(
-        "event", s.EventSerializer, examples=examples.EVENT_DETAIL
+        "event", s.EventSerializer, examples=examples.response_examples("events-detail")
     ),
 )
 class EventViewSet(ResourceViewSet):
@@ -148,10 +152,10 @@ class EventViewSet(ResourceViewSet):
 
 @extend_schema_view(
     list=schema.list_operation(
-        "themes", s.ThemeSerializer, examples=examples.THEME_LIST
+        "themes", s.ThemeSerializer, examples=examples.response_examples("themes-list")
     ),
     retrieve=schema.detail_operation(
-        "theme", s.ThemeSerializer, examples=examples.THEME_DETAIL
+        "theme", s.ThemeSerializer, examples=examples.response_examples("themes-detail")
     ),
 )
 class ThemeViewSet(ResourceViewSet):
@@ -165,12 +169,12 @@ class ThemeViewSet(ResourceViewSet):
     list=schema.list_operation(
         "stakeholder groups",
         s.StakeholderGroupSerializer,
-        examples=examples.GROUP_LIST,
+        examples=examples.response_examples("stakeholder-groups-list"),
     ),
     retrieve=schema.detail_operation(
         "stakeholder group",
         s.StakeholderGroupSerializer,
-        examples=examples.GROUP_DETAIL,
+        examples=examples.response_examples("stakeholder-groups-detail"),
     ),
 )
 class StakeholderGroupViewSet(ResourceViewSet):
@@ -188,13 +192,13 @@ STATEMENT_EXPAND = ("speaker", "event", "themes", "stakeholder_groups")
         "statements",
         s.StatementSerializer,
         expand=STATEMENT_EXPAND,
-        examples=examples.STATEMENT_LIST,
+        examples=examples.response_examples("statements-list"),
     ),
     retrieve=schema.detail_operation(
         "statement",
         s.StatementDetailSerializer,
         expand=STATEMENT_EXPAND,
-        examples=examples.STATEMENT_DETAIL,
+        examples=examples.response_examples("statements-detail"),
     ),
 )
 class StatementViewSet(ResourceViewSet):
@@ -220,10 +224,16 @@ QUOTE_EXPAND = ("speaker", "statement", "event", "themes")
 
 @extend_schema_view(
     list=schema.list_operation(
-        "quotes", s.QuoteSerializer, expand=QUOTE_EXPAND, examples=examples.QUOTE_LIST
+        "quotes",
+        s.QuoteSerializer,
+        expand=QUOTE_EXPAND,
+        examples=examples.response_examples("quotes-list"),
     ),
     retrieve=schema.detail_operation(
-        "quote", s.QuoteSerializer, expand=QUOTE_EXPAND, examples=examples.QUOTE_DETAIL
+        "quote",
+        s.QuoteSerializer,
+        expand=QUOTE_EXPAND,
+        examples=examples.response_examples("quotes-detail"),
     ),
 )
 class QuoteViewSet(ResourceViewSet):
@@ -244,7 +254,7 @@ class QuoteViewSet(ResourceViewSet):
             "frontend can draw filter sidebars and timelines from one call."
         ),
         responses={200: s.QuoteFacetsSerializer, **schema.ERRORS},
-        examples=examples.QUOTE_FACETS,
+        examples=examples.response_examples("quotes-facets"),
         filters=True,
     )
     @action(detail=False, methods=["get"], pagination_class=None)
