@@ -82,12 +82,13 @@ def strip_timestamps(value):
     items = value if isinstance(value, list) else [value]
     for item in items:
         assert {"created_at", "updated_at"} <= set(item), item.get("slug")
-    return _without_timestamps(value)
+    return without_timestamps(value)
 
 
-def _without_timestamps(value):
+def without_timestamps(value):
+    """`value` without created_at/updated_at at any depth, each checked ISO 8601."""
     if isinstance(value, list):
-        return [_without_timestamps(item) for item in value]
+        return [without_timestamps(item) for item in value]
     if not isinstance(value, dict):
         return value
     result = {}
@@ -97,7 +98,7 @@ def _without_timestamps(value):
             parsed = datetime.datetime.fromisoformat(item.replace("Z", "+00:00"))
             assert parsed.tzinfo is not None, (key, item)
             continue
-        result[key] = _without_timestamps(item)
+        result[key] = without_timestamps(item)
     return result
 
 

@@ -1,8 +1,9 @@
 """The schema's response examples: every operation has one, and each is the real body.
 
-Each example is held to the live response for the seeded data, once its host is
-the test server's and timestamps are left out, so an example cannot drift from
-what the API returns.
+The examples are recorded from the seeded API (manage.py record_examples). Each is
+held to the live response for the seeded data, once its host is the test server's
+and timestamps are left out, and recording again must give the committed file to
+the byte, so an example cannot drift from what the API returns.
 """
 
 import json
@@ -10,6 +11,8 @@ import json
 import pytest
 
 from statements.api import examples
+from statements.management.commands import record_examples as recorder
+from tests.api.helpers import without_timestamps
 
 RESOURCES = [
     "speakers",
@@ -24,90 +27,27 @@ OPERATIONS = [
     for resource in RESOURCES
     for path in (f"/api/v1/{resource}/", f"/api/v1/{resource}/{{slug}}/")
 ]
-
-# (example, the request it answers, its status)
-CASES = {
-    "quote detail": (
-        examples.QUOTE_DETAIL[0],
-        f"/api/v1/quotes/{examples.QUOTE}/",
-        200,
-    ),
-    "statement detail": (
-        examples.STATEMENT_DETAIL[0],
-        f"/api/v1/statements/{examples.STATEMENT}/",
-        200,
-    ),
-    "speaker detail": (
-        examples.SPEAKER_DETAIL[0],
-        f"/api/v1/speakers/{examples.SPEAKER}/",
-        200,
-    ),
-    "event detail": (
-        examples.EVENT_DETAIL[0],
-        f"/api/v1/events/{examples.EVENT}/",
-        200,
-    ),
-    "theme detail": (
-        examples.THEME_DETAIL[0],
-        f"/api/v1/themes/{examples.THEME}/",
-        200,
-    ),
-    "group detail": (
-        examples.GROUP_DETAIL[0],
-        f"/api/v1/stakeholder-groups/{examples.GROUP}/",
-        200,
-    ),
-    "quote list": (
-        examples.QUOTE_LIST[0],
-        f"/api/v1/quotes/?theme={examples.THEME}",
-        200,
-    ),
-    "statement list": (examples.STATEMENT_LIST[0], "/api/v1/statements/", 200),
-    "speaker list": (examples.SPEAKER_LIST[0], "/api/v1/speakers/", 200),
-    "event list": (
-        examples.EVENT_LIST[0],
-        f"/api/v1/events/?parent={examples.EVENT}",
-        200,
-    ),
-    "theme list": (
-        examples.THEME_LIST[0],
-        f"/api/v1/themes/?parent={examples.THEME}",
-        200,
-    ),
-    "group list": (
-        examples.GROUP_LIST[0],
-        "/api/v1/stakeholder-groups/?category=government",
-        200,
-    ),
-    "facets": (
-        examples.QUOTE_FACETS[0],
-        f"/api/v1/quotes/facets/?theme={examples.THEME}",
-        200,
-    ),
-    "invalid fidelity": (
-        examples.INVALID_FIDELITY,
-        "/api/v1/quotes/?fidelity=quoted",
-        400,
-    ),
-}
-
-
-def _without_timestamps(value):
-    if isinstance(value, list):
-        return [_without_timestamps(item) for item in value]
-    if isinstance(value, dict):
-        return {
-            key: _without_timestamps(item)
-            for key, item in value.items()
-            if key not in ("created_at", "updated_at")
-        }
-    return value
+RECORDED = json.loads(examples.EXAMPLES_FILE.read_text(encoding="utf-8"))
 
 
 def as_served_here(value):
     """The example as the test server would answer it: its host, no timestamps."""
-    text = json.dumps(value).replace(examples.EXAMPLE_HOST, "http://testserver")
-    return _without_timestamps(json.loads(text))
+    text = json.dumps(value).replace(recorder.EXAMPLE_HOST, "http://testserver")
+    return without_timestamps(json.loads(text))
+
+
+def operations_by_name(schema) -> dict[str, dict]:
+    """The schema's GET operations by route and action: quotes-list, quotes-facets."""
+    found = {}
+    for path, item in schema["paths"].items():
+        resource, *rest = path.removeprefix("/api/v1/").strip("/").split("/")
+        if rest == ["{slug}"]:
+            found[f"{resource}-detail"] = item["get"]
+        elif not rest and item["get"]["operationId"].endswith("_list"):
+            found[f"{resource}-list"] = item["get"]
+        elif len(rest) == 1 and "{" not in rest[0]:
+            found[f"{resource}-{rest[0]}"] = item["get"]
+    return found
 
 
 @pytest.fixture
@@ -130,24 +70,68 @@ def test_the_facets_and_a_list_show_a_problem_example(schema):
         assert "InvalidFidelity" in content["application/problem+json"]["examples"]
 
 
-def test_the_schema_carries_the_examples_as_built(schema):
-    detail = schema["paths"]["/api/v1/quotes/{slug}/"]["get"]["responses"]["200"]
-    shown = detail["content"]["application/json"]["examples"]["TwoSpanQuote"]
+def test_the_recording_covers_every_list_and_detail_operation(schema):
+    in_schema = set(operations_by_name(schema))
+    lists_and_details = {
+        name for name in in_schema if name.endswith(("-list", "-detail"))
+    }
+    recorded = {name for example in RECORDED.values() for name in example["operations"]}
 
-    assert shown["value"] == examples.quote_body(examples.QUOTE)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_an_example_is_the_live_body(client, seeded, case):
-    example, path, status = CASES[case]
-
-    response = client.get(path)
-
-    assert response.status_code == status, response.content
-    assert _without_timestamps(response.json()) == as_served_here(example.value)
+    assert len(lists_and_details) == 2 * len(RESOURCES)
+    assert lists_and_details <= recorded
+    assert recorded <= in_schema
 
 
-def test_the_example_timestamps_are_iso_8601():
-    body = examples.quote_body(examples.QUOTE)
+def test_the_schema_carries_the_recorded_examples(schema):
+    operations = operations_by_name(schema)
+    shown = {
+        (operation, name): example
+        for operation, item in operations.items()
+        for response in item["responses"].values()
+        for content in response.get("content", {}).values()
+        for name, example in content.get("examples", {}).items()
+    }
+    expected = {
+        (operation, name): {
+            "value": example["value"],
+            "summary": example["summary"],
+            **(
+                {"description": example["description"]}
+                if example["description"]
+                else {}
+            ),
+        }
+        for name, example in RECORDED.items()
+        for operation in example["operations"]
+    }
 
-    assert body["created_at"] == body["updated_at"] == "2026-12-01T09:00:00Z"
+    assert shown == expected
+
+
+def test_the_examples_are_answered_by_their_operation():
+    for name, example in RECORDED.items():
+        for operation in example["operations"]:
+            status = [str(example["status"])]
+            found = [
+                shown
+                for shown in examples.response_examples(operation)
+                if shown.name == name
+            ]
+            assert [shown.status_codes for shown in found] == [status], name
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_an_example_is_the_live_body(client, seeded, name):
+    example = RECORDED[name]
+
+    response = client.get(example["path"])
+
+    assert response.status_code == example["status"], response.content
+    assert without_timestamps(response.json()) == as_served_here(example["value"])
+
+
+def test_recording_again_gives_the_committed_file(client, seeded):
+    recorded = recorder.render(recorder.record(client))
+
+    assert recorded == examples.EXAMPLES_FILE.read_text(encoding="utf-8")
+    assert recorder.OUTPUT == examples.EXAMPLES_FILE
