@@ -485,7 +485,7 @@ def data_facts() -> dict:
     """Counts, and the parameters of the scenarios that depend on the data."""
     from django.db import connection
 
-    from statements.api.pagination import encode_cursor
+    from statements.api.params import encode_cursor
     from statements.models import Quote, Speaker, Statement
 
     quotes = Quote.objects.count()
