@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from rest_framework.test import APIClient
 
 from statements.api import throttling
@@ -52,4 +53,14 @@ def run_manage(*args, env=None, timeout=120):
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def database_url() -> str:
+    """The URL of the test database, for processes the test starts."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
     )

@@ -13,14 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from statements.api import throttling
 from statements.api.throttling import DatabaseCounter
 from statements.models import PartnerKey, RateLimitCounter
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url
 
 URL = "/api/v1/speakers/"
 ANONYMOUS_POLICY = '"anonymous";q=3;w=60'
@@ -330,15 +329,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
 
 
 @pytest.fixture
