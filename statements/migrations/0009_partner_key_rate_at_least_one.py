@@ -9,7 +9,8 @@ from django.db import migrations, models
 def default_rate_for_zero(apps, schema_editor):
     """A rate of 0 has always meant the partner default: say so with a blank."""
     PartnerKey = apps.get_model("statements", "PartnerKey")
-    PartnerKey.objects.filter(rate=0).update(rate=None)
+    keys = PartnerKey.objects.using(schema_editor.connection.alias)
+    keys.filter(rate=0).update(rate=None)
 
 
 class Migration(migrations.Migration):
