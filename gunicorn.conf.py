@@ -12,12 +12,32 @@ walks the tens of thousands of long-lived objects of Django and the app on each
 full collection, which is where the p99 tail of a busy worker came from.
 
 GUNICORN_GC_FREEZE=0 switches the freeze off (to measure without it).
+
+Workers are threaded (gthread, GUNICORN_THREADS threads each). A sync worker
+holds one request at a time and `timeout` bounds each request, so two slow
+clients froze the server and an export longer than 30 s was cut mid-record
+(issue 14, items 1 and 2). A gthread worker's `timeout` bounds only its own
+heartbeat, which its main loop sends while threads stream; idle keep-alive
+connections wait in that loop, not in a thread, and are closed after `keepalive`.
+
+Errors gunicorn answers itself, before Django sees the request (an over-long
+request line, too many or too large headers, a malformed request, an unknown
+transfer coding), are RFC 9457 problem+json like every other error, not
+gunicorn's HTML pages.
 """
 
 import gc
+import json
 import os
 
+from gunicorn import util
+
+from statements.problems import PROBLEM_CONTENT_TYPE, problem_body
+
 GC_FREEZE = os.environ.get("GUNICORN_GC_FREEZE", "1") != "0"
+
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 
 
 def _freeze() -> None:
@@ -46,3 +66,23 @@ def post_request(worker, req, environ, resp):
 # The longest request line gunicorn allows (its default, 4094, answers longer ones
 # with its own HTML 414 before Django can give the documented problem+json 400).
 limit_request_line = 8190
+
+
+def write_problem(sock, status_int, reason, mesg):
+    """gunicorn's own error answer as problem+json (replaces util.write_error)."""
+    problem = problem_body(status_int, mesg[:500] or reason)
+    body = json.dumps(problem, ensure_ascii=False).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {problem['title']}\r\n"
+        "Connection: close\r\n"
+        f"Content-Type: {PROBLEM_CONTENT_TYPE}\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Cache-Control: no-store\r\n"
+        "\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+# Workers call util.write_error by its module attribute; they are forked from
+# the master, which reads this file, so each one answers with write_problem.
+util.write_error = write_problem

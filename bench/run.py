@@ -3,7 +3,7 @@
     python -m bench.run [--duration 9] [--rounds 3] [--database-url URL] [--no-write]
 
 Starts gunicorn as `make serve-prod` does (gunicorn.conf.py, production settings,
-collected static files) with one sync worker and the bench-only floor views
+collected static files) with one gthread worker and the bench-only floor views
 (BENCH_FLOORS=1), and drives every scenario with wrk on loopback, one connection,
 for --duration seconds in --rounds slices interleaved with the other scenarios
 (background load then weighs on compared scenarios alike). Then:
@@ -485,7 +485,7 @@ def data_facts() -> dict:
     """Counts, and the parameters of the scenarios that depend on the data."""
     from django.db import connection
 
-    from statements.api.pagination import encode_cursor
+    from statements.api.params import encode_cursor
     from statements.models import Quote, Speaker, Statement
 
     quotes = Quote.objects.count()

@@ -205,6 +205,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_HOURS", default=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client is who the rate limits say it is (NUM_PROXIES): behind a proxy,
+# REMOTE_ADDR is the proxy, and locking it out would lock out everyone.
+AXES_CLIENT_IP_CALLABLE = "statements.api.throttling.lockout_address"
 AXES_VERBOSE = False
 
 # --- CORS: any origin may read unless CORS_ALLOWED_ORIGINS narrows it --------------

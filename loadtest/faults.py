@@ -600,7 +600,7 @@ def unexpected_log_entries(path: Path) -> list[str]:
 def render(results: dict) -> str:
     lines = [
         f"Run {results['when']}: `make faults`, {results['seconds']:.0f} s in all; "
-        f"gunicorn with {WORKERS} sync workers and production settings on a fresh "
+        f"gunicorn with {WORKERS} gthread workers and production settings on a fresh "
         f"embedded PostgreSQL {results['pg_version']} (pgserver, temporary data "
         f"directory); {THREADS} reader threads and a /readyz + /healthz probe; "
         f"{results['requests']:,} requests recorded. Machine: {results['machine']}.",

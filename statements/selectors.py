@@ -1,6 +1,7 @@
 """Read queries shared by the API views, facets, search and exports."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -399,6 +400,35 @@ def changes_head() -> tuple[int, int] | None:
     """The position of the newest settled change (where a fresh replica starts)."""
     last = settled_changes().order_by("-transaction_id", "-id").first()
     return (last.transaction_id, last.id) if last else None
+
+
+@dataclass(frozen=True)
+class ChangeFeedPage:
+    """One page of the change feed and the position to resume from after it."""
+
+    changes: list[Change]
+    next_position: tuple[int, int] | None
+    has_more: bool
+
+
+def change_feed_page(
+    after: tuple[int, int] | None, *, limit: int, from_head: bool = False
+) -> ChangeFeedPage:
+    """Up to `limit` settled changes after `after` (None: from the beginning).
+
+    `from_head` skips every change there is: no changes, only the position of
+    the newest, where a replica that has just pulled everything starts.
+    An empty page resumes where it was asked to start.
+    """
+    if from_head:
+        return ChangeFeedPage([], changes_head(), has_more=False)
+    changes = changes_after(after, limit=limit + 1)
+    has_more = len(changes) > limit
+    changes = changes[:limit]
+    if not changes:
+        return ChangeFeedPage([], after, has_more=False)
+    last = changes[-1]
+    return ChangeFeedPage(changes, (last.transaction_id, last.id), has_more)
 
 
 def data_version(request=None) -> tuple[str, datetime.datetime]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DataError, connection, models, transaction
 
 from statements.models import (
     Event,
@@ -196,8 +196,19 @@ def _load_group(row, result):
     )
 
 
+def _text_file(base_dir: Path, name: str) -> Path:
+    """The file `name` inside the fixture's folder; nothing outside it is read."""
+    folder = base_dir.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        raise ValidationError(
+            {"text_file": f"{name!r} is outside the fixture's folder {folder}"}
+        )
+    return path
+
+
 def _load_statement(row, result, base_dir: Path):
-    text_path = base_dir / row["text_file"]
+    text_path = _text_file(base_dir, row["text_file"])
     try:
         text = text_path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -288,19 +299,56 @@ SECTIONS = [
 ]
 
 
+# pg_advisory_xact_lock key of the seed: "seed" in ASCII.
+SEED_LOCK = 0x73656564
+
+
+def _strings(value):
+    """Every string in a JSON value, keys included, without recursion."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _reject_nul(row) -> None:
+    """PostgreSQL text cannot hold NUL: refuse the row before it gets there."""
+    if any("\x00" in text for text in _strings(row)):
+        raise ValidationError("a string contains a NUL character (\\u0000)")
+
+
+def _read_fixture(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise FixtureError(
+            f"{path}: cannot read the fixture: JSON nested too deeply"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise FixtureError(f"{path}: cannot read the fixture: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FixtureError(f"{path}: the fixture must be a JSON object")
+    return data
+
+
 @transaction.atomic
 def load_fixture(*, path: Path) -> SeedResult:
     """Load one fixture file by natural keys (slugs), all or nothing.
 
     Running it twice gives the same rows; a bad row rolls everything back and the
-    error names the row.
+    error names the row. Seeds running at once take turns (a transaction-level
+    advisory lock), so that each finds the rows the one before it committed
+    instead of inserting the same slugs.
     """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise FixtureError(f"{path}: cannot read the fixture: {exc}") from exc
-    if not isinstance(data, dict):
-        raise FixtureError(f"{path}: the fixture must be a JSON object")
+    data = _read_fixture(path)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEED_LOCK])
     result = SeedResult()
     for section, loader in SECTIONS:
         first_row_of_slug = {}
@@ -315,6 +363,7 @@ def load_fixture(*, path: Path) -> SeedResult:
                     )
                 first_row_of_slug[row["slug"]] = index
             try:
+                _reject_nul(row)
                 with transaction.atomic():
                     if section == "statements":
                         loader(row, result, path.parent)
@@ -324,6 +373,10 @@ def load_fixture(*, path: Path) -> SeedResult:
                 raise FixtureError(f"{label}: {_describe(exc)}") from exc
             except (KeyError, TypeError, ValueError) as exc:
                 raise FixtureError(f"{label}: malformed row: {exc!r}") from exc
+            except DataError as exc:
+                raise FixtureError(
+                    f"{label}: the database refused the row: {exc}"
+                ) from exc
     return result
 
 

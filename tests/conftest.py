@@ -162,3 +162,13 @@ def run_manage(*args, env=None, timeout=120):
         text=True,
         timeout=timeout,
     )
+
+
+def database_url() -> str:
+    """The URL of the test database, for processes the test starts."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )

@@ -633,3 +633,44 @@ def test_the_quote_change_page_queries_do_not_grow_with_its_spans(
     with django_assert_num_queries(len(one_span)):
         response = admin_client.get(admin_url(Quote, "change", long.pk))
     assert response.content.decode().count("<mark ") == 40
+
+
+# --- Login lockout (django-axes) behind a proxy ---------------------------------
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "editor", "editor@example.org", "the-right-password"
+    )
+
+
+def log_in(client, password: str, forwarded_for: str):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_proxy_a_lockout_holds_only_the_client_that_failed(
+    client, editor, settings
+):
+    settings.NUM_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "wrong", "203.0.113.7")
+
+    assert log_in(client, "the-right-password", "203.0.113.7").status_code == 429
+    other_client = log_in(client, "the-right-password", "203.0.113.8:5555")
+    assert other_client.status_code == 302
+    assert other_client["Location"] == "/admin/"
+
+
+def test_an_ipv6_client_is_locked_out_by_its_64_network(client, editor, settings):
+    settings.NUM_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "wrong", "[2001:db8:1:2::1]:443")
+
+    assert log_in(client, "the-right-password", "2001:db8:1:2::2").status_code == 429
+    assert log_in(client, "the-right-password", "2001:db8:1:3::1").status_code == 302

@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +25,7 @@ from statements.models import (
     Statement,
     Theme,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url, run_manage
 
 FIXTURE = ROOT / "fixtures" / "blinken.json"
 TEXT_FILE = (
@@ -335,3 +338,106 @@ def test_a_slug_twice_in_one_section_is_refused(seeded, tmp_path):
     assert f"themes[{len(data['themes']) - 1}]" in message
     assert "'poverty'" in message
     assert snapshot() == before
+
+
+# --- Hostile fixtures and parallel seeds (issue 14, item 8) -------------------------
+
+
+def test_a_text_file_outside_the_fixture_folder_is_refused(db, tmp_path):
+    # A text that would load cleanly, one folder above the fixture's.
+    data = fixture_data()
+    text = FIXTURE.parent / data["statements"][0]["text_file"]
+    shutil.copy(text, tmp_path / "outside.txt")
+    data["statements"][0]["text_file"] = "../outside.txt"
+    (tmp_path / "fixtures").mkdir()
+    path = write_fixture(tmp_path / "fixtures", data)
+
+    with pytest.raises(CommandError) as raised:
+        call_command("seed", path)
+
+    message = str(raised.value)
+    assert "statements[0]" in message
+    assert "'../outside.txt' is outside the fixture's folder" in message
+    assert set(row_counts().values()) == {0}
+
+
+@pytest.mark.parametrize(
+    "text_file",
+    ["../../../../../../../../etc/os-release", "/etc/os-release", "texts/../../x"],
+)
+def test_no_path_leads_out_of_the_fixture_folder(db, tmp_path, text_file):
+    data = fixture_data()
+    data["statements"][0]["text_file"] = text_file
+    path = write_fixture(tmp_path, data)
+
+    with pytest.raises(CommandError, match="is outside the fixture's folder"):
+        call_command("seed", path)
+
+
+def run_seed(*args, database: str):
+    return run_manage("seed", *args, env={"DATABASE_URL": database})
+
+
+def test_a_fixture_nested_100k_deep_is_a_clear_error_not_a_traceback(db, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+    result = run_seed(str(path), database=database_url())
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"CommandError: Nothing was changed. {path}: cannot read the fixture: "
+        "JSON nested too deeply"
+    )
+
+
+@pytest.mark.parametrize(
+    ("make_bad", "where"),
+    [
+        (
+            lambda data: data["speakers"][0].update(name="Antony\x00Blinken"),
+            "speakers[0]",
+        ),
+        (lambda data: data["themes"][2].update(description="a\x00b"), "themes[2]"),
+        (lambda data: data["quotes"][1]["themes"].append("x\x00"), "quotes[1]"),
+    ],
+    ids=["name", "description", "list-item"],
+)
+def test_a_nul_in_a_string_is_a_clear_error_not_a_traceback(
+    db, tmp_path, make_bad, where
+):
+    data = fixture_data()
+    make_bad(data)
+    path = write_fixture(tmp_path, data)
+
+    result = run_seed(str(path), database=database_url())
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"CommandError: Nothing was changed. edited.json: {where}"
+    )
+    assert "a string contains a NUL character (\\u0000)" in result.stderr
+
+
+def test_three_seeds_at_once_on_an_empty_database_all_succeed(transactional_db):
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    seeds = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "seed"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [(seed.wait(timeout=120), seed.stderr.read()) for seed in seeds]
+    for seed in seeds:
+        seed.stdout.close()
+        seed.stderr.close()
+
+    assert outcomes == [(0, "")] * 3
+    assert row_counts()["statements.Quote"] == len(fixture_data()["quotes"])

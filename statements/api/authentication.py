@@ -2,7 +2,8 @@
 
 Without a key a request is anonymous. A key that is sent but unknown, revoked or
 expired is answered 401, never served as anonymous: a partner whose key broke
-should notice, not silently fall back to the anonymous rate.
+should notice, not silently fall back to the anonymous rate. Such a request is
+counted against the anonymous quota of its address (429 once spent).
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -64,6 +65,19 @@ def sends_key(request) -> bool:
     return "HTTP_X_API_KEY" in meta or "HTTP_AUTHORIZATION" in meta
 
 
+def count_rejected_request(request) -> None:
+    """Count a request with a bad key against its address's anonymous quota.
+
+    Otherwise guessing keys would be free; over the quota it is a 429.
+    """
+    # throttling imports this module for the key checks.
+    from statements.api.throttling import count_request
+
+    usage = count_request(request, None)
+    if usage is not None and usage.exceeded:
+        raise exceptions.Throttled(wait=max(1, usage.resets_in))
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """Sets `request.auth` to the PartnerKey; there are no users in the API."""
 
@@ -74,6 +88,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         try:
             key = key_of_request(django_request)
         except InvalidKey as exc:
+            count_rejected_request(django_request)
             raise exceptions.AuthenticationFailed(str(exc)) from None
         if key is None:
             return None

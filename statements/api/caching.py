@@ -4,8 +4,9 @@ Every transaction that writes public data bumps one data version (database
 triggers, migrations 0003 and 0005; statements.selectors.data_version). A
 response's ETag hashes that version with the full URL and the Accept header;
 Last-Modified is the time of the last change. A conditional GET is therefore
-answered 304 after one single-row read, before the view builds anything and
-before the request is counted against the quota.
+answered 304 after one single-row read, before the view builds anything. It is
+counted against the quota like any request: otherwise any URL sent with a
+future If-Modified-Since would be a free request.
 """
 
 import hashlib
@@ -67,15 +68,16 @@ class ConditionalGetMixin:
     validators: Validators | None = None
 
     def check_throttles(self, request):
-        """Answer a matching conditional GET here, before it is counted.
+        """Count the request, then answer a matching conditional GET (304) or a
+        failed precondition (412) here, before the view builds anything.
 
         APIView.initial() authenticates and checks permissions first, so a
         wrong key is still a 401, and then calls this to throttle.
         """
+        super().check_throttles(request)
         if request.method in ("GET", "HEAD"):
             self.validators = validators_for(request)
             self.evaluate_preconditions(request, self.validators)
-        super().check_throttles(request)
 
     @staticmethod
     def evaluate_preconditions(request, validators: Validators):

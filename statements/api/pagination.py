@@ -1,31 +1,28 @@
 """Pagination that never truncates silently and links every page: page numbers
 for browsing, keyset cursors for incremental sync."""
 
-import base64
-import datetime
 import hashlib
-import json
 import math
 import threading
 from collections import OrderedDict
 
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from statements.api.params import (
+    MAX_QUERY_INT,
+    decode_cursor,
+    encode_cursor,
+    utc_datetime,
+    whole_number,
+)
 from statements.selectors import data_version
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-
-
-# The largest integer every JSON reader holds exactly (JavaScript's
-# Number.MAX_SAFE_INTEGER); a page size is echoed back as `requested_size`.
-MAX_QUERY_INT = 2**53 - 1
 
 
 def _positive_int(request, name: str, default: int) -> int:
@@ -33,15 +30,11 @@ def _positive_int(request, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(
-            {name: [f"{raw[:50]!r} is not a whole number."]}
-        ) from None
+        value = whole_number(raw.strip())
+    except ValueError as exc:
+        raise ValidationError({name: [str(exc)]}) from None
     if value < 1:
         raise ValidationError({name: ["It must be 1 or more."]})
-    if value > MAX_QUERY_INT:
-        raise ValidationError({name: [f"It must be at most {MAX_QUERY_INT}."]})
     return value
 
 
@@ -205,26 +198,6 @@ class NoSuchPage(NotFound):
     """A well-formed page number beyond the last (or deepest served) page."""
 
 
-class SyncCursorError(ValueError):
-    pass
-
-
-def encode_cursor(values: list) -> str:
-    raw = json.dumps(values, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> list:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeError) as exc:
-        raise SyncCursorError("The cursor is not one this API issued.") from exc
-    if not isinstance(values, list):
-        raise SyncCursorError("The cursor is not one this API issued.")
-    return values
-
-
 class ListPagination(PageNumberPagination):
     """Page numbers for browsing; keyset (cursor) pages for incremental sync.
 
@@ -272,30 +245,20 @@ class ListPagination(PageNumberPagination):
         since_raw = params.get(self.updated_since_query_param)
         if since_raw:
             try:
-                since = parse_datetime(since_raw.strip().replace(" ", "+"))
-            except ValueError:  # well-formed but impossible, e.g. 2022-02-30
-                since = None
-            if since is None:
+                since = utc_datetime(since_raw)
+            except ValueError as exc:
                 raise ValidationError(
-                    {
-                        self.updated_since_query_param: [
-                            "Use an ISO 8601 date-time, e.g. 2022-04-20T00:00:00Z."
-                        ]
-                    }
-                )
-            if timezone.is_naive(since):
-                since = timezone.make_aware(since, datetime.UTC)
-            # PostgreSQL accepts offsets up to 15:59 only; UTC is always fine.
-            since = since.astimezone(datetime.UTC)
+                    {self.updated_since_query_param: [str(exc)]}
+                ) from None
             queryset = queryset.filter(updated_at__gte=since)
         cursor = params.get(self.cursor_query_param)
         if cursor:
             try:
                 stamp, last_id = decode_cursor(cursor)
-                after = datetime.datetime.fromisoformat(stamp).astimezone(datetime.UTC)
+                after = utc_datetime(stamp)
                 if not isinstance(last_id, int) or not 0 < last_id < 2**63:
                     raise ValueError(last_id)
-            except (SyncCursorError, ValueError, TypeError, OverflowError):
+            except (ValueError, TypeError):
                 raise ValidationError(
                     {
                         self.cursor_query_param: [

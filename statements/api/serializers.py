@@ -15,7 +15,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from statements import resources as r
-from statements.api.params import comma_list
+from statements.api.params import WholeNumberField, comma_list, decode_cursor
 from statements.choices import ChangeAction, ResourceType
 from statements.models import QuoteSpan
 from statements.resources import BY_KIND
@@ -250,7 +250,7 @@ class QuoteFacetsSerializer(serializers.Serializer):
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=500, trim_whitespace=True)
     type = serializers.CharField(required=False, default="")
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+    limit = WholeNumberField(min_value=1, max_value=50, default=10)
 
     def validate_q(self, value):
         if "\x00" in value:
@@ -315,6 +315,49 @@ class ChangeSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(
             reverse(view_name, kwargs={"slug": change.slug})
         )
+
+
+CHANGE_FEED_MAX_LIMIT = 1000
+# A position in the feed: (transaction id, change id), both PostgreSQL bigints.
+_FEED_POSITION_MAX = 2**63
+
+
+class ChangeFeedQuerySerializer(serializers.Serializer):
+    """The parameters of the change feed; `since` becomes a position."""
+
+    since = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "The `next_cursor` of an earlier response, or `now` for the current "
+            "head (returns no changes, only the cursor)."
+        ),
+    )
+    limit = WholeNumberField(
+        required=False,
+        min_value=1,
+        max_value=CHANGE_FEED_MAX_LIMIT,
+        default=500,
+        help_text=(
+            f"Changes per response, 1 to {CHANGE_FEED_MAX_LIMIT} (default 500)."
+        ),
+    )
+
+    def validate_since(self, value) -> str | tuple[int, int] | None:
+        """`now`, a (transaction id, change id) position, or None for the start."""
+        if value in ("", "now"):
+            return value or None
+        try:
+            position = decode_cursor(value)
+            if len(position) != 2 or not all(
+                type(v) is int and 0 <= v < _FEED_POSITION_MAX for v in position
+            ):
+                raise ValueError(value)
+        except ValueError:
+            raise serializers.ValidationError(
+                "The cursor is not one this API issued."
+            ) from None
+        return tuple(position)
 
 
 class ChangeFeedSerializer(serializers.Serializer):

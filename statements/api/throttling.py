@@ -73,24 +73,45 @@ class Usage:
         return f'"{self.policy.name}";r={self.remaining};t={self.resets_in}'
 
 
+def _without_port(hop: str) -> str:
+    """An address without the port a proxy may write: `192.0.2.7:1001` and
+    `[2001:db8::1]:443` name the clients 192.0.2.7 and 2001:db8::1."""
+    if hop.startswith("["):
+        return hop[1:].partition("]")[0]
+    if hop.count(":") == 1:
+        return hop.partition(":")[0]
+    return hop
+
+
+def _parsed_address(text: str):
+    try:
+        return ipaddress.ip_address(_without_port(text.strip()))
+    except ValueError:
+        return None
+
+
 def client_address(request) -> str:
     """The client's address, trusting X-Forwarded-For only for NUM_PROXIES hops.
 
     Each trusted proxy appends the address it received the request from, so the
     client is the NUM_PROXIES-th entry from the right; entries further left are
-    whatever the client wrote. IPv6 clients are counted by their /64 network,
-    which one subscriber usually holds whole.
+    whatever the client wrote. A port after the address is dropped, so that one
+    client is one bucket whatever its source port. IPv6 clients are counted by
+    their /64 network, which one subscriber usually holds whole.
+
+    The rate limits and the admin's login lockout (lockout_address) both use
+    this rule.
     """
-    address = request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    parsed = _parsed_address(remote)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     num_proxies = settings.NUM_PROXIES
     if num_proxies > 0 and forwarded.strip():
-        hops = [hop.strip() for hop in forwarded.split(",")]
-        address = hops[-min(num_proxies, len(hops))]
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64] or "unknown"
+        hops = forwarded.split(",")
+        parsed = _parsed_address(hops[-min(num_proxies, len(hops))])
+    if parsed is None:
+        # Only a misconfigured proxy count lets a client-written hop through.
+        return remote[:64] or "unknown"
     if parsed.version == 4:
         return str(parsed)
     if parsed.ipv4_mapped is not None:
@@ -98,11 +119,21 @@ def client_address(request) -> str:
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
+def lockout_address(request) -> str | None:
+    """client_address as one IP address, for django-axes, which stores addresses:
+    an IPv6 /64 is its first address; None when the request names none."""
+    try:
+        network = ipaddress.ip_network(client_address(request), strict=False)
+    except ValueError:
+        return None
+    return str(network.network_address)
+
+
 def policy_for(request, key: PartnerKey | None) -> Policy:
     """The policy of a request: its key's, or the anonymous one of its address."""
     window = settings.RATE_LIMIT_WINDOW
     if key is not None:
-        quota = key.rate or settings.RATE_LIMIT_PARTNER
+        quota = settings.RATE_LIMIT_PARTNER if key.rate is None else key.rate
         return Policy(PARTNER, quota, window, f"key:{key.prefix}")
     quota = settings.RATE_LIMIT_ANONYMOUS
     return Policy(ANONYMOUS, quota, window, f"ip:{client_address(request)}")

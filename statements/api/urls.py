@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from statements.api import exports, views
+from statements.api import changes, exports, views
 from statements.api.quota import QuotaView
 from statements.resources import RESOURCES
 
@@ -24,7 +24,7 @@ urlpatterns = [
     *router.urls,
     *exports.urlpatterns,
     path("search/", views.SearchView.as_view(), name="search"),
-    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
+    path("changes/", changes.ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

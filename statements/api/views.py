@@ -12,20 +12,13 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from statements import selectors
 from statements.api import examples, filters, params, schema
 from statements.api import serializers as s
 from statements.api.caching import ConditionalGetMixin
-from statements.api.pagination import (
-    ListPagination,
-    SyncCursorError,
-    decode_cursor,
-    encode_cursor,
-    result_cache,
-)
+from statements.api.pagination import ListPagination, result_cache
 from statements.models import Quote
 from statements.representations import Representer
 from statements.resources import RESOURCES, Resource
@@ -266,92 +259,3 @@ class ApiRootView(ConditionalGetMixin, APIView):
                 "redoc": url("redoc"),
             }
         )
-
-
-class ChangeFeedView(APIView):
-    """GET /api/v1/changes/ — every create, update and delete, in order."""
-
-    max_limit = 1000
-
-    @extend_schema(
-        summary="Change feed",
-        description=(
-            "Every creation, update and deletion of every public record, in commit "
-            "order, with a cursor to resume from. A replica that applies the feed "
-            "(fetching `url` for created and updated records, dropping deleted ones) "
-            "ends with exactly the server's data. Start with `since=now` after a "
-            "full pull to follow only what changes from then on, or omit `since` to "
-            "replay from the beginning. A slug change appears as a deletion of the "
-            "old slug and a creation of the new one."
-        ),
-        parameters=[
-            OpenApiParameter(
-                "since",
-                OpenApiTypes.STR,
-                description=(
-                    "The `next_cursor` of an earlier response, or `now` for the "
-                    "current head (returns no changes, only the cursor)."
-                ),
-            ),
-            OpenApiParameter(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": 1000},
-                description="Changes per response, 1 to 1000 (default 500).",
-            ),
-        ],
-        responses={200: s.ChangeFeedSerializer, **schema.ERRORS},
-    )
-    def get(self, request):
-        limit = request.query_params.get("limit") or "500"
-        if not (
-            limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= self.max_limit
-        ):
-            raise ValidationError(
-                {"limit": [f"Use a whole number from 1 to {self.max_limit}."]}
-            )
-        since = request.query_params.get("since", "")
-        if since == "now":
-            head = selectors.changes_head()
-            changes, has_more = [], False
-            next_cursor = encode_cursor(list(head)) if head else None
-        else:
-            position = self._position(since)
-            changes = selectors.changes_after(position, limit=int(limit) + 1)
-            has_more = len(changes) > int(limit)
-            changes = changes[: int(limit)]
-            last = changes[-1] if changes else None
-            if last is not None:
-                next_cursor = encode_cursor([last.transaction_id, last.id])
-            else:
-                next_cursor = since or None
-        next_url = None
-        if next_cursor:
-            next_url = replace_query_param(
-                request.build_absolute_uri(), "since", next_cursor
-            )
-        body = {
-            "results": s.ChangeSerializer(
-                changes, many=True, context={"request": request}
-            ).data,
-            "next_cursor": next_cursor,
-            "next": next_url,
-            "has_more": has_more,
-        }
-        return Response(body)
-
-    @staticmethod
-    def _position(since):
-        if not since:
-            return None
-        try:
-            transaction_id, change_id = decode_cursor(since)
-            if not all(
-                isinstance(v, int) and 0 <= v < 2**63
-                for v in (transaction_id, change_id)
-            ):
-                raise ValueError(since)
-            return transaction_id, change_id
-        except (SyncCursorError, ValueError, TypeError):
-            raise ValidationError(
-                {"since": ["The cursor is not one this API issued."]}
-            ) from None

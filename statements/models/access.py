@@ -6,6 +6,7 @@ prefix and a SHA-512 hash are stored, and a revoked key cannot be restored.
 
 from datetime import timedelta
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,15 +23,25 @@ class PartnerKey(AbstractAPIKey):
     rate = models.PositiveIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1)],
         help_text=(
-            "Requests allowed per rate-limit window. Blank: the partner default "
-            "(RATE_LIMIT_PARTNER)."
+            "Requests allowed per rate-limit window, at least 1 (revoke a key to "
+            "block it). Blank: the partner default (RATE_LIMIT_PARTNER)."
         ),
     )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta(AbstractAPIKey.Meta):
         ordering = ["-created", "id"]
+        constraints = [
+            # A rate of 0 once meant the default silently: a key is blocked by
+            # revoking it, never by a rate.
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=1),
+                name="%(app_label)s_%(class)s_rate_at_least_one",
+                violation_error_message="A key's rate must be at least 1.",
+            )
+        ]
         verbose_name = "partner API key"
         verbose_name_plural = "partner API keys"
 

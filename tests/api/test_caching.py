@@ -1,5 +1,7 @@
-"""HTTP caching: ETag and Last-Modified from the data version, 304 before counting,
-Cache-Control public or private, and Vary."""
+"""HTTP caching: ETag and Last-Modified from the data version, 304 before the view
+builds anything (but counted), Cache-Control public or private, and Vary."""
+
+import time
 
 import pytest
 from django.core.cache import cache
@@ -164,29 +166,52 @@ def test_a_failed_if_match_is_412(client, seeded):
     assert response.json()["title"] == "Precondition Failed"
 
 
-def test_a_304_does_not_consume_quota(client, seeded):
+def test_a_304_is_counted_against_the_quota(client, seeded):
     first = client.get("/api/v1/quotes/")
     assert remaining(first) == 49
-    for _ in range(60):
+    for left in (48, 47, 46):
         response = client.get(
             "/api/v1/quotes/", headers={"If-None-Match": first["ETag"]}
         )
         assert response.status_code == 304
-        assert remaining(response) == 49
-    assert client.get("/api/v1/quota/").json()["used"] == 1
+        assert remaining(response) == left
+    assert client.get("/api/v1/quota/").json()["used"] == 4
 
 
-def test_a_304_is_answered_even_when_the_quota_is_spent(client, seeded, settings):
+def test_a_future_if_modified_since_is_not_a_free_request(client, seeded, settings):
+    """Any URL with a future If-Modified-Since is a 304: it must still count."""
+    settings.RATE_LIMIT_ANONYMOUS = 3
+    future = {"If-Modified-Since": http_date(time.time() + 86400)}
+    statuses = [
+        client.get(path, headers=future).status_code
+        for path in ("/api/v1/quotes/", "/api/v1/themes/", "/api/v1/speakers/")
+    ]
+    assert statuses == [304, 304, 304]
+    response = client.get("/api/v1/events/", headers=future)
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_304_is_a_429_once_the_quota_is_spent(client, seeded, settings):
     settings.RATE_LIMIT_ANONYMOUS = 3
     etag = client.get("/api/v1/quotes/")["ETag"]
     while client.get("/api/v1/speakers/").status_code != 429:
         pass
     response = client.get("/api/v1/quotes/", headers={"If-None-Match": etag})
-    assert response.status_code == 304
+    assert response.status_code == 429
     assert remaining(response) == 0
 
 
-def test_a_304_is_one_query_before_the_view_plus_one_to_read_the_counter(
+def test_a_412_is_counted_against_the_quota(client, seeded, settings):
+    settings.RATE_LIMIT_ANONYMOUS = 2
+    headers = {"If-Match": '"other"'}
+    statuses = [
+        client.get("/api/v1/speakers/", headers=headers).status_code for _ in range(3)
+    ]
+    assert statuses == [412, 412, 429]
+
+
+def test_a_304_is_one_query_to_count_it_plus_one_before_the_view(
     client, seeded, django_assert_num_queries
 ):
     etag = client.get("/api/v1/quotes/?expand=speaker,event")["ETag"]

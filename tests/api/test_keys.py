@@ -7,8 +7,9 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework_api_key.models import APIKey
 
@@ -315,3 +316,34 @@ def test_the_admin_shows_only_partner_keys(admin_client):
     index = admin_client.get("/admin/").content.decode()
     assert "/admin/statements/partnerkey/" in index
     assert APIKey._meta.app_label not in index
+
+
+# --- A rate of 0 is refused, not silently the default (issue 14, item 9) ----------
+
+
+def test_the_admin_refuses_a_rate_of_zero(admin_client):
+    response = admin_client.post(
+        "/admin/statements/partnerkey/add/", {"name": "Zero partner", "rate": "0"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "rate": ["Ensure this value is greater than or equal to 1."]
+    }
+    assert (
+        "Ensure this value is greater than or equal to 1." in response.content.decode()
+    )
+    assert not PartnerKey.objects.exists()
+
+
+def test_the_database_refuses_a_rate_of_zero(db):
+    key, _ = PartnerKey.objects.create_key(name="Partner")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartnerKey.objects.filter(pk=key.pk).update(rate=0)
+    with pytest.raises(ValidationError):
+        PartnerKey(name="Zero", rate=0).full_clean()
+
+
+def test_the_command_refuses_a_rate_of_zero(db):
+    with pytest.raises(CommandError, match="invalid positive_int value: '0'"):
+        call_command("apikey", "create", "Zero partner", "--rate", "0")
+    assert not PartnerKey.objects.exists()

@@ -13,14 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from statements.api import throttling
 from statements.api.throttling import DatabaseCounter
 from statements.models import PartnerKey, RateLimitCounter
-from tests.conftest import ROOT
+from tests.conftest import ROOT, database_url
 
 URL = "/api/v1/speakers/"
 ANONYMOUS_POLICY = '"anonymous";q=3;w=60'
@@ -115,11 +114,11 @@ def test_the_same_key_is_one_quota_in_either_header(client, raw_key):
     ("path", "headers", "status", "policy", "left"),
     [
         (URL, {}, 200, ANONYMOUS_POLICY, 1),
-        (URL, "etag", 304, ANONYMOUS_POLICY, 2),
+        (URL, "etag", 304, ANONYMOUS_POLICY, 1),
         ("/api/v1/speakers/?page=x", {}, 400, ANONYMOUS_POLICY, 1),
         ("/api/v1/speakers/nobody/", {}, 404, ANONYMOUS_POLICY, 1),
         ("/api/v1/no-such-resource/", {}, 404, ANONYMOUS_POLICY, 2),
-        (URL, {"X-API-Key": "AbCdEfGh.wrong"}, 401, ANONYMOUS_POLICY, 2),
+        (URL, {"X-API-Key": "AbCdEfGh.wrong"}, 401, ANONYMOUS_POLICY, 1),
         (URL, "key", 200, '"partner";q=5;w=60', 4),
     ],
     ids=["200", "304", "400", "404", "404-no-view", "401", "200-key"],
@@ -138,6 +137,20 @@ def test_every_response_carries_the_rate_limit_fields(
     assert response["RateLimit-Policy"] == policy
     assert remaining(response) == left
     assert 0 < int(response["RateLimit"].rsplit(";t=", 1)[1]) <= 60
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-API-Key": "AbCdEfGh.wrong"}, {"Authorization": "Api-Key AbCdEfGh.wrong"}],
+)
+def test_a_bad_key_is_counted_then_429_once_the_quota_is_spent(client, headers):
+    assert spend(client, 4, headers=headers) == [401, 401, 401, 429]
+    throttled = client.get(URL, headers=headers)
+    assert throttled.status_code == 429
+    assert throttled["RateLimit"] == '"anonymous";r=0;t=60'
+    assert 1 <= int(throttled["Retry-After"]) <= 60
+    # The address's anonymous quota is what the bad key spent.
+    assert client.get(URL).status_code == 429
 
 
 def test_a_429_carries_the_fields_too(client):
@@ -225,6 +238,26 @@ def test_x_forwarded_for_is_honoured_behind_one_proxy(client, settings):
     assert client.get(URL, headers=forged, **proxied).status_code == 429
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "bucket"),
+    [
+        ("192.0.2.7:1001", "192.0.2.7:1002", "ip:192.0.2.7"),
+        ("[2001:db8:1:2::1]:443", "[2001:db8:1:2::1]:444", "ip:2001:db8:1:2::/64"),
+        ("[2001:db8:1:2::1]", "2001:db8:1:2::1", "ip:2001:db8:1:2::/64"),
+    ],
+    ids=["ipv4-port", "ipv6-port", "ipv6-brackets"],
+)
+def test_a_port_in_x_forwarded_for_is_not_a_bucket_of_its_own(
+    client, settings, first, second, bucket
+):
+    settings.NUM_PROXIES = 1
+    proxied = {"REMOTE_ADDR": "10.0.0.2"}
+    assert spend(client, 3, headers={"X-Forwarded-For": first}, **proxied) == [200] * 3
+    response = client.get(URL, headers={"X-Forwarded-For": second}, **proxied)
+    assert response.status_code == 429
+    assert list(RateLimitCounter.objects.values_list("bucket", flat=True)) == [bucket]
+
+
 def test_ipv6_clients_are_counted_by_their_64_network(client):
     assert spend(client, 2, REMOTE_ADDR="2001:db8:1:2::1") == [200, 200]
     assert spend(client, 2, REMOTE_ADDR="2001:db8:1:2::ffff") == [200, 429]
@@ -296,15 +329,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
 
 
 @pytest.fixture

@@ -515,7 +515,57 @@ HEADERS = [
     ),
 ]
 
+LISTS = [QUOTES, STATEMENTS, EVENTS, THEMES, SPEAKERS, GROUPS]
+DEEP_CURSOR = base64.urlsafe_b64encode(b"[" * 3000).decode()
+
+# Issue 14, item 3: each of these was a 500. Dates whose UTC equivalent leaves
+# years 1 to 9999 overflowed, a deeply nested cursor exhausted the JSON
+# decoder's recursion, and '²' passed str.isdigit().
+LIMITS_OF_THE_PARSERS = [
+    *(
+        bad(
+            f"updated-since-before-year-1-in-utc-{path}",
+            f"{path}?updated_since=0001-01-01T00:00:00%2B01:00",
+            "updated_since",
+        )
+        for path in LISTS
+    ),
+    *(
+        bad(
+            f"updated-since-after-year-9999-in-utc-{path}",
+            f"{path}?updated_since=9999-12-31T23:59:59-14:00",
+            "updated_since",
+        )
+        for path in LISTS
+    ),
+    *(
+        bad(f"cursor-3000-brackets-{path}", f"{path}?cursor={DEEP_CURSOR}", "cursor")
+        for path in LISTS
+    ),
+    bad("changes-since-3000-brackets", f"{CHANGES}?since={DEEP_CURSOR}", "since"),
+    bad("changes-limit-superscript-two", f"{CHANGES}?limit=%C2%B2", "limit"),
+    bad("changes-limit-arabic-indic-three", f"{CHANGES}?limit=%D9%A3", "limit"),
+    bad("changes-limit-underscore", f"{CHANGES}?limit=1_0", "limit"),
+    fine("changes-limit-empty-means-default", f"{CHANGES}?limit="),
+    bad("search-limit-superscript-two", f"{SEARCH}?q=x&limit=%C2%B2", "limit"),
+    bad("page-size-arabic-indic-three", f"{QUOTES}?page_size=%D9%A3", "page_size"),
+    bad("page-underscore", f"{QUOTES}?page=1_0", "page"),
+    bad(
+        "cursor-date-before-year-1-in-utc",
+        f"{QUOTES}?cursor={cursor(['0001-01-01T00:00:00+01:00', 1])}",
+        "cursor",
+    ),
+    bad("cursor-date-not-a-string", f"{QUOTES}?cursor={cursor([5, 1])}", "cursor"),
+    bad("cursor-longer-than-any-issued", f"{QUOTES}?cursor={'W' * 5000}", "cursor"),
+    fine(
+        "updated-since-year-1-utc-is-fine",
+        f"{QUOTES}?updated_since=0001-01-01T00:00:00Z",
+        SEEDED_QUOTES,
+    ),
+]
+
 CORPUS = [
+    *LIMITS_OF_THE_PARSERS,
     *PAGINATION,
     *SLUGS,
     *ENUMS,

@@ -1,0 +1,58 @@
+"""GET /api/v1/changes/: every create, update and delete, in commit order."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from statements import selectors
+from statements.api import schema
+from statements.api import serializers as s
+from statements.api.params import encode_cursor
+
+
+class ChangeFeedView(APIView):
+    """The change feed: checked parameters in, a selector's page out."""
+
+    @extend_schema(
+        summary="Change feed",
+        description=(
+            "Every creation, update and deletion of every public record, in commit "
+            "order, with a cursor to resume from. A replica that applies the feed "
+            "(fetching `url` for created and updated records, dropping deleted ones) "
+            "ends with exactly the server's data. Start with `since=now` after a "
+            "full pull to follow only what changes from then on, or omit `since` to "
+            "replay from the beginning. A slug change appears as a deletion of the "
+            "old slug and a creation of the new one."
+        ),
+        parameters=[s.ChangeFeedQuerySerializer],
+        responses={200: s.ChangeFeedSerializer, **schema.ERRORS},
+    )
+    def get(self, request):
+        query = s.ChangeFeedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        since = query.validated_data.get("since")
+        page = selectors.change_feed_page(
+            None if since == "now" else since,
+            limit=query.validated_data["limit"],
+            from_head=since == "now",
+        )
+        next_cursor = (
+            encode_cursor(list(page.next_position)) if page.next_position else None
+        )
+        next_url = None
+        if next_cursor:
+            next_url = replace_query_param(
+                request.build_absolute_uri(), "since", next_cursor
+            )
+        changes = s.ChangeSerializer(
+            page.changes, many=True, context={"request": request}
+        ).data
+        return Response(
+            {
+                "results": changes,
+                "next_cursor": next_cursor,
+                "next": next_url,
+                "has_more": page.has_more,
+            }
+        )

@@ -1,0 +1,153 @@
+"""The production server as `make serve-prod` and the container run it (gunicorn
+reading gunicorn.conf.py): what gunicorn answers itself is problem+json, a
+streamed response outlives the worker timeout, and slow clients do not hold
+every worker (issue 14, items 1, 2 and 7)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT
+
+# Nothing here reaches the database: requests gunicorn refuses never get to
+# Django, and the streaming application has none.
+NO_DATABASE = "postgres://nobody@127.0.0.1:1/unused"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(app: str, *flags: str, env=None):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", *flags],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": NO_DATABASE,
+            "DEBUG": "false",
+            **(env or {}),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    pytest.fail(f"gunicorn did not start: {server.communicate()[1]}")
+
+
+def stop(server) -> str:
+    server.terminate()
+    try:
+        return server.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return server.communicate()[1]
+
+
+@pytest.fixture(scope="module")
+def api_server():
+    server, port = start_gunicorn("config.wsgi")
+    yield port
+    stop(server)
+
+
+def raw_request(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {
+        name.lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in header_lines)
+    }
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", 414),
+        (
+            b"GET / HTTP/1.1\r\nHost: localhost\r\n"
+            + b"".join(b"X-H%d: v\r\n" % i for i in range(200))
+            + b"\r\n",
+            431,
+        ),
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: foo\r\n\r\n", 501),
+    ],
+    ids=["request-line-too-long", "too-many-headers", "malformed", "unknown-coding"],
+)
+def test_gunicorn_answers_its_own_errors_as_problem_json(
+    api_server, request_bytes, status
+):
+    answered, headers, body = raw_request(api_server, request_bytes)
+
+    assert answered == status
+    assert headers["content-type"] == "application/problem+json"
+    assert int(headers["content-length"]) == len(body)
+    problem = json.loads(body)
+    assert problem["status"] == status
+    assert problem["type"].startswith("https://statements-api.org/problems/")
+    assert problem["title"]
+    assert problem["detail"]
+
+
+def test_a_stream_longer_than_the_worker_timeout_completes():
+    """A sync worker was killed after `timeout` seconds mid-body (WORKER TIMEOUT)."""
+    server, port = start_gunicorn(
+        "tests.serving.slow_stream:application",
+        "--timeout",
+        "2",
+        env={"STREAM_SECONDS": "6"},
+    )
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/", timeout=30)
+    finally:
+        log = stop(server)
+
+    assert response.status_code == 200
+    assert response.text == "".join(f"{piece}\n" for piece in range(10))
+    assert "WORKER TIMEOUT" not in log
+
+
+def test_two_slow_clients_do_not_block_the_health_check(api_server):
+    """One connection per sync worker sending a header line now and then held
+    every worker until the timeout."""
+    slow = [socket.create_connection(("127.0.0.1", api_server)) for _ in range(2)]
+    try:
+        for sock in slow:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        time.sleep(0.5)
+        for sock in slow:
+            sock.sendall(b"X-Slow: 1\r\n")
+        started = time.monotonic()
+        response = httpx.get(f"http://127.0.0.1:{api_server}/healthz", timeout=10)
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in slow:
+            sock.close()
+
+    assert response.status_code == 200
+    assert elapsed < 2
