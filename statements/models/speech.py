@@ -344,10 +344,6 @@ class Statement(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("statement-detail", kwargs={"slug": self.slug})
 
-    @property
-    def paragraphs(self) -> list[Paragraph]:
-        return split_paragraphs(self.text)
-
     def clean(self):
         self.text_sha256 = text_sha256(self.text)
         if self.pk is not None:
