@@ -103,7 +103,8 @@ def _label(kind: str) -> str:
     return BY_KIND[kind].label
 
 
-def columns(fields: Iterable[Field], *, slug: bool = True) -> list[str]:
+@cache
+def columns(fields: tuple[Field, ...], *, slug: bool = True) -> list[str]:
     """The `.values()` columns the fields read from their own row."""
     wanted = ["id", "slug"] if slug else ["id"]
     for f in fields:
@@ -126,7 +127,7 @@ def columns(fields: Iterable[Field], *, slug: bool = True) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def annotated(queryset, fields: Iterable[Field]):
+def annotated(queryset, fields: tuple[Field, ...]):
     """The queryset with the annotations that the fields' columns name."""
     wanted = set(columns(fields))
     if any(isinstance(f, Value) and f.type == "integer" for f in fields):
@@ -136,6 +137,19 @@ def annotated(queryset, fields: Iterable[Field]):
     if "span_pairs" in wanted:
         queryset = queryset.annotate(span_pairs=quote_span_pairs())
     return queryset
+
+
+@cache
+def shape(
+    resource: Resource, *, detail: bool, export: bool
+) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+    """The fields shown before the timestamps, and after them (detail, export)."""
+    if export:
+        return (
+            tuple(f for f in resource.fields if f.export),
+            tuple(f for f in resource.detail if f.export),
+        )
+    return resource.fields, resource.detail if detail else ()
 
 
 class Representer:
@@ -207,12 +221,8 @@ class Representer:
         search: str | None = None,
     ) -> dict[int, dict]:
         """id -> JSON of each of `ids` that exists (untrimmed)."""
-        head = resource.fields
-        tail = resource.detail if detail else ()
-        if export:
-            head = tuple(f for f in head if f.export)
-            tail = tuple(f for f in resource.detail if f.export)
-        fields = (*head, *tail)
+        head, tail = shape(resource, detail=detail, export=export)
+        fields = head + tail
         queryset = annotated(resource.model.objects.filter(pk__in=one_of(ids)), fields)
         rows = list(queryset.values(*columns(fields), "created_at", "updated_at"))
         getters = self._getters(resource.model, fields, rows, ids, search)

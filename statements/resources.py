@@ -1,5 +1,8 @@
 """The resources of the API, each declared once.
 
+Declarations compare and hash by identity (eq=False): each is one object, and
+the representations cache what they derive from it.
+
 A resource is a model with a public name and a shape: the keys of its JSON, in
 order, each a field below. Everything that shows a resource is derived from
 these declarations: the JSON built from `.values()` rows
@@ -17,7 +20,7 @@ This module is domain: it imports models and selectors, never `statements.api`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models as django_models
@@ -34,7 +37,7 @@ from statements.models import (
 # --- Fields -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Field:
     """A key of a resource's JSON.
 
@@ -47,7 +50,7 @@ class Field:
     export: bool = True
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Value(Field):
     """A value of the row: a model field, or an annotation when `type` is given.
 
@@ -68,14 +71,14 @@ class Value(Field):
         return self.source or self.name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Count(Value):
     """A count annotation (statements.selectors.with_counts)."""
 
     type: str = "integer"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Csv:
     """An extra CSV column of a link: `path` relative to the linked row."""
 
@@ -84,7 +87,7 @@ class Csv:
     doc: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Link(Field):
     """A to-one relation, shown brief (slug, name or title, url).
 
@@ -105,7 +108,7 @@ class Link(Field):
         return self.source or self.name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Links(Field):
     """A to-many relation, shown as a list of briefs in `order` of the targets.
 
@@ -123,7 +126,7 @@ class Links(Field):
     expandable: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Nested(Field):
     """Rows of a related model listed inside the resource, each with `fields`.
 
@@ -142,7 +145,7 @@ class Nested(Field):
     csv: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Embedded(Field):
     """An object of the columns `keys` of a to-one target (`via`), e.g. the
     source of a quote. The link of `via` carries its CSV columns."""
@@ -152,14 +155,14 @@ class Embedded(Field):
     component: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Spans(Field):
     """A quote's [start, end) spans in order, as {start, end} objects."""
 
     name: str = "spans"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class RoleOfTheDay(Field):
     """The speaker's role on the day of a quote, {title, organization} or null
     (statements.selectors.with_quote_context)."""
@@ -167,7 +170,7 @@ class RoleOfTheDay(Field):
     name: str = "speaker_role"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Citation(Field):
     """A ready citation of a quote (statements.models.format_citation)."""
 
@@ -175,7 +178,7 @@ class Citation(Field):
     export: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Paragraphs(Field):
     """The paragraphs of the text: {index, start, end} offsets."""
 
@@ -183,7 +186,7 @@ class Paragraphs(Field):
     export: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Highlight(Field):
     """A search snippet of `source` for `?q=`: HTML with <mark>; null without."""
 
@@ -198,7 +201,7 @@ EXPORT_CHUNK_SIZE = 1000
 # --- Resources --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Search:
     """How `/search/` finds a resource: the hit's title column, the text searched
     (`vector`: the model's stored search_vector when None) and the snippet's."""
@@ -208,7 +211,7 @@ class Search:
     vector: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Resource:
     """One resource of the API.
 
@@ -227,7 +230,6 @@ class Resource:
     search: Search
     export_chunk_size: int = EXPORT_CHUNK_SIZE
     export_note: str = ""
-    count_doc: dict[str, str] = field(default_factory=dict)
 
     @property
     def plural(self) -> str:
