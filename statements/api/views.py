@@ -31,10 +31,10 @@ from statements.representations import Representer
 from statements.resources import RESOURCES, Resource
 
 
-def comma_list(request, name: str) -> list[str]:
-    """The comma-separated values of a query parameter (params.comma_list)."""
+def query_list(request, name: str) -> list[str]:
+    """The items of a list-valued query parameter (params.query_list)."""
     try:
-        return params.comma_list(request.query_params.get(name))
+        return params.query_list(request.query_params, name)
     except DjangoValidationError as error:
         raise ValidationError({name: error.messages}) from None
 
@@ -43,7 +43,9 @@ def _names(values) -> str:
     return ", ".join(value[:50] for value in values[:10])
 
 
-class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class ResourceViewSet(
+    params.StrictQueryMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
+):
     """List and detail by slug of one resource, with `?expand=` and `?fields=`.
 
     Subclassed per resource by `resource_viewset`, which reads the resource's
@@ -67,7 +69,7 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         """The `?expand=` names, checked against the resource's expandable fields."""
         if not hasattr(self, "_expand"):
             allowed = self.resource.expandable
-            unknown = sorted(set(comma_list(self.request, "expand")) - set(allowed))
+            unknown = sorted(set(query_list(self.request, "expand")) - set(allowed))
             if unknown:
                 raise ValidationError(
                     {
@@ -77,13 +79,13 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
                         ]
                     }
                 )
-            self._expand = frozenset(comma_list(self.request, "expand"))
+            self._expand = frozenset(query_list(self.request, "expand"))
         return self._expand
 
     def get_fields(self) -> frozenset[str] | None:
         """The `?fields=` names, checked against the resource's fields."""
         if not hasattr(self, "_fields"):
-            wanted = comma_list(self.request, "fields")
+            wanted = query_list(self.request, "fields")
             known = self.resource.field_names(detail=self.detail)
             unknown = sorted(set(wanted) - set(known))
             if unknown:
@@ -93,11 +95,18 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             self._fields = frozenset(wanted) or None
         return self._fields
 
+    def get_query_parameters(self):
+        if self.action not in ("list", "retrieve"):
+            return ()
+        return schema.resource_parameters(self.resource, detail=self.detail)
+
+    def query_checks(self):
+        return [self.get_expand, self.get_fields, *super().query_checks()]
+
     def get_queryset(self):
         return self.resource.model.objects.all()
 
     def list(self, request, *args, **kwargs):
-        self.get_expand(), self.get_fields()  # bad expand/fields: 400 before any query
         rows = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.represent([row["id"] for row in page]))
@@ -176,8 +185,38 @@ def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
 VIEWSETS = {resource.kind: resource_viewset(resource) for resource in RESOURCES}
 
 
-class SearchView(ConditionalGetMixin, APIView):
+class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     """GET /api/v1/search/?q= — typed hits across every resource."""
+
+    query_parameters = (
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
+            required=True,
+            description="Search text (websearch syntax).",
+        ),
+        schema.list_parameter(
+            "type",
+            "Only hits of these types (default: all).",
+            enum=list(selectors.SEARCH_TYPES),
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": 50},
+            description="Hits per type, 1 to 50 (default 10).",
+        ),
+    )
+
+    def query_checks(self):
+        return [self.search_query]
+
+    def search_query(self) -> dict:
+        """The validated q, type and limit."""
+        if not hasattr(self, "_search_query"):
+            serializer = s.SearchQuerySerializer(data=self.request.query_params)
+            serializer.is_valid(raise_exception=True)
+            self._search_query = serializer.validated_data
+        return self._search_query
 
     @extend_schema(
         operation_id="search",
@@ -187,34 +226,11 @@ class SearchView(ConditionalGetMixin, APIView):
             "stakeholder groups. Returns typed hits ranked by relevance, each with a "
             "`highlight` snippet where the match is in text."
         ),
-        parameters=[
-            OpenApiParameter(
-                "q",
-                {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
-                required=True,
-                description="Search text (websearch syntax).",
-            ),
-            OpenApiParameter(
-                "type",
-                OpenApiTypes.STR,
-                description="Only hits of these types, comma-separated (default: all).",
-                enum=list(selectors.SEARCH_TYPES),
-                many=True,
-                explode=False,
-                style="form",
-            ),
-            OpenApiParameter(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": 50},
-                description="Hits per type, 1 to 50 (default 10).",
-            ),
-        ],
+        parameters=list(query_parameters),
         responses={200: s.SearchResultsSerializer, 400: schema.PROBLEM},
     )
     def get(self, request):
-        serializer = s.SearchQuerySerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        results = selectors.search_everything(**serializer.validated_data)
+        results = selectors.search_everything(**self.search_query())
         return Response(
             s.SearchResultsSerializer(
                 results, context=self.get_serializer_context()
@@ -246,7 +262,7 @@ def root_entries() -> list[tuple[str, str]]:
     return entries + ROOT_SERVICES
 
 
-class ApiRootView(ConditionalGetMixin, APIView):
+class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     """GET /api/v1/ — the resources of the API and where to find them."""
 
     @extend_schema(
@@ -268,10 +284,25 @@ class ApiRootView(ConditionalGetMixin, APIView):
         )
 
 
-class ChangeFeedView(APIView):
+class ChangeFeedView(params.StrictQueryMixin, APIView):
     """GET /api/v1/changes/ — every create, update and delete, in order."""
 
     max_limit = 1000
+    query_parameters = (
+        OpenApiParameter(
+            "since",
+            OpenApiTypes.STR,
+            description=(
+                "The `next_cursor` of an earlier response, or `now` for the "
+                "current head (returns no changes, only the cursor)."
+            ),
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": 1000},
+            description="Changes per response, 1 to 1000 (default 500).",
+        ),
+    )
 
     @extend_schema(
         summary="Change feed",
@@ -284,41 +315,20 @@ class ChangeFeedView(APIView):
             "replay from the beginning. A slug change appears as a deletion of the "
             "old slug and a creation of the new one."
         ),
-        parameters=[
-            OpenApiParameter(
-                "since",
-                OpenApiTypes.STR,
-                description=(
-                    "The `next_cursor` of an earlier response, or `now` for the "
-                    "current head (returns no changes, only the cursor)."
-                ),
-            ),
-            OpenApiParameter(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": 1000},
-                description="Changes per response, 1 to 1000 (default 500).",
-            ),
-        ],
+        parameters=list(query_parameters),
         responses={200: s.ChangeFeedSerializer, **schema.ERRORS},
     )
     def get(self, request):
-        limit = request.query_params.get("limit") or "500"
-        if not (
-            limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= self.max_limit
-        ):
-            raise ValidationError(
-                {"limit": [f"Use a whole number from 1 to {self.max_limit}."]}
-            )
+        limit = self._limit()
         since = request.query_params.get("since", "")
         if since == "now":
             head = selectors.changes_head()
             changes, has_more = [], False
             next_cursor = encode_cursor(list(head)) if head else None
         else:
-            position = self._position(since)
-            changes = selectors.changes_after(position, limit=int(limit) + 1)
-            has_more = len(changes) > int(limit)
-            changes = changes[: int(limit)]
+            changes = selectors.changes_after(self._position(), limit=limit + 1)
+            has_more = len(changes) > limit
+            changes = changes[:limit]
             last = changes[-1] if changes else None
             if last is not None:
                 next_cursor = encode_cursor([last.transaction_id, last.id])
@@ -339,9 +349,23 @@ class ChangeFeedView(APIView):
         }
         return Response(body)
 
-    @staticmethod
-    def _position(since):
-        if not since:
+    def query_checks(self):
+        return [self._limit, self._position]
+
+    def _limit(self) -> int:
+        limit = self.request.query_params.get("limit") or "500"
+        if not (
+            limit.isdigit() and len(limit) <= 4 and 1 <= int(limit) <= self.max_limit
+        ):
+            raise ValidationError(
+                {"limit": [f"Use a whole number from 1 to {self.max_limit}."]}
+            )
+        return int(limit)
+
+    def _position(self):
+        """(transaction id, change id) of `since`; None from the start or `now`."""
+        since = self.request.query_params.get("since", "")
+        if since in ("", "now"):
             return None
         try:
             transaction_id, change_id = decode_cursor(since)
