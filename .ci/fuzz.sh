@@ -97,9 +97,20 @@ resources = {
     "stakeholder_group": "stakeholder-groups",
     "quote": "quotes",
 }
+
+
+def write_lists(name, slugs):
+    # Slug filters are arrays (style form, explode true): one slug, and two.
+    pairs = [slugs[i : i + 2] for i in range(len(slugs) - 1)]
+    lists = [[slug] for slug in slugs] + pairs
+    lines = [json.dumps(value) for value in lists]
+    (out / f"{name}_list.dict").write_text("\n".join(lines) + "\n")
+
+
 for name, route in resources.items():
     rows = get(f"/api/v1/{route}/?page_size=100&fields=slug")["results"]
     write(name, [row["slug"] for row in rows])
+    write_lists(name, sorted(row["slug"] for row in rows))
 sync = get("/api/v1/quotes/?updated_since=2000-01-01T00:00:00Z&page_size=1")
 write("cursor", [sync["next"].split("cursor=")[1].split("&")[0]])
 write("since", ["now", get("/api/v1/changes/?limit=1")["next_cursor"]])

@@ -6,13 +6,25 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from statements import selectors
-from statements.api import schema
+from statements.api import params, schema
 from statements.api import serializers as s
 from statements.api.params import encode_cursor
 
 
-class ChangeFeedView(APIView):
+class ChangeFeedView(params.StrictQueryMixin, APIView):
     """The change feed: checked parameters in, a selector's page out."""
+
+    def known_query_parameters(self) -> dict[str, bool]:
+        names = s.ChangeFeedQuerySerializer().fields
+        return {**super().known_query_parameters(), **dict.fromkeys(names, False)}
+
+    def query_checks(self):
+        return [self._query]
+
+    def _query(self) -> dict:
+        query = s.ChangeFeedQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data
 
     @extend_schema(
         summary="Change feed",
@@ -29,12 +41,11 @@ class ChangeFeedView(APIView):
         responses={200: s.ChangeFeedSerializer, **schema.ERRORS},
     )
     def get(self, request):
-        query = s.ChangeFeedQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        since = query.validated_data.get("since")
+        query = self._query()
+        since = query.get("since")
         page = selectors.change_feed_page(
             None if since == "now" else since,
-            limit=query.validated_data["limit"],
+            limit=query["limit"],
             from_head=since == "now",
         )
         next_cursor = (

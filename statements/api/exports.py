@@ -17,6 +17,7 @@ from rest_framework.generics import GenericAPIView
 
 from statements import exports
 from statements.api import filters, schema
+from statements.api.params import StrictQueryMixin
 from statements.problems import PROBLEM_CONTENT_TYPE
 
 
@@ -27,7 +28,7 @@ class ExportSchema(AutoSchema):
         return self.view.filter_backends
 
 
-class ExportView(GenericAPIView):
+class ExportView(StrictQueryMixin, GenericAPIView):
     """Stream one resource in one format; subclassed per resource and format."""
 
     resource: exports.ExportResource
@@ -43,6 +44,9 @@ class ExportView(GenericAPIView):
         # The path names the format, so Accept is not consulted; errors are JSON.
         renderer = ORJSONRenderer()
         return renderer, renderer.media_type
+
+    def format_parameter(self):
+        return None  # the path names the format; `?format=` is not read
 
     def get(self, request):
         # Invalid filters raise here, before streaming starts: a 400 like the lists.

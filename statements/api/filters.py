@@ -1,5 +1,6 @@
 """Filter sets of the public API (django-filter). All filters combine with AND;
-several comma-separated values of one filter (`theme=a,b`) mean any of them."""
+several values of one list filter, repeated (`theme=a&theme=b`) or comma-separated
+(`theme=a,b`), mean any of them (statements.api.params)."""
 
 import django_filters
 from django import forms
@@ -7,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django_filters.fields import BaseCSVField
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
-from statements.api.params import EMPTY_ITEM, comma_list
+from statements.api.params import EMPTY_ITEM, comma_list, join_repeated
 from statements.choices import (
     EventKind,
     Fidelity,
@@ -67,21 +69,61 @@ class SlugListField(forms.CharField):
         return found
 
 
-class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, skipped when a request names none of the filters.
+def list_valued(filter_) -> bool:
+    """Whether a filter takes several values (repeated or comma-separated)."""
+    return isinstance(filter_, SlugListFilter | django_filters.filters.BaseCSVFilter)
 
-    Without a filter parameter every filter leaves the queryset as it is, but
-    building the FilterSet and its form deep-copies every filter and form field
-    on each request: a cost a plain page does not need to pay.
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend: list filters read repeated values too, and the
+    filter set is built and validated once per request.
+
+    Without a filter parameter every filter leaves the queryset as it is, and the
+    FilterSet is not built at all: building it and its form deep-copies every
+    filter and form field, a cost a plain page does not need to pay.
     """
 
-    def filter_queryset(self, request, queryset, view):
+    def query_parameters(self, view) -> dict[str, bool]:
+        """The filters' names, each with whether it takes a list (for
+        params.StrictQueryMixin)."""
+        filterset_class = self.get_filterset_class(view)
+        if filterset_class is None:
+            return {}
+        return {
+            name: list_valued(filter_)
+            for name, filter_ in filterset_class.base_filters.items()
+        }
+
+    def get_filterset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and request.query_params.keys().isdisjoint(
+        if filterset_class is None or request.query_params.keys().isdisjoint(
             filterset_class.base_filters
         ):
+            return None
+        built = view.__dict__.setdefault("_filtersets", {})
+        if filterset_class not in built:
+            lists = [
+                name
+                for name, filter_ in filterset_class.base_filters.items()
+                if list_valued(filter_)
+            ]
+            built[filterset_class] = filterset_class(
+                data=join_repeated(request.query_params, lists), request=request
+            )
+        return built[filterset_class]
+
+    def check_query(self, request, view) -> None:
+        """Raise ValidationError naming every filter with a bad value."""
+        filterset = self.get_filterset(request, None, view)
+        if filterset is not None and not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
             return queryset
-        return super().filter_queryset(request, queryset, view)
+        self.check_query(request, view)
+        return filterset.filter_queryset(queryset.all())
 
 
 def filter_once(queryset, **lookups):
@@ -109,7 +151,7 @@ def crosses_to_many(model, path: str) -> bool:
 
 
 class SlugListFilter(django_filters.CharFilter):
-    """Filter by one or more slugs of a related model, comma-separated."""
+    """Filter by one or more slugs of a related model."""
 
     field_class = SlugListField
 
@@ -164,7 +206,7 @@ class NoEmptyItemsCSVField(BaseCSVField):
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """One or more enum values, comma-separated."""
+    """One or more enum values."""
 
     base_field_class = NoEmptyItemsCSVField
 
@@ -268,38 +310,34 @@ class QuoteFilterSet(django_filters.FilterSet):
             "ranked, and each carries a `highlight` snippet with <mark> tags."
         ),
     )
-    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s), comma-separated.")
-    statement = _slug_filter(
-        Statement, "statement", "Statement slug(s), comma-separated."
-    )
+    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s).")
+    statement = _slug_filter(Statement, "statement", "Statement slug(s).")
     event = _slug_filter(
         Event,
         "event",
-        "Event slug(s), comma-separated; includes each event's sub-events.",
+        "Event slug(s); includes each event's sub-events.",
         expand=event_ids_with_descendants,
     )
     theme = _slug_filter(
         Theme,
         "themes",
-        "Theme slug(s), comma-separated; includes each theme's descendants.",
+        "Theme slug(s); includes each theme's descendants.",
         expand=theme_ids_with_descendants,
     )
     stakeholder_group = _slug_filter(
         StakeholderGroup,
         "stakeholder_links__group",
-        "Stakeholder group slug(s), comma-separated.",
+        "Stakeholder group slug(s).",
     )
     stakeholder_role = ToManyChoiceInFilter(
         field_name="stakeholder_links__role",
         choices=StakeholderRole.choices,
         help_text=(
-            "Role of the linked stakeholder group(s), comma-separated. Combined "
+            "Role(s) of the linked stakeholder group(s). Combined "
             "with stakeholder_group, it applies to the same link."
         ),
     )
-    fidelity = ChoiceInFilter(
-        choices=Fidelity.choices, help_text="Fidelity value(s), comma-separated."
-    )
+    fidelity = ChoiceInFilter(choices=Fidelity.choices, help_text="Fidelity value(s).")
     language = bounded_text_filter(
         35,
         "BCP 47 language tag of the statement (exact).",
@@ -331,18 +369,25 @@ class QuoteFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_queryset(self, queryset):
-        group = self.form.cleaned_data.get("stakeholder_group")
-        roles = self.form.cleaned_data.get("stakeholder_role")
-        if group and roles:
-            # Both conditions must hold on the same link.
-            queryset = filter_once(
-                queryset,
-                stakeholder_links__group__in=[g.pk for g in group],
-                stakeholder_links__role__in=roles,
-            )
-            self.form.cleaned_data["stakeholder_group"] = None
-            self.form.cleaned_data["stakeholder_role"] = None
-        return super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        group, roles = data.get("stakeholder_group"), data.get("stakeholder_role")
+        if not (group and roles):
+            return super().filter_queryset(queryset)
+        # Both conditions must hold on the same link.
+        queryset = filter_once(
+            queryset,
+            stakeholder_links__group__in=[g.pk for g in group],
+            stakeholder_links__role__in=roles,
+        )
+        self.form.cleaned_data = {
+            **data,
+            "stakeholder_group": None,
+            "stakeholder_role": None,
+        }
+        try:
+            return super().filter_queryset(queryset)
+        finally:
+            self.form.cleaned_data = data
 
 
 class StatementFilterSet(django_filters.FilterSet):
@@ -352,30 +397,28 @@ class StatementFilterSet(django_filters.FilterSet):
             "a `highlight` snippet."
         ),
     )
-    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s), comma-separated.")
+    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s).")
     event = _slug_filter(
         Event,
         "event",
-        "Event slug(s), comma-separated; includes sub-events.",
+        "Event slug(s); includes sub-events.",
         expand=event_ids_with_descendants,
     )
     theme = _slug_filter(
         Theme,
         "themes",
-        "Theme slug(s), comma-separated; includes descendants.",
+        "Theme slug(s); includes descendants.",
         expand=theme_ids_with_descendants,
     )
     stakeholder_group = _slug_filter(
         StakeholderGroup,
         "stakeholder_groups",
-        "Stakeholder group slug(s), comma-separated.",
+        "Stakeholder group slug(s).",
     )
     publisher = bounded_text_filter(
         200, "Publisher name (case-insensitive).", lookup_expr="iexact"
     )
-    kind = ChoiceInFilter(
-        choices=StatementKind.choices, help_text="Kind(s), comma-separated."
-    )
+    kind = ChoiceInFilter(choices=StatementKind.choices, help_text="Kind(s).")
     language = bounded_text_filter(35, "BCP 47 language tag.")
     published_from = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="Published on or after."
@@ -402,9 +445,7 @@ class StatementFilterSet(django_filters.FilterSet):
 
 class EventFilterSet(django_filters.FilterSet):
     country = CountryFilter(method="filter_country")
-    kind = ChoiceInFilter(
-        choices=EventKind.choices, help_text="Kind(s), comma-separated."
-    )
+    kind = ChoiceInFilter(choices=EventKind.choices, help_text="Kind(s).")
     parent = _slug_filter(
         Event, "parent", "Parent event slug(s): the sub-events of these."
     )
@@ -474,7 +515,7 @@ class SpeakerFilterSet(django_filters.FilterSet):
 
 class StakeholderGroupFilterSet(django_filters.FilterSet):
     category = ChoiceInFilter(
-        choices=StakeholderCategory.choices, help_text="Category(ies), comma-separated."
+        choices=StakeholderCategory.choices, help_text="Category(ies)."
     )
     ordering = RankedOrderingFilter(
         fields=[("name", "name"), ("updated_at", "updated_at")],

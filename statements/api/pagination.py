@@ -1,6 +1,7 @@
 """Pagination that never truncates silently and links every page: page numbers
 for browsing, keyset cursors for incremental sync."""
 
+import datetime
 import hashlib
 import math
 import threading
@@ -14,6 +15,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from statements.api.params import (
     MAX_QUERY_INT,
+    QueryErrors,
     decode_cursor,
     encode_cursor,
     utc_datetime,
@@ -231,41 +233,61 @@ class ListPagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         return self._paginate_keyset(queryset, request)
 
+    def check_query(self, request) -> None:
+        """Raise one ValidationError naming every malformed pagination parameter
+        (for params.StrictQueryMixin, before the view runs)."""
+        errors = QueryErrors()
+        for name in (self.page_query_param, self.page_size_query_param):
+            with errors.collect():
+                _positive_int(request, name, 1)
+        with errors.collect():
+            self._updated_since(request)
+        with errors.collect():
+            self._cursor_position(request)
+        errors.raise_if_any()
+
+    def _updated_since(self, request) -> datetime.datetime | None:
+        since_raw = request.query_params.get(self.updated_since_query_param)
+        if not since_raw:
+            return None
+        try:
+            return utc_datetime(since_raw)
+        except ValueError as exc:
+            raise ValidationError(
+                {self.updated_since_query_param: [str(exc)]}
+            ) from None
+
+    def _cursor_position(self, request) -> tuple[datetime.datetime, int] | None:
+        cursor = request.query_params.get(self.cursor_query_param)
+        if not cursor:
+            return None
+        try:
+            stamp, last_id = decode_cursor(cursor)
+            after = utc_datetime(stamp)
+            if not isinstance(last_id, int) or not 0 < last_id < 2**63:
+                raise ValueError(last_id)
+        except (ValueError, TypeError):
+            raise ValidationError(
+                {self.cursor_query_param: ["The cursor is not one this API issued."]}
+            ) from None
+        return after, last_id
+
     def _paginate_keyset(self, queryset, request):
         self.request = request
         # Sync pages are always in (updated_at, id) order and continue from the
         # cursor: `ordering` and `page` do not apply to them (documented), though
         # a malformed page number is still an error.
-        params = request.query_params
         _positive_int(request, self.page_query_param, 1)
         self.requested_size = _positive_int(
             request, self.page_size_query_param, self.page_size
         )
         self.size = min(self.requested_size, self.max_page_size)
-        since_raw = params.get(self.updated_since_query_param)
-        if since_raw:
-            try:
-                since = utc_datetime(since_raw)
-            except ValueError as exc:
-                raise ValidationError(
-                    {self.updated_since_query_param: [str(exc)]}
-                ) from None
+        since = self._updated_since(request)
+        if since is not None:
             queryset = queryset.filter(updated_at__gte=since)
-        cursor = params.get(self.cursor_query_param)
-        if cursor:
-            try:
-                stamp, last_id = decode_cursor(cursor)
-                after = utc_datetime(stamp)
-                if not isinstance(last_id, int) or not 0 < last_id < 2**63:
-                    raise ValueError(last_id)
-            except (ValueError, TypeError):
-                raise ValidationError(
-                    {
-                        self.cursor_query_param: [
-                            "The cursor is not one this API issued."
-                        ]
-                    }
-                ) from None
+        position = self._cursor_position(request)
+        if position is not None:
+            after, last_id = position
             queryset = queryset.filter(
                 Q(updated_at__gt=after) | Q(updated_at=after, id__gt=last_id)
             )

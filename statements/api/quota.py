@@ -9,6 +9,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from statements.api.params import StrictQueryMixin
 from statements.api.throttling import current_usage
 
 
@@ -38,7 +39,7 @@ class QuotaSerializer(serializers.Serializer):
     )
 
 
-class QuotaView(APIView):
+class QuotaView(StrictQueryMixin, APIView):
     """Asking costs nothing: this endpoint is not counted against the quota."""
 
     throttle_classes = []

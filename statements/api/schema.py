@@ -1,11 +1,13 @@
 """OpenAPI helpers: shared parameters, problem responses and examples."""
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 from statements.api.caching import ConditionalGetMixin
+from statements.api.filters import list_valued
 from statements.api.serializers import resource_serializer
 
 
@@ -44,42 +46,82 @@ NOT_MODIFIED = OpenApiResponse(
 ERRORS = {400: PROBLEM, 429: TOO_MANY}
 
 
-def expand_parameter(expand):
+LIST_VALUES = (
+    "Several values: repeat the parameter (`{name}=a&{name}=b`, as generated "
+    "clients send arrays) or separate them with commas (`{name}=a,b`); both mean "
+    "the same."
+)
+
+
+def list_description(name: str, description: str) -> str:
+    """A list-valued parameter's description, saying how to send several values."""
+    return f"{description} {LIST_VALUES.format(name=name)}"
+
+
+def list_parameter(name: str, description: str, *, enum=None) -> OpenApiParameter:
+    """A list-valued query parameter, in the form (`style: form, explode: true`)
+    that generated clients send; comma lists work too (statements.api.params)."""
     return OpenApiParameter(
-        "expand",
+        name,
         OpenApiTypes.STR,
-        description=(
-            "Comma-separated related objects to return in full instead of brief "
-            f"(slug, name, url). Allowed: {', '.join(expand)}. Expansion applies "
-            "to the top-level objects only."
-        ),
-        enum=list(expand),
-        explode=False,
+        description=list_description(name, description),
+        enum=enum,
+        explode=True,
         style="form",
         many=True,
+    )
+
+
+def expand_parameter(expand):
+    return list_parameter(
+        "expand",
+        "Related objects to return in full instead of brief (slug, name, url). "
+        f"Allowed: {', '.join(expand)}. Expansion applies to the top-level "
+        "objects only.",
+        enum=list(expand),
     )
 
 
 def fields_parameter(names):
-    return OpenApiParameter(
+    return list_parameter(
         "fields",
-        OpenApiTypes.STR,
-        description=(
-            "Comma-separated names of the top-level fields to return (others are "
-            "left out). Unknown names give 400."
-        ),
+        "Names of the top-level fields to return (others are left out). Unknown "
+        "names give 400.",
         enum=list(names),
-        explode=False,
-        style="form",
-        many=True,
     )
 
 
-def _parameters(resource, *, detail: bool) -> list[OpenApiParameter]:
+def resource_parameters(resource, *, detail: bool) -> list[OpenApiParameter]:
+    """`fields`, and `expand` where the resource has expandable links."""
     parameters = [fields_parameter(resource.field_names(detail=detail))]
     if resource.expandable:
         parameters.append(expand_parameter(resource.expandable))
     return parameters
+
+
+class ListFilterExtension(DjangoFilterExtension):
+    """django-filter parameters as the API reads them: list filters are arrays in
+    the form generated clients send (`style: form, explode: true`)."""
+
+    target_class = "statements.api.filters.FilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, name, filter_):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, name, filter_
+        )
+        if not list_valued(filter_):
+            return parameters
+        for parameter in parameters:
+            if parameter["schema"].get("type") != "array":
+                parameter["schema"] = {"type": "array", "items": parameter["schema"]}
+            parameter["style"], parameter["explode"] = "form", True
+            # After the help text, before drf-spectacular's list of choices.
+            first, *rest = parameter.get("description", "").split("\n\n", 1)
+            parameter["description"] = "\n\n".join(
+                [list_description(name, first), *rest]
+            )
+        return parameters
 
 
 def list_operation(resource, *, examples=()):
@@ -88,11 +130,12 @@ def list_operation(resource, *, examples=()):
         summary=f"List {plural}",
         description=(
             f"A page of {plural}, filtered by the parameters below (all combine; "
-            "comma-separated values of one parameter mean any of them). The "
+            "several values of one parameter, repeated or comma-separated, mean "
+            "any of them; an unknown parameter is a 400). The "
             "default order is stable; `Link` headers point to the first, previous, "
             "next and last pages."
         ),
-        parameters=_parameters(resource, detail=False),
+        parameters=resource_parameters(resource, detail=False),
         responses={
             200: resource_serializer(resource.kind),
             404: _problem("A page past the last one, or deeper than pages go."),
@@ -108,7 +151,7 @@ def detail_operation(resource, *, examples=()):
     return extend_schema(
         summary=f"Get one {singular}",
         description=f"One {singular} by its slug, the stable public id.",
-        parameters=_parameters(resource, detail=detail),
+        parameters=resource_parameters(resource, detail=detail),
         responses={
             200: resource_serializer(resource.kind, detail=detail),
             404: NOT_FOUND,

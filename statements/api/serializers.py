@@ -9,13 +9,14 @@ in the full object and `?fields=` trims the top-level objects.
 
 from functools import cache
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from statements import resources as r
-from statements.api.params import WholeNumberField, comma_list, decode_cursor
+from statements.api.params import WholeNumberField, decode_cursor, split_values
 from statements.choices import ChangeAction, ResourceType
 from statements.models import QuoteSpan
 from statements.resources import BY_KIND
@@ -247,9 +248,28 @@ class QuoteFacetsSerializer(serializers.Serializer):
     months = MonthCountSerializer(many=True, help_text="By month of said_on.")
 
 
+class QueryListField(serializers.Field):
+    """A list-valued query parameter: repeated and comma-separated values alike
+    (params.split_values)."""
+
+    def get_value(self, dictionary):
+        if hasattr(dictionary, "getlist"):
+            return dictionary.getlist(self.field_name)
+        value = dictionary.get(self.field_name, [])
+        return [value] if isinstance(value, str) else value
+
+    def to_internal_value(self, data):
+        try:
+            return split_values(str(value) for value in data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                error.messages, code="empty_item"
+            ) from None
+
+
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=500, trim_whitespace=True)
-    type = serializers.CharField(required=False, default="")
+    type = QueryListField(required=False)
     limit = WholeNumberField(min_value=1, max_value=50, default=10)
 
     def validate_q(self, value):
@@ -260,7 +280,7 @@ class SearchQuerySerializer(serializers.Serializer):
         return value
 
     def validate_type(self, value):
-        types = list(dict.fromkeys(comma_list(value)))
+        types = list(dict.fromkeys(value))
         if not types:
             return list(SEARCH_TYPES)
         unknown = sorted(set(types) - set(SEARCH_TYPES))

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -24,10 +23,10 @@ from statements.representations import Representer
 from statements.resources import RESOURCES, Resource
 
 
-def comma_list(request, name: str) -> list[str]:
-    """The comma-separated values of a query parameter (params.comma_list)."""
+def query_list(request, name: str) -> list[str]:
+    """The items of a list-valued query parameter (params.query_list)."""
     try:
-        return params.comma_list(request.query_params.get(name))
+        return params.query_list(request.query_params, name)
     except DjangoValidationError as error:
         raise ValidationError({name: error.messages}) from None
 
@@ -36,7 +35,9 @@ def _names(values) -> str:
     return ", ".join(value[:50] for value in values[:10])
 
 
-class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class ResourceViewSet(
+    params.StrictQueryMixin, ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
+):
     """List and detail by slug of one resource, with `?expand=` and `?fields=`.
 
     Subclassed per resource by `resource_viewset`, which reads the resource's
@@ -60,7 +61,7 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         """The `?expand=` names, checked against the resource's expandable fields."""
         if not hasattr(self, "_expand"):
             allowed = self.resource.expandable
-            unknown = sorted(set(comma_list(self.request, "expand")) - set(allowed))
+            unknown = sorted(set(query_list(self.request, "expand")) - set(allowed))
             if unknown:
                 raise ValidationError(
                     {
@@ -70,13 +71,13 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
                         ]
                     }
                 )
-            self._expand = frozenset(comma_list(self.request, "expand"))
+            self._expand = frozenset(query_list(self.request, "expand"))
         return self._expand
 
     def get_fields(self) -> frozenset[str] | None:
         """The `?fields=` names, checked against the resource's fields."""
         if not hasattr(self, "_fields"):
-            wanted = comma_list(self.request, "fields")
+            wanted = query_list(self.request, "fields")
             known = self.resource.field_names(detail=self.detail)
             unknown = sorted(set(wanted) - set(known))
             if unknown:
@@ -86,11 +87,18 @@ class ResourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             self._fields = frozenset(wanted) or None
         return self._fields
 
+    def get_query_parameters(self):
+        if self.action not in ("list", "retrieve"):
+            return ()
+        return schema.resource_parameters(self.resource, detail=self.detail)
+
+    def query_checks(self):
+        return [self.get_expand, self.get_fields, *super().query_checks()]
+
     def get_queryset(self):
         return self.resource.model.objects.all()
 
     def list(self, request, *args, **kwargs):
-        self.get_expand(), self.get_fields()  # bad expand/fields: 400 before any query
         rows = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.represent([row["id"] for row in page]))
@@ -169,8 +177,38 @@ def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
 VIEWSETS = {resource.kind: resource_viewset(resource) for resource in RESOURCES}
 
 
-class SearchView(ConditionalGetMixin, APIView):
+class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     """GET /api/v1/search/?q= — typed hits across every resource."""
+
+    query_parameters = (
+        OpenApiParameter(
+            "q",
+            {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
+            required=True,
+            description="Search text (websearch syntax).",
+        ),
+        schema.list_parameter(
+            "type",
+            "Only hits of these types (default: all).",
+            enum=list(selectors.SEARCH_TYPES),
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": 50},
+            description="Hits per type, 1 to 50 (default 10).",
+        ),
+    )
+
+    def query_checks(self):
+        return [self.search_query]
+
+    def search_query(self) -> dict:
+        """The validated q, type and limit."""
+        if not hasattr(self, "_search_query"):
+            serializer = s.SearchQuerySerializer(data=self.request.query_params)
+            serializer.is_valid(raise_exception=True)
+            self._search_query = serializer.validated_data
+        return self._search_query
 
     @extend_schema(
         operation_id="search",
@@ -180,34 +218,11 @@ class SearchView(ConditionalGetMixin, APIView):
             "stakeholder groups. Returns typed hits ranked by relevance, each with a "
             "`highlight` snippet where the match is in text."
         ),
-        parameters=[
-            OpenApiParameter(
-                "q",
-                {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
-                required=True,
-                description="Search text (websearch syntax).",
-            ),
-            OpenApiParameter(
-                "type",
-                OpenApiTypes.STR,
-                description="Only hits of these types, comma-separated (default: all).",
-                enum=list(selectors.SEARCH_TYPES),
-                many=True,
-                explode=False,
-                style="form",
-            ),
-            OpenApiParameter(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": 50},
-                description="Hits per type, 1 to 50 (default 10).",
-            ),
-        ],
+        parameters=list(query_parameters),
         responses={200: s.SearchResultsSerializer, 400: schema.PROBLEM},
     )
     def get(self, request):
-        serializer = s.SearchQuerySerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        results = selectors.search_everything(**serializer.validated_data)
+        results = selectors.search_everything(**self.search_query())
         return Response(
             s.SearchResultsSerializer(
                 results, context=self.get_serializer_context()
@@ -239,7 +254,7 @@ def root_entries() -> list[tuple[str, str]]:
     return entries + ROOT_SERVICES
 
 
-class ApiRootView(ConditionalGetMixin, APIView):
+class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     """GET /api/v1/ — the resources of the API and where to find them."""
 
     @extend_schema(

@@ -154,22 +154,30 @@ def test_every_error_of_a_request_is_listed(client, seeded):
     ]
 
 
-def test_the_problem_for_an_unknown_slug_in_a_filter(client, seeded):
-    response = client.get("/api/v1/quotes/?theme=nope")
+@pytest.mark.parametrize(
+    ("query", "parameter", "message", "code"),
+    [
+        ("theme=nope", "theme", "No theme with slug 'nope'.", "unknown_slug"),
+        (
+            "fidelty=direct",
+            "fidelty",
+            "Unknown parameter; did you mean fidelity?",
+            "unknown_parameter",
+        ),
+    ],
+)
+def test_the_problem_for_one_bad_parameter(
+    client, seeded, query, parameter, message, code
+):
+    response = client.get(f"/api/v1/quotes/?{query}")
 
-    assert_problem(response, 400, "theme")
+    assert_problem(response, 400, parameter)
     assert response.json() == {
         "type": "https://statements-api.org/problems/validation-error",
         "title": "Bad Request",
         "status": 400,
-        "detail": "theme: No theme with slug 'nope'.",
-        "errors": [
-            {
-                "parameter": "theme",
-                "message": "No theme with slug 'nope'.",
-                "code": "unknown_slug",
-            }
-        ],
+        "detail": f"{parameter}: {message}",
+        "errors": [{"parameter": parameter, "message": message, "code": code}],
     }
 
 

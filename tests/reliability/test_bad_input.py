@@ -386,12 +386,13 @@ INVALID_UTF8_VALUES = [
     bad("utf8-country", f"{EVENTS}?country={INVALID_UTF8}%ff", "country"),
     fine("utf8-language-matches-nothing", f"{QUOTES}?language={INVALID_UTF8}", 0),
     fine("utf8-publisher-matches-nothing", f"{STATEMENTS}?publisher={INVALID_UTF8}", 0),
-    fine("utf8-parameter-name-is-ignored", f"{QUOTES}?{INVALID_UTF8}=1", SEEDED_QUOTES),
+    bad("utf8-parameter-name-is-unknown", f"{QUOTES}?{INVALID_UTF8}=1", "\ufffd\ufffd"),
     fine("utf8-search", f"{SEARCH}?q={INVALID_UTF8}", 0),
 ]
 
 LONG_QUERY_STRINGS = [
-    fine("unknown-parameter-10kb", f"{QUOTES}?x={TEN_KB}", SEEDED_QUOTES),
+    bad("unknown-parameter-10kb", f"{QUOTES}?x={TEN_KB}", "x"),
+    bad("unknown-parameter-name-10kb", f"{QUOTES}?{TEN_KB}=1", TEN_KB[:100]),
     bad("fields-10kb", f"{QUOTES}?fields={TEN_KB}", "fields"),
     bad("ordering-10kb", f"{QUOTES}?ordering={TEN_KB}", "ordering"),
     bad("expand-10kb", f"{QUOTES}?expand={TEN_KB}", "expand"),
@@ -401,7 +402,12 @@ LONG_QUERY_STRINGS = [
     bad("country-10kb", f"{EVENTS}?country={TEN_KB}", "country"),
     # More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (1000): Django's 400.
     bad("two-thousand-parameters", QUOTES + "?" + "&".join(["a=1"] * 2500)),
-    fine("repeated-parameter-uses-last", f"{QUOTES}?fidelity=verbatim&fidelity=direct"),
+    bad(
+        "repeated-list-checks-each",
+        f"{QUOTES}?fidelity=verbatim&fidelity=direct",
+        "fidelity",
+    ),
+    bad("repeated-single-parameter", f"{QUOTES}?page=1&page=1", "page"),
 ]
 
 WRITE_BODIES = [
