@@ -15,7 +15,7 @@ Every resource's JSON is `slug`, `url`, its `fields`, `created_at`, `updated_at`
 then (detail only) its `detail` fields; a CSV row is `slug`, the fields' columns,
 the detail fields' columns, `created_at`, `updated_at`, `url`.
 
-This module is domain: it imports models and selectors, never `statements.api`.
+This module is domain: it imports only the models, never `statements.api`.
 """
 
 from __future__ import annotations
