@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -165,10 +166,16 @@ def run_manage(*args, env=None, timeout=120):
 
 
 def database_url() -> str:
-    """The URL of the test database, for processes the test starts."""
+    """The URL of the test database, for processes the test starts.
+
+    The embedded PostgreSQL is reached through a Unix socket directory: a URL
+    names it as the percent-encoded first segment of the path.
+    """
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    port = db["PORT"] or 5432
+    host = db["HOST"] or "127.0.0.1"
+    if host.startswith("/"):
+        socket_dir = quote(host, safe="")
+        return f"postgres://{db['USER']}{password}@:{port}/{socket_dir}/{db['NAME']}"
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
