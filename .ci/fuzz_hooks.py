@@ -1,0 +1,50 @@
+"""schemathesis hooks of `make fuzz` (.ci/fuzz.sh sets SCHEMATHESIS_HOOKS).
+
+Slug filters take arrays of slugs that must name existing rows: an unknown slug
+is a documented 400 (`unknown_slug`), and no schema can say which slugs exist.
+schemathesis's dictionaries hold scalars only, so for the fuzz run the schema's
+slug-filter items are narrowed to the seeded data's slugs (read from the
+dictionaries .ci/fuzz.sh wrote): positive cases send real slugs and negative cases
+anything else. The served schema is not changed, and responses are checked
+against it as served.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import schemathesis
+
+DICTIONARIES = Path(os.environ.get("FUZZ_DICTIONARY_DIR", ".data/fuzz/dictionaries"))
+SLUG_FILTERS = {
+    "speaker": "speaker",
+    "statement": "statement",
+    "event": "event",
+    "theme": "theme",
+    "stakeholder_group": "stakeholder_group",
+}
+
+
+def _slugs(kind: str) -> list[str]:
+    lines = (DICTIONARIES / f"{kind}.dict").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _kind(path: str, name: str) -> str | None:
+    if name == "parent":
+        return "event" if "/events" in path else "theme" if "/themes" in path else None
+    return SLUG_FILTERS.get(name)
+
+
+@schemathesis.hook
+def before_load_schema(context, raw_schema):
+    for path, item in raw_schema.get("paths", {}).items():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                kind = _kind(path, parameter.get("name", ""))
+                if parameter.get("in") != "query" or not kind:
+                    continue
+                if schema.get("type") == "array":
+                    items = schema.get("items", {})
+                    schema["items"] = {**items, "enum": _slugs(kind)}
