@@ -83,7 +83,11 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
         lines.append(
             "UTF-8, a header row, then one row per record, written by PostgreSQL's "
             "COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. "
-            "Columns:"
+            "A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage "
+            "return or `'` gets a leading `'`, so that spreadsheets show it "
+            "rather than run it as a formula (CSV injection): drop one leading "
+            "`'` to get the verbatim value, which the NDJSON export and the API "
+            "carry unchanged. Columns:"
         )
         lines += [f"- `{c.name}`: {c.description}" for c in resource.columns]
     else:
