@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework.generics import GenericAPIView
 
 from statements import exports
-from statements.api import filters, schema
+from statements.api import caching, filters, schema
 from statements.api.params import StrictQueryMixin
 from statements.problems import PROBLEM_CONTENT_TYPE
 
@@ -67,6 +67,10 @@ class ExportView(StrictQueryMixin, GenericAPIView):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         # Reverse proxies would otherwise buffer the whole body.
         response["X-Accel-Buffering"] = "no"
+        # A snapshot of the moment, without validators and up to the whole data
+        # set: no cache could revalidate it, and a stored copy would dodge the
+        # quota. See docs/partners.md, "Caching".
+        caching.set_no_store(response)
         return response
 
 
