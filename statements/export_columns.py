@@ -32,6 +32,11 @@ from statements.resources import BY_KIND
 
 LIST_SEPARATOR = "|"
 SPAN_LIST_SEPARATOR = ";"
+# A CSV text cell starting with one of these gets a leading single quote (OWASP's
+# advice against CSV injection): spreadsheets run a cell starting with = + - @,
+# tab or carriage return as a formula. A cell that already starts with a quote
+# gets one more, so that removing one leading quote always gives the value back.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,28 @@ def concat(*parts: str | Expression) -> Func:
         arg_joiner=" || ",
         output_field=TextField(),
     )
+
+
+class FormulaSafe(Func):
+    """A text cell no spreadsheet runs as a formula: `'` + the value when it
+    starts with one of FORMULA_TRIGGERS (one anchored regexp; the value is read once).
+    """
+
+    # FORMULA_TRIGGERS as a bracket expression: = + @ tab CR ' and - last. The
+    # cast reads a JSON cell (which starts with [) as its text.
+    template = r"regexp_replace((%(expressions)s)::text, '^([=+@\t\r''-])', '''\1')"
+    output_field = TextField()
+
+
+def formula_safe(cell: Expression, query) -> Expression:
+    """`cell` wrapped in FormulaSafe when its SQL is text; other cells as they are.
+
+    `query` is the rows' query, to learn the cell's type (a clone of it is used).
+    """
+    resolved = cell.resolve_expression(query.clone(), allow_joins=True)
+    if isinstance(resolved.output_field, (models.CharField, models.TextField)):
+        return FormulaSafe(cell)
+    return cell
 
 
 class _IsoUtc(Func):

@@ -37,6 +37,7 @@ from statements.export_columns import (
     Field,
     concat,
     csv_columns,
+    formula_safe,
     ndjson_fields,
 )
 from statements.representations import Representer
@@ -190,15 +191,22 @@ def csv_chunks(
     PostgreSQL writes every cell (the columns' SQL) and the CSV quoting itself,
     so no row becomes a Python object: the rows stream at the speed of COPY. Lines
     end with LF; a cell holding a line break, a comma or a quote is quoted, an
-    empty cell is a null. Run it inside export_transaction(). Returns (as the
-    generator's value) the number of rows written.
+    empty cell is a null. A text cell starting with one of FORMULA_TRIGGERS gets
+    a leading single quote, so that spreadsheets show it rather than run it.
+    Run it inside export_transaction(). Returns (as the generator's value) the
+    number of rows written.
     """
     if queryset.query.distinct:
         # DISTINCT would add the ORDER BY columns to the rows (see filter_once).
         raise ValueError("A CSV export's queryset must not be DISTINCT.")
     url = _Urls(base_url)
-    rows = resource.csv_annotate(queryset).values_list(
-        *(column.expression(url) for column in resource.columns)
+    queryset = resource.csv_annotate(queryset)
+    # Text cells are neutralised against spreadsheet formulas here, in the SQL.
+    rows = queryset.values_list(
+        *(
+            formula_safe(column.expression(url), queryset.query)
+            for column in resource.columns
+        )
     )
     sql, params = rows.query.sql_with_params()
     copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"

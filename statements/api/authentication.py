@@ -1,6 +1,10 @@
-"""API-key authentication: `Authorization: Api-Key <key>` or `X-API-Key: <key>`.
+"""API-key authentication: `Authorization: Api-Key <key>`, `Authorization: Bearer
+<key>` or `X-API-Key: <key>`.
 
-Without a key a request is anonymous. A key that is sent but unknown, revoked or
+Without a key a request is anonymous. Another Authorization scheme is answered
+401 naming the accepted ones (a partner who guesses wrong learns it), except the
+HTTP schemes a proxy in front may use to guard a site (Basic, Digest), which are
+left to it: such a request is anonymous. A key that is sent but unknown, revoked or
 expired is answered 401, never served as anonymous: a partner whose key broke
 should notice, not silently fall back to the anonymous rate. Such a request is
 counted against the anonymous quota of its address (429 once spent).
@@ -12,7 +16,16 @@ from rest_framework import authentication, exceptions
 from statements.models import PartnerKey
 
 KEYWORD = "Api-Key"
+BEARER = "Bearer"
 HEADER = "X-API-Key"
+# Authorization schemes that carry an API key, as the 401's WWW-Authenticate lists them.
+KEY_SCHEMES = (KEYWORD, BEARER)
+# A proxy's own credentials, not meant for the API.
+PROXY_SCHEMES = ("Basic", "Digest")
+ACCEPTED = (
+    f"`Authorization: {KEYWORD} <key>`, `Authorization: {BEARER} <key>` "
+    f"or `{HEADER}: <key>`"
+)
 MAX_KEY_LENGTH = 100
 
 
@@ -29,9 +42,15 @@ def sent_key(request) -> str | None:
     keys = set()
     if "HTTP_X_API_KEY" in meta:
         keys.add(meta["HTTP_X_API_KEY"].strip())
-    scheme, _, credentials = meta.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
-    if scheme.lower() == KEYWORD.lower():
-        keys.add(credentials.strip())
+    if "HTTP_AUTHORIZATION" in meta:
+        authorization = meta["HTTP_AUTHORIZATION"].strip()
+        scheme, _, credentials = authorization.partition(" ")
+        if scheme.lower() in {s.lower() for s in KEY_SCHEMES}:
+            keys.add(credentials.strip())
+        elif scheme.lower() not in {s.lower() for s in PROXY_SCHEMES}:
+            raise InvalidKey(
+                f"The Authorization scheme {scheme!r} is not accepted: send {ACCEPTED}."
+            )
     if not keys:
         return None
     if len(keys) > 1:
@@ -97,14 +116,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return (None, key)
 
     def authenticate_header(self, request):
-        return f'{KEYWORD} realm="api"'
+        return ", ".join(f'{scheme} realm="api"' for scheme in KEY_SCHEMES)
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     """Both ways of sending a key, each a security scheme of the schema."""
 
     target_class = ApiKeyAuthentication
-    name = ["ApiKeyAuthorization", "ApiKeyHeader"]
+    name = ["ApiKeyAuthorization", "ApiKeyBearer", "ApiKeyHeader"]
 
     def get_security_requirement(self, auto_schema):
         return [{name: []} for name in self.name]
@@ -112,7 +131,9 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         rates = (
             "Partners send an API key for a higher rate limit than anonymous "
-            "clients; an unknown, revoked or expired key is answered 401."
+            "clients; an unknown, revoked or expired key is answered 401, and so "
+            "is an Authorization scheme other than these (Basic and Digest, a "
+            "proxy's, excepted)."
         )
         return [
             {
@@ -120,6 +141,11 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
                 "in": "header",
                 "name": "Authorization",
                 "description": f"`Authorization: {KEYWORD} <key>`. {rates}",
+            },
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": f"`Authorization: {BEARER} <key>`. {rates}",
             },
             {
                 "type": "apiKey",

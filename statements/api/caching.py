@@ -113,6 +113,21 @@ class ConditionalGetMixin:
 
 
 def set_cache_control(request, response) -> None:
-    """public for anonymous reads, private when the request carries a key."""
-    audience = {"private": True} if sends_key(request) else {"public": True}
-    patch_cache_control(response, **audience, max_age=settings.API_CACHE_MAX_AGE)
+    """public for anonymous reads, private when the request carries a key.
+
+    A public response also says `s-maxage=0`: a shared cache (a CDN) may keep it
+    but revalidates it on every use, and the 304 it gets replaces the stored
+    RateLimit fields with those of the client it serves (RFC 9111, 4.3.4). Without
+    it the cache would replay the first client's quota to everyone, and serve
+    requests that no quota counts. Browsers' private caches keep max-age.
+    """
+    max_age = settings.API_CACHE_MAX_AGE
+    if sends_key(request):
+        patch_cache_control(response, private=True, max_age=max_age)
+    else:
+        patch_cache_control(response, public=True, max_age=max_age, s_maxage=0)
+
+
+def set_no_store(response) -> None:
+    """For responses no cache may keep: exports and the change feed."""
+    patch_cache_control(response, no_store=True)

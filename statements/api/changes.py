@@ -6,7 +6,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from statements import selectors
-from statements.api import params, schema
+from statements.api import caching, params, schema
 from statements.api import serializers as s
 from statements.api.params import encode_cursor
 
@@ -59,7 +59,7 @@ class ChangeFeedView(params.StrictQueryMixin, APIView):
         changes = s.ChangeSerializer(
             page.changes, many=True, context={"request": request}
         ).data
-        return Response(
+        response = Response(
             {
                 "results": changes,
                 "next_cursor": next_cursor,
@@ -67,3 +67,7 @@ class ChangeFeedView(params.StrictQueryMixin, APIView):
                 "has_more": page.has_more,
             }
         )
+        # The head of the feed moves with every write: a stored page would hide
+        # the newest changes (docs/partners.md, "Caching").
+        caching.set_no_store(response)
+        return response

@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework.generics import GenericAPIView
 
 from statements import exports
-from statements.api import filters, schema
+from statements.api import caching, filters, schema
 from statements.api.params import StrictQueryMixin
 from statements.problems import PROBLEM_CONTENT_TYPE
 
@@ -67,6 +67,10 @@ class ExportView(StrictQueryMixin, GenericAPIView):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         # Reverse proxies would otherwise buffer the whole body.
         response["X-Accel-Buffering"] = "no"
+        # A snapshot of the moment, without validators and up to the whole data
+        # set: no cache could revalidate it, and a stored copy would dodge the
+        # quota. See docs/partners.md, "Caching".
+        caching.set_no_store(response)
         return response
 
 
@@ -83,7 +87,11 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
         lines.append(
             "UTF-8, a header row, then one row per record, written by PostgreSQL's "
             "COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. "
-            "Columns:"
+            "A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage "
+            "return or `'` gets a leading `'`, so that spreadsheets show it "
+            "rather than run it as a formula (CSV injection): drop one leading "
+            "`'` to get the verbatim value, which the NDJSON export and the API "
+            "carry unchanged. Columns:"
         )
         lines += [f"- `{c.name}`: {c.description}" for c in resource.columns]
     else:

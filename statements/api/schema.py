@@ -198,7 +198,8 @@ VALIDATOR_HEADERS = [
     ),
     _response_header(
         "Cache-Control",
-        "`public, max-age=N` without an API key, `private, max-age=N` with one.",
+        "`public, max-age=N, s-maxage=0` without an API key (shared caches "
+        "revalidate every use), `private, max-age=N` with one.",
         codes=[200, 304],
     ),
 ]

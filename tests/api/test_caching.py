@@ -14,6 +14,8 @@ from tests.factories import SpeakerFactory
 
 SPEAKER = "antony-blinken"
 VARY = "Accept, Authorization, X-API-Key, Origin"
+# Shared caches revalidate every use (s-maxage=0); browsers keep it a minute.
+PUBLIC = "public, max-age=60, s-maxage=0"
 READS = [
     "/api/v1/",
     "/api/v1/speakers/",
@@ -61,7 +63,7 @@ def test_every_read_has_validators_and_cache_headers(client, seeded, path):
     assert response.status_code == 200
     assert response["ETag"].startswith('W/"')
     assert parse_http_date(response["Last-Modified"]) > 0
-    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Cache-Control"] == PUBLIC
     assert response["Vary"] == VARY
 
 
@@ -72,7 +74,7 @@ def test_if_none_match_is_304_with_no_body(client, seeded, path):
     assert response.status_code == 304
     assert response.content == b""
     assert response["ETag"] == etag
-    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Cache-Control"] == PUBLIC
     assert response["Vary"] == VARY
     assert "Content-Type" not in response
 
@@ -251,7 +253,7 @@ def test_a_request_with_a_key_is_private(client, seeded, raw_key):
 def test_max_age_comes_from_the_settings(client, seeded, settings):
     settings.API_CACHE_MAX_AGE = 300
     response = client.get("/api/v1/speakers/")
-    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Cache-Control"] == "public, max-age=300, s-maxage=0"
 
 
 @pytest.mark.parametrize(
@@ -276,3 +278,40 @@ def test_the_quota_is_never_cached(client, seeded):
     assert response["Cache-Control"] == "private, no-store"
     assert response["Vary"] == VARY
     assert "ETag" not in response
+
+
+def test_a_shared_cache_revalidates_and_never_replays_one_clients_quota(client, seeded):
+    url = "/api/v1/speakers/"
+    first = client.get(url, REMOTE_ADDR="192.0.2.1")
+    assert first["Cache-Control"] == PUBLIC
+    for _ in range(3):
+        client.get(url, REMOTE_ADDR="192.0.2.2")
+
+    # What a CDN sends for another client before reusing its stored copy; the 304's
+    # fields replace the stored ones (RFC 9111, 4.3.4).
+    revalidated = client.get(
+        url, headers={"If-None-Match": first["ETag"]}, REMOTE_ADDR="192.0.2.2"
+    )
+
+    assert revalidated.status_code == 304
+    assert revalidated["Cache-Control"] == PUBLIC
+    assert remaining(first) == 49
+    assert remaining(revalidated) == 46
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/exports/speakers.csv",
+        "/api/v1/exports/speakers.ndjson",
+        "/api/v1/changes/",
+        "/api/v1/changes/?since=now",
+    ],
+)
+def test_exports_and_the_change_feed_are_never_stored(client, seeded, raw_key, path):
+    for headers in ({}, {"X-API-Key": raw_key}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "no-store"
+        assert response["Vary"] == VARY
+        assert "ETag" not in response

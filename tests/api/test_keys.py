@@ -40,7 +40,7 @@ def partner(db):
 def assert_unauthorized(response, detail):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
-    assert response["WWW-Authenticate"] == 'Api-Key realm="api"'
+    assert response["WWW-Authenticate"] == 'Api-Key realm="api", Bearer realm="api"'
     assert response.json() == {**UNAUTHORIZED, "detail": detail}
 
 
@@ -143,12 +143,47 @@ def test_an_expired_key_is_401(client, partner):
     assert_unauthorized(response, "The API key has expired.")
 
 
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer"])
+def test_a_valid_key_is_accepted_as_a_bearer_token(client, partner, scheme):
+    _, raw_key = partner
+    response = client.get(URL, headers={"Authorization": f"{scheme} {raw_key}"})
+    assert response.status_code == 200
+    assert response["RateLimit-Policy"] == '"partner";q=15;w=60'
+    assert response["Cache-Control"] == "private, max-age=60"
+
+
+@pytest.mark.django_db
+def test_an_unknown_bearer_token_is_401(client):
+    response = client.get(URL, headers={"Authorization": "Bearer abc.def"})
+    assert_unauthorized(response, "The API key is invalid or has been revoked.")
+
+
 @pytest.mark.parametrize(
-    "authorization", ["Bearer abc.def", "Basic dXNlcjpwYXNz"], ids=["bearer", "basic"]
+    "authorization", ["Token abc.def", "ApiKey abc.def", "abc.def"]
 )
 @pytest.mark.django_db
-def test_other_authorization_schemes_are_left_to_others(client, authorization):
-    # A proxy's Basic credentials are not an API key: served as anonymous.
+def test_another_authorization_scheme_is_401_naming_the_accepted_ones(
+    client, authorization
+):
+    response = client.get(URL, headers={"Authorization": authorization})
+    scheme = authorization.split()[0]
+    assert_unauthorized(
+        response,
+        f"The Authorization scheme {scheme!r} is not accepted: send "
+        "`Authorization: Api-Key <key>`, `Authorization: Bearer <key>` or "
+        "`X-API-Key: <key>`.",
+    )
+    assert response["RateLimit-Policy"].startswith('"anonymous"')
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Basic dXNlcjpwYXNz", 'Digest username="u"'],
+    ids=["basic", "digest"],
+)
+@pytest.mark.django_db
+def test_a_proxys_authorization_schemes_are_left_to_it(client, authorization):
+    # A proxy guarding the site forwards its own credentials: not an API key.
     response = client.get(URL, headers={"Authorization": authorization})
     assert response.status_code == 200
     assert response["RateLimit-Policy"].startswith('"anonymous"')
