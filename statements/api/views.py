@@ -93,7 +93,10 @@ class ResourceViewSet(
         return schema.resource_parameters(self.resource, detail=self.detail)
 
     def query_checks(self):
-        return [self.get_expand, self.get_fields, *super().query_checks()]
+        # A resource without expandable fields does not take `expand` at all:
+        # the unknown-parameter check names it, once.
+        checks = [self.get_expand] if self.resource.expandable else []
+        return [*checks, self.get_fields, *super().query_checks()]
 
     def get_queryset(self):
         return self.resource.model.objects.all()

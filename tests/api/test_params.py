@@ -280,3 +280,18 @@ def test_every_bad_parameter_is_reported_in_one_response(
     body = assert_problem(client.get(path), 400)
 
     assert sorted(error["parameter"] for error in body["errors"]) == parameters
+
+
+@pytest.mark.parametrize(
+    "route", ["speakers", "events", "themes", "stakeholder-groups"]
+)
+def test_expand_on_a_resource_without_expandable_fields_is_one_unknown_parameter(
+    client, seeded, route
+):
+    body = assert_problem(
+        client.get(f"/api/v1/{route}/?expand=nonsense"), 400, "expand"
+    )
+
+    assert [(e["parameter"], e["code"]) for e in body["errors"]] == [
+        ("expand", "unknown_parameter")
+    ]
