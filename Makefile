@@ -37,7 +37,8 @@ seed: migrate ## Load the fixtures (idempotent)
 
 run: seed ## Migrate, seed and serve the API at http://127.0.0.1:8000
 	@echo "Serving Statements API at http://$(HOST):$(PORT)/api/v1/ (docs: /api/v1/docs/)"
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} RATE_LIMIT_ANONYMOUS=$${RATE_LIMIT_ANONYMOUS:-6000} \
+		$(PY) manage.py serve_dev $(HOST):$(PORT)
 
 lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .

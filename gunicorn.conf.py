@@ -24,12 +24,19 @@ Errors gunicorn answers itself, before Django sees the request (an over-long
 request line, too many or too large headers, a malformed request, an unknown
 transfer coding), are RFC 9457 problem+json like every other error, not
 gunicorn's HTML pages.
+
+The scheme of a request (wsgi.url_scheme: links, redirects, ETags) is taken from
+`X-Forwarded-Proto` only with SECURE_HTTPS, as Django's SECURE_PROXY_SSL_HEADER
+is. gunicorn otherwise trusts X-Forwarded-Proto, X-Forwarded-Ssl and
+X-Forwarded-Protocol from 127.0.0.1, so a local client could turn a cached public
+response's links into https:// (issue 14, item 10).
 """
 
 import gc
 import json
 import os
 
+import environ
 from gunicorn import util
 
 from statements.problems import PROBLEM_CONTENT_TYPE, problem_body
@@ -38,6 +45,11 @@ GC_FREEZE = os.environ.get("GUNICORN_GC_FREEZE", "1") != "0"
 
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+
+if environ.Env().bool("SECURE_HTTPS", default=False):
+    secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+else:
+    secure_scheme_headers = {}
 
 
 def _freeze() -> None:

@@ -42,3 +42,23 @@ def embedded_database_settings(data_dir: Path, name: str = EMBEDDED_DATABASE_NAM
         "HOST": host,
         "PORT": port,
     }
+
+
+def release_embedded_server(data_dir: Path) -> None:
+    """Give up this process's handle on the embedded server, and those of dead ones.
+
+    pgserver counts the processes that use a server by pid in its data directory
+    and stops it when the last one exits normally; a process killed by a signal
+    stays on the list and kept the server running for good.
+    """
+    import psutil
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(data_dir)
+    with server._lock:
+        handles = server.global_process_id_list
+        handles.put([pid for pid in handles.get() if psutil.pid_exists(pid)])
+    server.cleanup()

@@ -33,10 +33,14 @@ def start_gunicorn(app: str, *flags: str, env=None):
         + ["--workers", "1", *flags],
         cwd=ROOT,
         env={
-            **os.environ,
-            "DATABASE_URL": NO_DATABASE,
-            "DEBUG": "false",
-            **(env or {}),
+            name: value
+            for name, value in {
+                **os.environ,
+                "DATABASE_URL": NO_DATABASE,
+                "DEBUG": "false",
+                **(env or {}),
+            }.items()
+            if value is not None
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -151,3 +155,33 @@ def test_two_slow_clients_do_not_block_the_health_check(api_server):
 
     assert response.status_code == 200
     assert elapsed < 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("secure_https", "forwarded", "scheme"),
+    [
+        (None, {"X-Forwarded-Proto": "https"}, "http"),
+        (None, {"X-Forwarded-Ssl": "on"}, "http"),
+        ("false", {"X-Forwarded-Proto": "https"}, "http"),
+        ("true", {"X-Forwarded-Proto": "https"}, "https"),
+        ("true", {"X-Forwarded-Ssl": "on"}, "http"),
+    ],
+    ids=["unset-proto", "unset-ssl", "false-proto", "true-proto", "true-ssl"],
+)
+def test_the_forwarded_scheme_is_trusted_only_with_secure_https(
+    secure_https, forwarded, scheme
+):
+    """gunicorn trusted X-Forwarded-Proto/-Ssl from 127.0.0.1 without SECURE_HTTPS,
+    which turned a public cached response's links into https:// (issue 14, item 10).
+    With SECURE_HTTPS only X-Forwarded-Proto counts, as in SECURE_PROXY_SSL_HEADER."""
+    server, port = start_gunicorn(
+        "tests.serving.request_url:application", env={"SECURE_HTTPS": secure_https}
+    )
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/quotes/", headers=forwarded)
+    finally:
+        stop(server)
+
+    assert response.status_code == 200
+    assert response.text == f"{scheme}://127.0.0.1:{port}/quotes/"
