@@ -40,7 +40,7 @@ from statements.export_columns import (
     formula_safe,
     ndjson_fields,
 )
-from statements.representations import Representer
+from statements.representations import QUOTE_CONTEXT, Representer, columns
 from statements.selectors import with_counts, with_quote_context
 
 CHUNK_SIZE = r.EXPORT_CHUNK_SIZE
@@ -160,7 +160,8 @@ class ExportResource:
         fields = self.resource.export_fields()
         if any(isinstance(f, r.Count) for f in fields):
             queryset = with_counts(queryset)
-        if any(isinstance(f, r.RoleOfTheDay) for f in fields):
+        # The same rule as the representations: the columns name what to annotate.
+        if set(columns(fields)) & set(QUOTE_CONTEXT):
             queryset = with_quote_context(queryset)
         return queryset
 

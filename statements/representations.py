@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -63,7 +64,7 @@ def model_field(model, path: str) -> models.Field | None:
         model = model._meta.get_field(hop).related_model
     try:
         return model._meta.get_field(last)
-    except Exception:  # noqa: BLE001 - an annotation has no model field
+    except FieldDoesNotExist:  # an annotation
         return None
 
 
@@ -87,7 +88,7 @@ def _column(path: str, convert=None) -> Getter:
 
 
 # Columns that with_quote_context() and quote_span_pairs() annotate.
-_QUOTE_CONTEXT = ("quote_day", "role_title", "role_organization")
+QUOTE_CONTEXT = ("quote_day", "role_title", "role_organization")
 _CITATION_COLUMNS = (
     "speaker__name",
     "event__name",
@@ -104,7 +105,7 @@ def _label(kind: str) -> str:
 
 
 @cache
-def columns(fields: tuple[Field, ...], *, slug: bool = True) -> list[str]:
+def columns(fields: tuple[Field, ...], *, slug: bool = True) -> tuple[str, ...]:
     """The `.values()` columns the fields read from their own row."""
     wanted = ["id", "slug"] if slug else ["id"]
     for f in fields:
@@ -121,10 +122,10 @@ def columns(fields: tuple[Field, ...], *, slug: bool = True) -> list[str]:
             case RoleOfTheDay():
                 wanted += ["role_title", "role_organization"]
             case Citation():
-                wanted += [*_CITATION_COLUMNS, *_QUOTE_CONTEXT]
+                wanted += [*_CITATION_COLUMNS, *QUOTE_CONTEXT]
             case Paragraphs():
                 wanted.append("text")
-    return list(dict.fromkeys(wanted))
+    return tuple(dict.fromkeys(wanted))
 
 
 def annotated(queryset, fields: tuple[Field, ...]):
@@ -132,7 +133,7 @@ def annotated(queryset, fields: tuple[Field, ...]):
     wanted = set(columns(fields))
     if any(isinstance(f, Value) and f.type == "integer" for f in fields):
         queryset = with_counts(queryset)
-    if wanted & set(_QUOTE_CONTEXT):
+    if wanted & set(QUOTE_CONTEXT):
         queryset = with_quote_context(queryset)
     if "span_pairs" in wanted:
         queryset = queryset.annotate(span_pairs=quote_span_pairs())
