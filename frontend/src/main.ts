@@ -142,6 +142,7 @@ async function showResults(state: SearchState, mine: number, focus: Focus): Prom
   const focused = focus === "keep" ? document.activeElement?.id : undefined;
   renderFacets(state, facets, themes, events);
   renderResults(state, page.count ?? page.results.length, page.results, page.page?.total_pages ?? 1);
+  performance.mark("explorer:results"); // read by the browser tests (time to first result)
   if (focused) document.getElementById(focused)?.focus();
 }
 
