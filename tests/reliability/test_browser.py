@@ -23,6 +23,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, Route, expect, sync_playwright
 
+from statements.services import load_fixture
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "img"
@@ -280,6 +282,66 @@ def test_search_result_leads_to_its_spans_highlighted_in_the_statement(tab, clie
     page.go_back()
     expect(page.locator("#results-heading")).to_have_text("1 quote for “borders”")
     expect(page.get_by_label("Search quotes")).to_have_value("borders")
+    assert tab.errors == []
+
+
+# Made up for this test only: characters outside the Basic Multilingual Plane
+# (two UTF-16 units each in JavaScript, one code point in the API's offsets)
+# before and inside the spans of a quote split in two.
+ASTRAL_TEXT = (
+    "A test text 🧪 whose 𝐀𝐏𝐈 offsets count code points.\n"
+    "“Two 🌍 worlds meet here,” she said, “and 🤝 agree.”"
+)
+ASTRAL_PARTS = ["Two 🌍 worlds meet here,", "and 🤝 agree."]
+
+
+def _load_astral_statement(tmp_path) -> None:
+    (tmp_path / "astral.txt").write_text(ASTRAL_TEXT, encoding="utf-8")
+    spans = [
+        [ASTRAL_TEXT.index(part), ASTRAL_TEXT.index(part) + len(part)]
+        for part in ASTRAL_PARTS
+    ]
+    fixture = {
+        "statements": [
+            {
+                "slug": "astral-test",
+                "title": "Astral test",
+                "kind": "editorial",
+                "publisher": "Test",
+                "source_url": "https://example.org/astral",
+                "language": "en",
+                "license": "CC0",
+                "text_file": "astral.txt",
+                "speaker": "antony-blinken",
+            }
+        ],
+        "quotes": [
+            {
+                "slug": "astral-test-quote",
+                "statement": "astral-test",
+                "speaker": "antony-blinken",
+                "fidelity": "direct",
+                "text": " ".join(ASTRAL_PARTS),
+                "spans": spans,
+                "provenance_note": "Test data.",
+            }
+        ],
+    }
+    (tmp_path / "astral.json").write_text(json.dumps(fixture), encoding="utf-8")
+    load_fixture(path=tmp_path / "astral.json")
+
+
+def test_spans_after_astral_characters_are_highlighted_exactly(tab, tmp_path):
+    _load_astral_statement(tmp_path)
+
+    tab.page.goto(f"{SITE}/explore/?view=statement&slug=astral-test")
+
+    marks = tab.page.locator("mark.quote")
+    expect(marks).to_have_text(ASTRAL_PARTS)
+    expect(marks.first).to_have_attribute("data-span", "astral-test-quote:0")
+    expect(tab.page.locator("#p-1")).to_have_text(
+        "¶1 A test text 🧪 whose 𝐀𝐏𝐈 offsets count code points."
+    )
     assert tab.errors == []
 
 
