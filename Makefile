@@ -103,9 +103,11 @@ frontend: $(FRONTEND)/node_modules/.package-lock.json ## Build the explorer into
 frontend-check: $(FRONTEND)/node_modules/.package-lock.json ## Fail when the committed explorer build differs from a fresh one
 	rm -rf $(FRONTEND_BUILD) && mkdir -p $(FRONTEND_BUILD)
 	cd $(FRONTEND) && npx openapi-typescript ../$(SCHEMA) -o ../$(FRONTEND_BUILD)/schema.d.ts --silent
-	diff -u $(FRONTEND)/src/schema.d.ts $(FRONTEND_BUILD)/schema.d.ts
+	@diff -u $(FRONTEND)/src/schema.d.ts $(FRONTEND_BUILD)/schema.d.ts || { \
+		echo "frontend/src/schema.d.ts is stale: run make frontend and commit it"; exit 1; }
 	cd $(FRONTEND) && npx tsc --noEmit && node build.mjs ../$(FRONTEND_BUILD)/explore
-	diff -ru statements/static/explore $(FRONTEND_BUILD)/explore
+	@diff -ru statements/static/explore $(FRONTEND_BUILD)/explore || { \
+		echo "statements/static/explore/ is stale: run make frontend and commit it"; exit 1; }
 
 # CI runs as root on Debian; elsewhere apt-get runs through sudo.
 browser-deps: ## Install Debian's chromium for the browser tests when it is missing
