@@ -397,7 +397,7 @@ function card(quote: Quote): HTMLElement {
   return h(
     "article",
     { class: "card", id: `quote-${slug}`, "aria-labelledby": `text-${slug}` },
-    h("blockquote", { id: `text-${slug}`, cite: quote.source?.source_url }, h("p", {}, quoteText(quote))),
+    h("blockquote", { id: `text-${slug}`, cite: webUrl(quote.source?.source_url) }, h("p", {}, quoteText(quote))),
     h(
       "p",
       { class: "who" },
@@ -453,6 +453,11 @@ async function copyText(text: string, report: HTMLElement): Promise<void> {
 
 // --- The statement view ----------------------------------------------------------
 
+/** A link target only when it is an http(s) URL: data never becomes a javascript: link. */
+function webUrl(url: string | null | undefined): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}
+
 async function showStatement(state: StatementState, mine: number): Promise<void> {
   const statement = await getStatement(state.slug);
   if (mine !== generation) return;
@@ -494,11 +499,13 @@ function renderStatement(statement: StatementDetail, state: StatementState): voi
     );
   });
   const event = statement.event;
-  const source = statement.source_url
-    ? h("a", { href: statement.source_url, rel: "noopener noreferrer" }, statement.publisher || statement.source_url)
+  const sourceUrl = webUrl(statement.source_url);
+  const source = sourceUrl
+    ? h("a", { href: sourceUrl, rel: "noopener noreferrer" }, statement.publisher || sourceUrl)
     : statement.publisher;
-  const licence = statement.license_url
-    ? h("a", { href: statement.license_url, rel: "noopener noreferrer" }, statement.license)
+  const licenceUrl = webUrl(statement.license_url);
+  const licence = licenceUrl
+    ? h("a", { href: licenceUrl, rel: "noopener noreferrer" }, statement.license)
     : statement.license;
   status.textContent = `Statement: ${statement.title}.`;
   document.title = `${statement.title} · Quote explorer`;
