@@ -105,7 +105,8 @@ async function render(focus: Focus): Promise<void> {
   }
   view.setAttribute("aria-busy", "true");
   status.textContent = state.view === "results" ? "Loading quotes…" : "Loading the statement…";
-  if (view.childElementCount === 0 || state.view === "statement") {
+  // Results stay on screen (marked busy) while new ones load; otherwise say so.
+  if (!view.querySelector("h2") || state.view === "statement") {
     replace(view, h("p", { class: "loading" }, status.textContent));
   }
   try {

@@ -591,6 +591,23 @@ def test_503_and_offline_are_said_plainly(tab):
     assert tab.errors == []
 
 
+def test_loading_is_shown_until_the_quotes_arrive(tab):
+    page = tab.page
+    held: list[Route] = []
+    page.route("**/api/v1/quotes/?*", lambda route: held.append(route))
+
+    page.goto(f"{SITE}/explore/")
+
+    expect(page.locator("#view .loading")).to_have_text("Loading quotes…")
+    expect(page.locator("#view")).to_have_attribute("aria-busy", "true")
+    expect(page.locator("#status")).to_have_text("Loading quotes…")
+    held[0].continue_()
+    page.unroute("**/api/v1/quotes/?*")
+    expect(page.locator(".card")).to_have_count(6)
+    expect(page.locator("#view")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#status")).to_have_text("6 quotes found.")
+
+
 def test_no_result_says_so_and_offers_a_way_back(tab):
     page = _open_explorer(tab, "?q=zeppelin")
 
