@@ -134,16 +134,17 @@ function loadTrees() {
 }
 
 async function showResults(state: SearchState, mine: number, focus: Focus): Promise<void> {
-  const [page, facets, [themes, events]] = await Promise.all([
-    listQuotes(quoteQuery(state)),
-    quoteFacets(facetQuery(state)),
-    loadTrees(),
-  ]);
+  // The cards come first; the sidebar follows when its facets and trees arrive.
+  const sidebarData = Promise.all([quoteFacets(facetQuery(state)), loadTrees()]);
+  sidebarData.catch(() => undefined); // awaited below; a failure there is shown then
+  const page = await listQuotes(quoteQuery(state));
+  if (mine !== generation) return;
+  renderResults(state, page.count ?? page.results.length, page.results, page.page?.total_pages ?? 1);
+  performance.mark("explorer:results"); // read by the browser tests (time to first result)
+  const [facets, [themes, events]] = await sidebarData;
   if (mine !== generation) return;
   const focused = focus === "keep" ? document.activeElement?.id : undefined;
   renderFacets(state, facets, themes, events);
-  renderResults(state, page.count ?? page.results.length, page.results, page.page?.total_pages ?? 1);
-  performance.mark("explorer:results"); // read by the browser tests (time to first result)
   if (focused) document.getElementById(focused)?.focus();
 }
 
