@@ -89,6 +89,12 @@ class DeadlineSocket(socket.socket):
         except TimeoutError as exc:
             raise _too_slow(exc) from None
 
+    def sendfile(self, *args, **kwargs):
+        try:
+            return super().sendfile(*args, **kwargs)
+        except TimeoutError as exc:
+            raise _too_slow(exc) from None
+
 
 class HeadBufferedConn(TConn):
     """A connection with the bytes of its next request head read so far."""
