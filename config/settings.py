@@ -221,7 +221,14 @@ CORS_ALLOW_HEADERS = [
     "if-none-match",
     "if-modified-since",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Link",
+    "RateLimit",
+    "RateLimit-Cost",
+    "RateLimit-Policy",
+    "Retry-After",
+]
 
 # --- API keys, rate limits and HTTP caching ------------------------------------------
 # Requests per RATE_LIMIT_WINDOW seconds: by client IP without a key, by key with
@@ -229,6 +236,13 @@ CORS_EXPOSE_HEADERS = ["ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-A
 RATE_LIMIT_ANONYMOUS = env.int("RATE_LIMIT_ANONYMOUS", default=60)
 RATE_LIMIT_PARTNER = env.int("RATE_LIMIT_PARTNER", default=600)
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=60)
+# What the expensive requests cost, in units of the quota (a plain read costs 1).
+RATE_LIMIT_SEARCH_COST = env.int("RATE_LIMIT_SEARCH_COST", default=2)
+RATE_LIMIT_FACETS_COST = env.int("RATE_LIMIT_FACETS_COST", default=5)
+RATE_LIMIT_EXPORT_COST = env.int("RATE_LIMIT_EXPORT_COST", default=10)
+# Exports running at once: per client (API key or address) and on the service.
+EXPORTS_PER_CLIENT = env.int("EXPORTS_PER_CLIENT", default=2)
+EXPORTS_IN_TOTAL = env.int("EXPORTS_IN_TOTAL", default=4)
 # Reverse proxies in front of the server that append to X-Forwarded-For. 0: the
 # client is REMOTE_ADDR and X-Forwarded-For is ignored, so it cannot be forged.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
