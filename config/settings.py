@@ -111,6 +111,21 @@ _database["OPTIONS"].setdefault(
     "options", "-c jit=off -c max_parallel_workers_per_gather=0"
 )
 DATABASES = {"default": _database}
+# Hot-standby replicas of the primary (statements/db.py): the API's public reads go
+# to one of them, writes and the editors' reads to the primary.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    _replica = env.db_url_config(_url)
+    _replica.update({k: v for k, v in _database.items() if k not in _replica})
+    _replica["OPTIONS"] = {**_database["OPTIONS"], **_replica.get("OPTIONS", {})}
+    # A test run's database reaches the replica by replication, not by creation.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["statements.db.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("statements.middleware.DatabaseUnavailableMiddleware") + 1,
+        "statements.db.ReadReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits and cached counts are shared by all processes) -----------

@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
 
-from statements import exports
+from statements import db, exports
 from statements.api import caching, filters, schema, throttling
 from statements.api.concurrency import ExportSlots, HeldStream
 from statements.api.params import StrictQueryMixin
@@ -62,6 +62,8 @@ class ExportView(StrictQueryMixin, GenericAPIView):
             self.export_format,
             queryset,
             base_url=request.build_absolute_uri("/"),
+            # The body streams after the view returns: on the request's database.
+            using=db.read_alias(),
         )
         response = StreamingHttpResponse(
             HeldStream(chunks, slots), content_type=self.export_format.content_type
