@@ -95,6 +95,8 @@ export interface paths {
          * Export events as CSV
          * @description Every event matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-events-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The event's slug, its stable public id.
          *     - `name`: Name.
@@ -134,6 +136,8 @@ export interface paths {
         /**
          * Export events as NDJSON
          * @description Every event matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-events-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -176,6 +180,8 @@ export interface paths {
         /**
          * Export quotes as CSV
          * @description Every quote matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-quotes-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The quote's slug, its stable public id.
@@ -227,6 +233,8 @@ export interface paths {
          * Export quotes as NDJSON
          * @description Every quote matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-quotes-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
          *     - `url`: The quote in the API.
@@ -270,6 +278,8 @@ export interface paths {
          * Export speakers as CSV
          * @description Every speaker matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-speakers-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The speaker's slug, its stable public id.
          *     - `name`: Display name.
@@ -305,6 +315,8 @@ export interface paths {
         /**
          * Export speakers as NDJSON
          * @description Every speaker matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-speakers-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -344,6 +356,8 @@ export interface paths {
          * Export stakeholder groups as CSV
          * @description Every stakeholder group matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-stakeholder-groups-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The stakeholder group's slug, its stable public id.
          *     - `name`: Name.
@@ -374,6 +388,8 @@ export interface paths {
         /**
          * Export stakeholder groups as NDJSON
          * @description Every stakeholder group matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-stakeholder-groups-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -407,6 +423,8 @@ export interface paths {
         /**
          * Export statements as CSV
          * @description Every statement matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-statements-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The statement's slug, its stable public id.
@@ -452,6 +470,8 @@ export interface paths {
          * Export statements as NDJSON
          * @description Every statement matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-statements-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
          *     - `url`: The statement in the API.
@@ -496,6 +516,8 @@ export interface paths {
          * Export themes as CSV
          * @description Every theme matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-themes-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The theme's slug, its stable public id.
          *     - `name`: Name.
@@ -527,6 +549,8 @@ export interface paths {
         /**
          * Export themes as NDJSON
          * @description Every theme matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-themes-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -1195,6 +1219,20 @@ export interface components {
             resets_at: string;
             /** @description The API key the limits apply to; null: anonymous. */
             key: components["schemas"]["QuotaKey"] | null;
+            /** @description Units of the quota each kind of request costs (each response also says what it cost, in RateLimit-Cost). */
+            costs: components["schemas"]["QuotaCosts"];
+            /** @description Exports one client may run at once; one more is answered 429. */
+            exports_at_once: number;
+        };
+        QuotaCosts: {
+            /** @description Most requests. */
+            default: number;
+            /** @description A full-text search (`q`). */
+            search: number;
+            /** @description The quote facets. */
+            facets: number;
+            /** @description An export, CSV or NDJSON. */
+            export: number;
         };
         QuotaKey: {
             /** @description The first characters of the key. */
@@ -1512,6 +1550,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -1531,6 +1571,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -1548,6 +1590,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1561,7 +1605,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1591,6 +1637,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1604,6 +1652,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1617,6 +1667,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1630,7 +1682,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1701,6 +1755,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -1720,6 +1776,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -1737,6 +1795,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1750,6 +1810,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1763,6 +1825,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1776,7 +1840,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1806,6 +1872,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -1825,6 +1893,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -1842,6 +1912,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1855,6 +1927,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1868,6 +1942,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1881,7 +1957,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1943,6 +2021,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1956,6 +2036,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1969,20 +2051,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2044,6 +2147,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2057,6 +2162,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2070,20 +2177,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2125,7 +2253,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -2159,6 +2287,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2172,6 +2302,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2185,20 +2317,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2240,7 +2393,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -2274,6 +2427,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2287,6 +2442,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,20 +2457,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2351,6 +2529,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2364,6 +2544,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2377,20 +2559,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2428,6 +2631,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,6 +2646,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2454,20 +2661,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2515,6 +2743,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2528,6 +2758,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,20 +2773,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2602,6 +2855,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2615,6 +2870,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2628,20 +2885,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2690,7 +2968,7 @@ export interface operations {
                 published_to?: string;
                 /** @description Publisher name (case-insensitive). */
                 publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -2712,6 +2990,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2725,6 +3005,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2738,20 +3020,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2800,7 +3103,7 @@ export interface operations {
                 published_to?: string;
                 /** @description Publisher name (case-insensitive). */
                 publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -2822,6 +3125,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2835,6 +3140,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2848,20 +3155,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2901,6 +3229,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2914,6 +3244,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2927,20 +3259,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2980,6 +3333,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2993,6 +3348,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3006,20 +3363,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3044,6 +3422,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3057,6 +3437,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3107,7 +3489,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
                 page_size?: number;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -3142,6 +3524,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3161,6 +3545,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3178,6 +3564,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,6 +3579,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3204,6 +3594,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3217,7 +3609,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3249,6 +3643,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3268,6 +3664,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3285,6 +3683,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3298,6 +3698,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3311,6 +3713,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,7 +3728,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3366,7 +3772,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -3399,6 +3805,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3418,6 +3826,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3435,6 +3845,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3448,6 +3860,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3461,7 +3875,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3476,7 +3892,7 @@ export interface operations {
             query: {
                 /** @description Hits per type, 1 to 50 (default 10). */
                 limit?: number;
-                /** @description Search text (websearch syntax). */
+                /** @description Search text (websearch syntax), at most 20 words. */
                 q: string;
                 /** @description Only hits of these types (default: all). Several values: repeat the parameter (`type=a&type=b`, as generated clients send arrays) or separate them with commas (`type=a,b`); both mean the same. */
                 type?: ("event" | "quote" | "speaker" | "stakeholder_group" | "statement" | "theme")[];
@@ -3493,6 +3909,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3512,6 +3930,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3529,6 +3949,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3542,6 +3964,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,7 +3979,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3602,6 +4028,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3621,6 +4049,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3638,6 +4068,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3651,6 +4083,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3664,6 +4098,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3677,7 +4113,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3707,6 +4145,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3726,6 +4166,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3743,6 +4185,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3756,6 +4200,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3769,6 +4215,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,7 +4230,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3839,6 +4289,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3858,6 +4310,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3875,6 +4329,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3888,6 +4344,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3901,6 +4359,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3914,7 +4374,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3944,6 +4406,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3963,6 +4427,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3980,6 +4446,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3993,6 +4461,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,6 +4476,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4019,7 +4491,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4078,7 +4552,7 @@ export interface operations {
                 published_to?: string;
                 /** @description Publisher name (case-insensitive). */
                 publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -4101,6 +4575,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4120,6 +4596,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4137,6 +4615,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4150,6 +4630,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4163,6 +4645,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4176,7 +4660,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4208,6 +4694,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4227,6 +4715,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4244,6 +4734,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4257,6 +4749,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4270,6 +4764,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4283,7 +4779,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4332,6 +4830,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4351,6 +4851,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4368,6 +4870,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4381,6 +4885,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4394,6 +4900,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4407,7 +4915,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4437,6 +4947,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4456,6 +4968,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4473,6 +4987,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4486,6 +5002,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4499,6 +5017,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4512,7 +5032,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
