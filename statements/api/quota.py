@@ -28,7 +28,9 @@ class QuotaKeySerializer(serializers.Serializer):
 class QuotaCostsSerializer(serializers.Serializer):
     default = serializers.IntegerField(help_text="Most requests.")
     search = serializers.IntegerField(help_text="A full-text search (`q`).")
-    facets = serializers.IntegerField(help_text="The quote facets.")
+    facets = serializers.IntegerField(
+        help_text="The quote facets, when computed (1 when served from the cache)."
+    )
     export = serializers.IntegerField(help_text="An export, CSV or NDJSON.")
 
 

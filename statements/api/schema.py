@@ -192,7 +192,7 @@ RATE_LIMIT_HEADERS = [
     _response_header(
         "RateLimit-Cost",
         "Units of the quota this request cost: 1, a full-text search 2, the quote "
-        "facets 5, an export 10 (configurable).",
+        "facets 5 when computed (1 from the cache), an export 10 (configurable).",
     ),
     _response_header(
         "Retry-After",

@@ -12,10 +12,10 @@ Every /api/ response carries the fields of draft-ietf-httpapi-ratelimit-headers:
 
 Requests cost what they cost the server (issue 14, item 5): most count 1, a
 full-text search RATE_LIMIT_SEARCH_COST (2), the quote facets
-RATE_LIMIT_FACETS_COST (5) and an export RATE_LIMIT_EXPORT_COST (10) units of the
-quota. A view says which it is with `rate_limit_cost()`; the response says what
-it cost in `RateLimit-Cost`. Exports also take a slot of their own
-(statements.api.concurrency).
+RATE_LIMIT_FACETS_COST (5) when they must be computed (1 from the cache) and an
+export RATE_LIMIT_EXPORT_COST (10) units of the quota. A view says which it is
+with `rate_limit_cost()`; the response says what it cost in `RateLimit-Cost`.
+Exports also take a slot of their own (statements.api.concurrency).
 """
 
 import ipaddress

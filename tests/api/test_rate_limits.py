@@ -361,6 +361,15 @@ def test_a_request_costing_more_than_what_is_left_is_429(client, settings):
     assert client.get("/api/v1/quota/").json()["used"] == 13
 
 
+def test_facets_cost_1_once_this_server_has_them(client, settings):
+    settings.RATE_LIMIT_ANONYMOUS = 20
+    path = "/api/v1/quotes/facets/?fidelity=direct"
+    assert client.get(path)["RateLimit-Cost"] == "5"
+    assert client.get(path)["RateLimit-Cost"] == "1"
+    # Other filters are other facets, to compute.
+    assert client.get(path + ",reported")["RateLimit-Cost"] == "5"
+
+
 def test_costs_are_configurable(client, settings):
     settings.RATE_LIMIT_ANONYMOUS = 20
     settings.RATE_LIMIT_FACETS_COST = 7
