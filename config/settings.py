@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",
+    "pghistory",
     "statements",
 ]
 
