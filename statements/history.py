@@ -9,9 +9,35 @@ open one for their writes.
 """
 
 import contextlib
-from collections.abc import Iterator
+import datetime
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pghistory
+from django.db import models
+
+from statements.models import (
+    Event,
+    EventEvent,
+    Quote,
+    QuoteEvent,
+    QuoteSpanEvent,
+    QuoteStakeholderEvent,
+    QuoteThemeEvent,
+    Speaker,
+    SpeakerEvent,
+    SpeakerRoleEvent,
+    StakeholderGroup,
+    StakeholderGroupEvent,
+    Statement,
+    StatementEvent,
+    StatementStakeholderGroupEvent,
+    StatementThemeEvent,
+    Theme,
+    ThemeEvent,
+)
 
 # Where a change came from: the context's `source`.
 SOURCES = ("api", "admin", "seed", "import", "shell", "system")
@@ -37,3 +63,264 @@ def recording(
         metadata["reason"] = reason
     with pghistory.context(**metadata):
         yield
+
+
+# --- Reading the history ----------------------------------------------------------
+
+# A record's own event table, by the record's model.
+OWN_EVENTS: dict[type[models.Model], type[models.Model]] = {
+    Speaker: SpeakerEvent,
+    Event: EventEvent,
+    Theme: ThemeEvent,
+    StakeholderGroup: StakeholderGroupEvent,
+    Statement: StatementEvent,
+    Quote: QuoteEvent,
+}
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows the record's JSON shows as its own, folded into its history under
+    `field`: their event table, the event column naming the record (`owner`),
+    what the record shows of one row (`item`, from the event with its `links`
+    resolved to slugs) and the order the items are listed in."""
+
+    field: str
+    events: type[models.Model]
+    owner: str
+    item: Callable[[dict], Any]
+    order: Callable[[Any], Any]
+    links: tuple[tuple[str, type[models.Model]], ...] = ()
+
+
+def _linked(field: str, events, owner: str, column: str, target) -> Rows:
+    """A many-to-many of the record: its items are the slugs of the targets."""
+    return Rows(
+        field=field,
+        events=events,
+        owner=owner,
+        item=lambda row: row[column],
+        order=lambda slug: slug or "",
+        links=((column, target),),
+    )
+
+
+OWNED: dict[type[models.Model], tuple[Rows, ...]] = {
+    Speaker: (
+        Rows(
+            field="roles",
+            events=SpeakerRoleEvent,
+            owner="speaker_id",
+            item=lambda row: {
+                name: row[name]
+                for name in (
+                    "title",
+                    "organization",
+                    "start_date",
+                    "end_date",
+                    "source_url",
+                    "note",
+                )
+            },
+            order=lambda role: (str(role["start_date"]), role["title"]),
+        ),
+    ),
+    Statement: (
+        _linked("themes", StatementThemeEvent, "statement_id", "theme_id", Theme),
+        _linked(
+            "stakeholder_groups",
+            StatementStakeholderGroupEvent,
+            "statement_id",
+            "stakeholdergroup_id",
+            StakeholderGroup,
+        ),
+    ),
+    Quote: (
+        Rows(
+            field="spans",
+            events=QuoteSpanEvent,
+            owner="quote_id",
+            item=lambda row: {"start": row["start"], "end": row["end"]},
+            order=lambda span: (span["start"], span["end"]),
+        ),
+        _linked("themes", QuoteThemeEvent, "quote_id", "theme_id", Theme),
+        Rows(
+            field="stakeholder_groups",
+            events=QuoteStakeholderEvent,
+            owner="quote_id",
+            item=lambda row: {"group": row["group_id"], "role": row["role"]},
+            order=lambda link: (link["group"] or "", link["role"]),
+            links=(("group_id", StakeholderGroup),),
+        ),
+    ),
+}
+
+# The event columns that are the event's, not the row's.
+_EVENT_COLUMNS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_context_id"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One change of a record: everything one transaction did to it."""
+
+    id: str
+    at: datetime.datetime
+    action: str
+    source: str
+    actor: str | None
+    reason: str | None
+    changes: dict[str, dict[str, Any]]
+
+
+def record_id(model: type[models.Model], slug: str) -> int | None:
+    """The id of the record that has, or last had, `slug`; None when none ever
+    had it. A deleted record's history stays readable at its last slug, and a
+    renamed one's at each slug it had (slugs are never reused)."""
+    pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if pk is None:
+        pk = (
+            OWN_EVENTS[model]
+            .objects.filter(slug=slug)
+            .order_by("-pgh_id")
+            .values_list("pgh_obj_id", flat=True)
+            .first()
+        )
+    return pk
+
+
+def _columns(events) -> list[str]:
+    return [field.attname for field in events._meta.concrete_fields]
+
+
+def _events(events, owner: str, pk: int) -> list[dict]:
+    return list(
+        events.objects.filter(**{owner: pk})
+        .order_by("pgh_id")
+        .values(*_columns(events), "pgh_context__metadata")
+    )
+
+
+def _slugs(model: type[models.Model], ids: set[int]) -> dict[int, str]:
+    """The slugs of `ids`, deleted records' from their last event."""
+    slugs = dict(model.objects.filter(pk__in=ids).values_list("pk", "slug"))
+    missing = ids - set(slugs)
+    if missing:
+        for pk, slug in (
+            OWN_EVENTS[model]
+            .objects.filter(pgh_obj_id__in=missing)
+            .order_by("pgh_obj_id", "-pgh_id")
+            .distinct("pgh_obj_id")
+            .values_list("pgh_obj_id", "slug")
+        ):
+            slugs[pk] = slug
+    return slugs
+
+
+def _resolve(batches: list[tuple[tuple, list[dict]]]) -> None:
+    """Replace, in place, the ids of `links` in each batch's rows by slugs: one
+    query (two when some are deleted) per linked model."""
+    wanted: dict[type[models.Model], set[int]] = {}
+    for links, rows in batches:
+        for column, target in links:
+            wanted.setdefault(target, set()).update(
+                row[column] for row in rows if row[column] is not None
+            )
+    slugs = {target: _slugs(target, ids) for target, ids in wanted.items() if ids}
+    for links, rows in batches:
+        for column, target in links:
+            for row in rows:
+                if row[column] is not None:
+                    row[column] = slugs[target].get(row[column])
+
+
+def _group_key(row: dict) -> tuple:
+    return (row["pgh_created_at"], str(row["pgh_context_id"] or ""))
+
+
+def history(model: type[models.Model], pk: int) -> list[Entry]:
+    """Every change of the record `pk` of `model`, newest first.
+
+    A change is what one transaction did: the record's own row and the rows it
+    shows as its own (OWNED), each event table read once. `changes` maps each
+    field that changed to {"from", "to"} (a foreign key as the slug it names, a
+    list of owned rows as the whole list before and after).
+    """
+    own = OWN_EVENTS[model]
+    links = tuple(
+        (field.attname, field.related_model)
+        for field in own._meta.concrete_fields
+        if field.is_relation and field.related_model in OWN_EVENTS
+    )
+    fields = [
+        (field.name, field.attname)
+        for field in own._meta.concrete_fields
+        if field.attname not in _EVENT_COLUMNS | {"pgh_obj_id", "id"}
+    ]
+    own_rows = _events(own, "pgh_obj_id", pk)
+    owned = [
+        (rows, _events(rows.events, rows.owner, pk)) for rows in OWNED.get(model, ())
+    ]
+    _resolve([(links, own_rows), *((rows.links, events) for rows, events in owned)])
+
+    groups: dict[tuple, list[tuple[Rows | None, dict]]] = {}
+    for row in own_rows:
+        groups.setdefault(_group_key(row), []).append((None, row))
+    for rows, events in owned:
+        for row in events:
+            groups.setdefault(_group_key(row), []).append((rows, row))
+
+    state: dict[str, Any] | None = None
+    items: dict[str, dict[int, Any]] = {rows.field: {} for rows, _ in owned}
+
+    def listed(rows: Rows) -> list:
+        return sorted(items[rows.field].values(), key=rows.order)
+
+    entries = []
+    for key in sorted(groups):
+        before = state
+        before_lists = {rows.field: listed(rows) for rows, _ in owned}
+        action = "updated"
+        for rows, row in groups[key]:
+            label = row["pgh_label"]
+            if rows is None:
+                if label == "deleted":
+                    state, action = None, "deleted"
+                else:
+                    state = {name: row[attname] for name, attname in fields}
+                    if label == "created" and action != "deleted":
+                        action = "created"
+            elif label == "deleted":
+                items[rows.field].pop(row["id"], None)
+            else:
+                items[rows.field][row["id"]] = rows.item(row)
+        changes = {}
+        for name, _ in fields:
+            old = before.get(name) if before else None
+            new = state.get(name) if state else None
+            if old != new and not (before is None and new in (None, "", [])):
+                changes[name] = {"from": old, "to": new}
+        for rows, _ in owned:
+            old, new = before_lists[rows.field], listed(rows)
+            if old != new:
+                changes[rows.field] = {"from": old, "to": new}
+        if not changes and action == "updated":
+            continue
+        context = groups[key][0][1]["pgh_context__metadata"] or {}
+        entries.append(
+            Entry(
+                id=_entry_id(pk, key),
+                at=key[0],
+                action=action,
+                source=context.get("source", "system"),
+                actor=context.get("actor"),
+                reason=context.get("reason"),
+                changes=changes,
+            )
+        )
+    entries.reverse()
+    return entries
+
+
+def _entry_id(pk: int, key: tuple) -> str:
+    raw = f"{pk}|{key[0].isoformat()}|{key[1]}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
