@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who, from where: the history context of writes (statements.history).
+    "statements.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it locks out an address that keeps failing the admin login.
@@ -256,6 +258,11 @@ if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
+
+# --- History (statements.history, docs/history.md) ---------------------------------
+# Each event's own time, not its transaction's: a record's events order exactly,
+# even those of one transaction (the transaction is its own column).
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statements API",

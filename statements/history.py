@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pghistory
+import pghistory.trigger
+import pgtrigger
 from django.db import models
 
 from statements.models import (
@@ -63,6 +65,35 @@ def recording(
         metadata["reason"] = reason
     with pghistory.context(**metadata):
         yield
+
+
+def triggers() -> tuple[tuple[str, str], ...]:
+    """(table, trigger) of every history trigger: those django-pgtrigger
+    registered for the event models (migration 0011 installs them). They sit
+    beside the change feed's (statements.changefeed) on the same tables."""
+    return tuple(
+        (model._meta.db_table, trigger.get_pgid(model))
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, pghistory.trigger.Event)
+    )
+
+
+def note(**metadata: str) -> None:
+    """Add `metadata` (e.g. the actor, once known) to the recording under way,
+    if any: the changes it has already made get it too."""
+    pghistory.context(**metadata)
+
+
+def actor_of(request) -> str | None:
+    """`key:<prefix>` for a request with a partner key, `user:<username>` for a
+    signed-in user, else None. Reads the Django request's attributes only."""
+    key = getattr(request, "partner_key", None)
+    if key is not None:
+        return f"key:{key.prefix}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.get_username()}"
+    return None
 
 
 # --- Reading the history ----------------------------------------------------------
@@ -156,7 +187,13 @@ OWNED: dict[type[models.Model], tuple[Rows, ...]] = {
 }
 
 # The event columns that are the event's, not the row's.
-_EVENT_COLUMNS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_context_id"}
+_EVENT_COLUMNS = {
+    "pgh_id",
+    "pgh_created_at",
+    "pgh_label",
+    "pgh_context_id",
+    "pgh_transaction",
+}
 
 
 @dataclass(frozen=True)
@@ -234,7 +271,8 @@ def _resolve(batches: list[tuple[tuple, list[dict]]]) -> None:
 
 
 def _group_key(row: dict) -> tuple:
-    return (row["pgh_created_at"], str(row["pgh_context_id"] or ""))
+    """One change: what one transaction did under one context."""
+    return (row["pgh_transaction"], str(row["pgh_context_id"] or ""))
 
 
 def history(model: type[models.Model], pk: int) -> list[Entry]:
@@ -262,12 +300,18 @@ def history(model: type[models.Model], pk: int) -> list[Entry]:
     ]
     _resolve([(links, own_rows), *((rows.links, events) for rows, events in owned)])
 
+    # Every event in the order it happened (pgh_created_at is each event's
+    # clock time), grouped into changes in the order of their first events.
+    timeline = sorted(
+        [
+            *((None, row) for row in own_rows),
+            *((rows, row) for rows, events in owned for row in events),
+        ],
+        key=lambda event: (event[1]["pgh_created_at"], event[1]["pgh_id"]),
+    )
     groups: dict[tuple, list[tuple[Rows | None, dict]]] = {}
-    for row in own_rows:
-        groups.setdefault(_group_key(row), []).append((None, row))
-    for rows, events in owned:
-        for row in events:
-            groups.setdefault(_group_key(row), []).append((rows, row))
+    for event in timeline:
+        groups.setdefault(_group_key(event[1]), []).append(event)
 
     state: dict[str, Any] | None = None
     items: dict[str, dict[int, Any]] = {rows.field: {} for rows, _ in owned}
@@ -276,11 +320,11 @@ def history(model: type[models.Model], pk: int) -> list[Entry]:
         return sorted(items[rows.field].values(), key=rows.order)
 
     entries = []
-    for key in sorted(groups):
+    for key, events in groups.items():
         before = state
         before_lists = {rows.field: listed(rows) for rows, _ in owned}
         action = "updated"
-        for rows, row in groups[key]:
+        for rows, row in events:
             label = row["pgh_label"]
             if rows is None:
                 if label == "deleted":
@@ -305,11 +349,12 @@ def history(model: type[models.Model], pk: int) -> list[Entry]:
                 changes[rows.field] = {"from": old, "to": new}
         if not changes and action == "updated":
             continue
-        context = groups[key][0][1]["pgh_context__metadata"] or {}
+        first = events[0][1]
+        context = first["pgh_context__metadata"] or {}
         entries.append(
             Entry(
-                id=_entry_id(pk, key),
-                at=key[0],
+                id=_entry_id(model, pk, key),
+                at=first["pgh_created_at"],
                 action=action,
                 source=context.get("source", "system"),
                 actor=context.get("actor"),
@@ -321,6 +366,6 @@ def history(model: type[models.Model], pk: int) -> list[Entry]:
     return entries
 
 
-def _entry_id(pk: int, key: tuple) -> str:
-    raw = f"{pk}|{key[0].isoformat()}|{key[1]}"
+def _entry_id(model: type[models.Model], pk: int, key: tuple) -> str:
+    raw = f"{model._meta.label}|{pk}|{key[0]}|{key[1]}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]

@@ -12,6 +12,8 @@ never move the data version, and nothing in the API reads them but
 """
 
 import pghistory
+import pghistory.models
+from django.db import models
 
 from statements.models.speech import (
     Event,
@@ -28,6 +30,23 @@ from statements.models.speech import (
 # Columns no history shows: the stamps (the event has its own time, and every save
 # touches updated_at), and what PostgreSQL or save() derives from other columns.
 UNTRACKED = ["created_at", "updated_at", "search_vector", "text_sha256"]
+
+
+class HistoryEvent(pghistory.models.Event):
+    """What every event row holds besides the row: the transaction that wrote
+    it, which groups one change of a record across its tables (the trigger
+    leaves the column to its default)."""
+
+    pgh_transaction = models.BigIntegerField(
+        db_default=models.Func(
+            template="pg_current_xact_id()::text::bigint",
+            output_field=models.BigIntegerField(),
+        ),
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
 
 
 def _trackers():
@@ -55,6 +74,7 @@ def _event_model(model, name: str, *, link: bool = False):
         model_name=name,
         obj_field=None if link else pghistory.ObjForeignKey(related_name="events"),
         abstract=False,
+        base_model=HistoryEvent,
         meta={"ordering": ["pgh_id"]},
     )
 
