@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "FidelityEnum": "statements.choices.Fidelity",
         "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
+        "HistorySourceEnum": "statements.choices.HistorySource",
     },
     "LICENSE": {"name": "Code: MIT. Data: see each record's licence."},
 }

@@ -20,6 +20,7 @@ import pghistory.trigger
 import pgtrigger
 from django.db import models
 
+from statements.choices import HistorySource
 from statements.models import (
     Event,
     EventEvent,
@@ -42,7 +43,7 @@ from statements.models import (
 )
 
 # Where a change came from: the context's `source`.
-SOURCES = ("api", "admin", "seed", "import", "shell", "system")
+SOURCES = tuple(HistorySource.values)
 
 
 @contextlib.contextmanager

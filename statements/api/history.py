@@ -15,10 +15,11 @@ from statements import history
 from statements.api import schema
 from statements.api.pagination import PageNumberPagination
 from statements.api.permissions import is_editor
+from statements.choices import ChangeAction, HistorySource
 
 PUBLIC_ACTOR = "editor"
 
-ACTIONS = ("created", "updated", "deleted")
+ACTIONS = tuple(ChangeAction.values)
 
 # What a field held: a column's value (a foreign key as the slug it names), or
 # the list of rows the record shows as its own (spans, themes, group links).
@@ -68,14 +69,10 @@ class HistoryEntrySerializer(serializers.Serializer):
     """One change of a record: what one transaction did to it and its own rows."""
 
     id = serializers.CharField(help_text="Opaque, stable id of the entry.")
-    at = serializers.DateTimeField(help_text="When the change's transaction began.")
+    at = serializers.DateTimeField(help_text="When the change was made.")
     action = serializers.ChoiceField(choices=ACTIONS)
     source = serializers.ChoiceField(
-        choices=history.SOURCES,
-        help_text=(
-            "Where the change came from: the API, the admin, the seed fixtures, an "
-            "import, a shell, or `system` (anything else: a migration, raw SQL)."
-        ),
+        choices=HistorySource.choices, help_text="Where the change came from."
     )
     actor = serializers.CharField(
         allow_null=True,

@@ -36,6 +36,8 @@ from tests.factories import ThemeFactory
 QUOTE = "blinken-mass-migration-remains-a-priority"
 QUOTE_URL = f"/api/v1/quotes/{QUOTE}/history/"
 POVERTY_URL = "/api/v1/themes/poverty/history/"
+# Rate limit, data version, the quote's id, its 4 event tables, 5 linked models.
+HISTORY_QUERIES = 13
 PAGE = {
     "number": 1,
     "size": 50,
@@ -407,3 +409,35 @@ def test_history_rows_are_no_public_data(seeded):
     assert Change.objects.count() == feed
     Quote.objects.get(slug=QUOTE).delete()
     assert Change.objects.count() > feed
+
+
+def test_the_history_costs_the_same_for_1_and_11_changes(
+    seeded, client, django_assert_num_queries
+):
+    """The event tables are read once each, and the slugs once per linked model
+    (twice when some are deleted): the number of changes does not matter. The
+    rest is what every request costs (rate limit, data version)."""
+    with django_assert_num_queries(HISTORY_QUERIES):
+        assert client.get(QUOTE_URL).json()["count"] == 1
+
+    quote = Quote.objects.get(slug=QUOTE)
+    themes = list(Theme.objects.exclude(quotes=quote)[:10])
+    for index, theme in enumerate(themes):
+        with recording(source="shell", reason=f"Change {index}"):
+            quote.provenance_note = f"Note {index}"
+            quote.save()
+            quote.themes.add(theme)
+            QuoteSpan.objects.filter(quote=quote).update(end=109 - index)
+    with recording(source="shell", reason="Not a theme after all"):
+        quote.themes.remove(themes[0])
+        themes[0].delete()
+
+    with django_assert_num_queries(HISTORY_QUERIES + 1):  # + a deleted theme's slug
+        body = client.get(QUOTE_URL).json()
+    assert body["count"] == 12
+    assert body["results"][0]["changes"] == {
+        "themes": {
+            "from": sorted(["migration", *(theme.slug for theme in themes)]),
+            "to": sorted(["migration", *(theme.slug for theme in themes[1:])]),
+        }
+    }
