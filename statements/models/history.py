@@ -95,3 +95,18 @@ QuoteEvent = _event_model(Quote, "QuoteEvent")
 QuoteSpanEvent = _event_model(QuoteSpan, "QuoteSpanEvent")
 QuoteThemeEvent = _event_model(Quote.themes.through, "QuoteThemeEvent", link=True)
 QuoteStakeholderEvent = _event_model(QuoteStakeholder, "QuoteStakeholderEvent")
+
+EVENT_MODELS = (
+    SpeakerEvent,
+    SpeakerRoleEvent,
+    EventEvent,
+    ThemeEvent,
+    StakeholderGroupEvent,
+    StatementEvent,
+    StatementThemeEvent,
+    StatementStakeholderGroupEvent,
+    QuoteEvent,
+    QuoteSpanEvent,
+    QuoteThemeEvent,
+    QuoteStakeholderEvent,
+)

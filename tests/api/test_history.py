@@ -29,7 +29,7 @@ from statements.models import (
     Theme,
     ThemeEvent,
 )
-from statements.models.history import HistoryEvent
+from statements.models.history import EVENT_MODELS
 from tests.conftest import ROOT
 from tests.factories import ThemeFactory
 
@@ -61,11 +61,7 @@ def _key(scope: str) -> str:
 
 
 def _event_count() -> int:
-    return sum(
-        model.objects.count()
-        for model in HistoryEvent.__subclasses__()
-        if not model._meta.abstract
-    )
+    return sum(model.objects.count() for model in EVENT_MODELS)
 
 
 def _rename_poverty():

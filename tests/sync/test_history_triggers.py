@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 
 from statements import changefeed, history
-from statements.models.history import HistoryEvent
+from statements.models.history import EVENT_MODELS, HistoryEvent
 
-EVENT_MODELS = [m for m in HistoryEvent.__subclasses__() if not m._meta.abstract]
+
+def test_event_models_lists_every_event_model():
+    assert set(EVENT_MODELS) == set(HistoryEvent.__subclasses__())
 
 
 def test_every_history_trigger_is_installed_as_compiled(db):
