@@ -437,3 +437,33 @@ def test_the_history_costs_the_same_for_1_and_11_changes(
             "to": sorted(["migration", *(theme.slug for theme in themes[1:])]),
         }
     }
+
+
+def test_a_change_in_manage_py_shell_is_recorded_as_shell(seeded, client):
+    call_command(
+        "shell",
+        command=(
+            "from statements.models import Theme; "
+            "Theme.objects.filter(slug='poverty').update(name='Want')"
+        ),
+    )
+
+    latest = _history(client, POVERTY_URL)["results"][0]
+    assert (latest["source"], latest["actor"], latest["changes"]) == (
+        "shell",
+        None,
+        {"name": {"from": "Poverty", "to": "Want"}},
+    )
+
+
+def test_a_change_outside_any_recording_is_recorded_as_system(db, client):
+    theme = ThemeFactory(slug="plain", name="Plain")
+    Theme.objects.filter(pk=theme.pk).update(name="Plainer")
+
+    results = _history(client, "/api/v1/themes/plain/history/")["results"]
+
+    assert [(entry["source"], entry["actor"]) for entry in results] == [
+        ("system", None)
+    ]
+    assert results[0]["action"] == "created"
+    assert results[0]["changes"]["name"] == {"from": None, "to": "Plainer"}
