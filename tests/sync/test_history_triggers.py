@@ -4,9 +4,12 @@ are not public data."""
 
 import pgtrigger
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from statements import changefeed, history
+from statements.history import recording
+from statements.models import Theme
 from statements.models.history import EVENT_MODELS, HistoryEvent
 
 
@@ -56,3 +59,24 @@ def test_no_trigger_writes_on_an_event_table(db, model):
             [model._meta.db_table],
         )
         assert cursor.fetchone() == (0,)
+
+
+def test_a_recorded_change_is_in_the_feed_and_the_history(client, transactional_db):
+    """Both sets of triggers fire on one committed write."""
+    call_command("seed", verbosity=0)
+    cursor = client.get("/api/v1/changes/").json()["next_cursor"]
+    theme = Theme.objects.get(slug="poverty")
+    with recording(source="import", actor="user:ann", reason="Renamed"):
+        theme.name = "Poverty and want"
+        theme.save()
+
+    feed = client.get("/api/v1/changes/", {"since": cursor}).json()["results"]
+    entries = client.get("/api/v1/themes/poverty/history/").json()["results"]
+
+    assert ("theme", "poverty", "updated") in {
+        (change["type"], change["slug"], change["change"]) for change in feed
+    }
+    assert entries[0]["changes"] == {
+        "name": {"from": "Poverty", "to": "Poverty and want"}
+    }
+    assert (entries[0]["source"], entries[0]["reason"]) == ("import", "Renamed")
