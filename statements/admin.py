@@ -113,9 +113,42 @@ def _shown(value) -> str:
 class HistoryAdminMixin:
     """The change page's History shows the record's changes, field by field
     (statements.history, the same entries as the API's /history/), above
-    the admin's own log."""
+    the admin's own log; the form takes an optional reason for the change."""
 
     object_history_template = "admin/statements/object_history.html"
+    reason_field = "history_reason"
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = kwargs.get("form", self.form)
+        kwargs["form"] = type(
+            base.__name__,
+            (base,),
+            {
+                self.reason_field: forms.CharField(
+                    label="Reason for the change",
+                    required=False,
+                    max_length=500,
+                    help_text="Optional; shown in the record's history.",
+                )
+            },
+        )
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": list(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        for _, options in fieldsets:
+            if self.reason_field in options["fields"]:
+                options["fields"].remove(self.reason_field)
+        return [*fieldsets, ("History", {"fields": [self.reason_field]})]
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get(self.reason_field)
+        if reason:
+            history.note(reason=reason)
+        super().save_model(request, obj, form, change)
 
     def history_view(self, request, object_id, extra_context=None):
         entries = []

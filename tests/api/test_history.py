@@ -227,16 +227,18 @@ def test_the_admin_history_page_shows_the_changes(seeded, admin_client):
     assert html.index("Poverty and want") < html.index("root-causes-of-migration")
 
 
-def test_the_change_page_links_to_the_history(seeded, admin_client):
-    theme = Theme.objects.get(slug="poverty")
+@pytest.mark.parametrize("model", [Theme, Quote])
+def test_the_change_page_links_to_the_history_and_asks_why(seeded, admin_client, model):
+    record = model.objects.first()
+    name = model._meta.model_name
 
     response = admin_client.get(
-        reverse("admin:statements_theme_change", args=[theme.pk])
+        reverse(f"admin:statements_{name}_change", args=[record.pk])
     )
 
-    assert reverse("admin:statements_theme_history", args=[theme.pk]) in (
-        response.content.decode()
-    )
+    html = response.content.decode()
+    assert reverse(f"admin:statements_{name}_history", args=[record.pk]) in html
+    assert 'name="history_reason"' in html
 
 
 @pytest.fixture
@@ -467,3 +469,26 @@ def test_a_change_outside_any_recording_is_recorded_as_system(db, client):
     ]
     assert results[0]["action"] == "created"
     assert results[0]["changes"]["name"] == {"from": None, "to": "Plainer"}
+
+
+def test_the_admin_form_takes_a_reason_for_the_history(seeded, admin_client, client):
+    theme = Theme.objects.get(slug="poverty")
+    url = reverse("admin:statements_theme_change", args=[theme.pk])
+    response = admin_client.post(
+        url,
+        {
+            "slug": "poverty",
+            "name": "Poverty and want",
+            "description": theme.description,
+            "parent": theme.parent_id,
+            "history_reason": "The article says want",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+
+    latest = _history(client, POVERTY_URL)["results"][0]
+    assert (latest["source"], latest["reason"], latest["changes"]) == (
+        "admin",
+        "The article says want",
+        {"name": {"from": "Poverty", "to": "Poverty and want"}},
+    )
