@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",
+    "pghistory",
     "statements",
 ]
 
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who, from where: the history context of writes (statements.history).
+    "statements.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it locks out an address that keeps failing the admin login.
@@ -284,6 +288,11 @@ if DEBUG:
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
 
+# --- History (statements.history, docs/history.md) ---------------------------------
+# Each event's own time, not its transaction's: a record's events order exactly,
+# even those of one transaction (the transaction is its own column).
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statements API",
     "DESCRIPTION": (
@@ -314,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "FidelityEnum": "statements.choices.Fidelity",
         "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
+        "HistorySourceEnum": "statements.choices.HistorySource",
     },
     "LICENSE": {"name": "Code: MIT. Data: see each record's licence."},
 }

@@ -1,6 +1,7 @@
 """The editors' admin: statements with their quotes, quote spans checked against the
 text, speakers with their roles, events with sub-events and themes as a tree."""
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -18,6 +19,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
+from statements import history
 from statements.models import (
     Event,
     Quote,
@@ -98,6 +100,78 @@ def theme_tree(
             (child, depth + 1) for _, child in sorted(children[pk], reverse=True)
         )
     return tree
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, default=str, ensure_ascii=False, indent=1)
+
+
+class HistoryAdminMixin:
+    """The change page's History shows the record's changes, field by field
+    (statements.history, the same entries as the API's /history/), above
+    the admin's own log; the form takes an optional reason for the change."""
+
+    object_history_template = "admin/statements/object_history.html"
+    reason_field = "history_reason"
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = kwargs.get("form", self.form)
+        kwargs["form"] = type(
+            base.__name__,
+            (base,),
+            {
+                self.reason_field: forms.CharField(
+                    label="Reason for the change",
+                    required=False,
+                    max_length=500,
+                    help_text="Optional; shown in the record's history.",
+                )
+            },
+        )
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": list(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        for _, options in fieldsets:
+            if self.reason_field in options["fields"]:
+                options["fields"].remove(self.reason_field)
+        return [*fieldsets, ("History", {"fields": [self.reason_field]})]
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get(self.reason_field)
+        if reason:
+            history.note(reason=reason)
+        super().save_model(request, obj, form, change)
+
+    def history_view(self, request, object_id, extra_context=None):
+        entries = []
+        if object_id.isdigit():
+            entries = [
+                {
+                    "at": entry.at,
+                    "action": entry.action,
+                    "source": entry.source,
+                    "actor": entry.actor,
+                    "reason": entry.reason,
+                    "rows": [
+                        (field, _shown(change["from"]), _shown(change["to"]))
+                        for field, change in entry.changes.items()
+                    ],
+                }
+                for entry in history.history(self.model, int(object_id))
+            ]
+        return super().history_view(
+            request,
+            object_id,
+            extra_context={**(extra_context or {}), "history_entries": entries},
+        )
 
 
 class HttpsURLFieldsMixin:
@@ -284,7 +358,7 @@ def spans_label(quote: Quote) -> str:
 
 
 @admin.register(Quote)
-class QuoteAdmin(HttpsURLFieldsMixin, admin.ModelAdmin):
+class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     form = VerbatimTextForm
     list_display = (
         "slug",
@@ -361,7 +435,7 @@ class QuoteAdmin(HttpsURLFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(HttpsURLFieldsMixin, admin.ModelAdmin):
+class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     form = VerbatimTextForm
     list_display = (
         "title",
@@ -438,7 +512,7 @@ class SpeakerRoleInline(HttpsURLFieldsMixin, admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "slug",
@@ -492,7 +566,7 @@ class SubEventInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(HttpsURLFieldsMixin, admin.ModelAdmin):
+class EventAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "slug",
@@ -529,7 +603,7 @@ class EventAdmin(HttpsURLFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("tree_name", "slug", "parent", "updated_at")
     list_select_related = ("parent",)
     list_filter = (
@@ -555,7 +629,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(admin.ModelAdmin):
+class StakeholderGroupAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "category", "updated_at")
     list_filter = ("category",)
     search_fields = ("slug", "name", "description")

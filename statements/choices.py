@@ -70,3 +70,14 @@ class KeyScope(models.TextChoices):
 
     READ = "read", "Read"
     EDITOR = "editor", "Editor (read and write)"
+
+
+class HistorySource(models.TextChoices):
+    """Where a change recorded in the history came from (statements.history)."""
+
+    API = "api", "The API"
+    ADMIN = "admin", "The admin"
+    SEED = "seed", "The seed fixtures"
+    IMPORT = "import", "An import"
+    SHELL = "shell", "manage.py shell"
+    SYSTEM = "system", "Anything else: a migration, raw SQL"

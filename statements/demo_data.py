@@ -11,7 +11,10 @@ disabled for the load, and one "created" change per record is then recorded in
 one statement per table (changefeed.BACKFILL). That is the feed the triggers write
 for one transaction (each record once, as created), 28 times faster for 20,000
 quotes; ``fire_triggers`` lets them fire row by row instead, to measure what a
-bulk write through the triggers costs (docs/performance.md).
+bulk write through the triggers costs (docs/performance.md). The history's
+triggers (statements.history) go off and on with them: generated rows are no
+editorial change, so with the triggers off their history starts at their first
+change.
 """
 
 import collections
@@ -25,7 +28,7 @@ from itertools import accumulate
 from django.db import connections, transaction
 from psycopg import sql
 
-from statements import changefeed
+from statements import changefeed, history
 from statements.choices import (
     EventKind,
     Fidelity,
@@ -772,9 +775,10 @@ def _copy_statement(model, field_names) -> sql.Composed:
 
 
 def set_change_triggers(cursor, *, enabled: bool) -> None:
-    """Enable or disable every change-feed trigger (statements.changefeed)."""
+    """Enable or disable every change-feed trigger (statements.changefeed) and
+    every history trigger (statements.history)."""
     action = "ENABLE" if enabled else "DISABLE"
-    for table, trigger in changefeed.TRIGGERS:
+    for table, trigger in (*changefeed.TRIGGERS, *history.triggers()):
         cursor.execute(f'ALTER TABLE "{table}" {action} TRIGGER "{trigger}"')
 
 

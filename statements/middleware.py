@@ -1,9 +1,14 @@
-"""Middleware that keeps a database outage a clean 503, never a 500 or a hang."""
+"""Middleware that keeps a database outage a clean 503, never a 500 or a hang, and
+the one that gives every write request its history context."""
 
 import logging
 
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import InterfaceError, OperationalError, connections
+from django.urls import reverse
 
+from statements import history
 from statements.problems import problem_response
 
 logger = logging.getLogger(__name__)
@@ -133,3 +138,52 @@ class _StartedStream:
 
     def close(self):
         self._response.close()
+
+
+class _RecordsActor:
+    """A request that tells the history who sent it as soon as authentication
+    says so: DRF authenticates in the view, after every middleware, and sets
+    `partner_key` (statements.api.authentication) and `user` on the request."""
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name in ("partner_key", "user"):
+            actor = history.actor_of(self)
+            if actor is not None:
+                history.note(actor=actor)
+
+
+class _WSGIRequest(_RecordsActor, WSGIRequest):
+    pass
+
+
+class _ASGIRequest(_RecordsActor, ASGIRequest):
+    pass
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class HistoryMiddleware:
+    """The history context of every write request (statements.history): its
+    source (`admin` under the admin's URLs, else `api`) and who sent it.
+
+    Reads open no context: they change nothing tracked, and their SQL stays as
+    it is (the context is prepended to every statement but SELECTs).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in READ_METHODS:
+            return self.get_response(request)
+        admin = request.path.startswith(reverse("admin:index"))
+        with history.recording(
+            source="admin" if admin else "api", actor=history.actor_of(request)
+        ):
+            if type(request) is WSGIRequest:
+                request.__class__ = _WSGIRequest
+            elif type(request) is ASGIRequest:
+                request.__class__ = _ASGIRequest
+            return self.get_response(request)

@@ -116,7 +116,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
         size = min(self.requested_size, self.max_page_size)
         number = _positive_int(request, self.page_query_param, 1)
-        self.total = cached_count(queryset, request)
+        self.total = self.count(queryset, request)
         self.pages = max(1, math.ceil(self.total / size))
         if number > self.pages:
             raise NoSuchPage(f"Page {number} is past the last page ({self.pages}).")
@@ -124,6 +124,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.size = size
         offset = (number - 1) * size
         return list(queryset[offset : offset + size])
+
+    def count(self, queryset, request) -> int:
+        """How many rows there are to page through."""
+        return cached_count(queryset, request)
 
     def _url(self, number):
         url = self.request.build_absolute_uri()

@@ -17,6 +17,7 @@ from statements import selectors
 from statements.api import examples, filters, params, schema
 from statements.api import serializers as s
 from statements.api.caching import ConditionalGetMixin
+from statements.api.history import HistoryMixin, history_operation
 from statements.api.pagination import ListPagination, result_cache
 from statements.models import Quote
 from statements.representations import Representer
@@ -180,7 +181,7 @@ def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
     name = "".join(part.title() for part in resource.kind.split("_"))
     viewset = type(
         f"{name}ViewSet",
-        (*MIXINS.get(resource.kind, ()), ResourceViewSet),
+        (*MIXINS.get(resource.kind, ()), HistoryMixin, ResourceViewSet),
         {
             "resource": resource,
             "filterset_class": filters.FILTERSETS[resource.kind],
@@ -194,6 +195,7 @@ def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
         retrieve=schema.detail_operation(
             resource, examples=examples.response_examples(f"{resource.route}-detail")
         ),
+        history=history_operation(resource),
     )(viewset)
 
 

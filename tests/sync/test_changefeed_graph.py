@@ -1,13 +1,15 @@
 """statements.changefeed declares exactly the triggers that the migrations installed.
 
 The migrations keep their own copy of the triggers' SQL; these tests keep the
-module and the migrated database from drifting apart.
+module and the migrated database from drifting apart. The history's triggers
+(statements.history, django-pgtrigger) share the tables; they are declared there
+and tests/sync/test_history_triggers.py checks their definitions.
 """
 
 import pytest
 from django.db import connection
 
-from statements import changefeed, resources
+from statements import changefeed, history, resources
 from statements.models import (
     Event,
     Quote,
@@ -48,8 +50,10 @@ def test_every_trigger_on_the_apps_tables_is_declared(db):
     assert set(triggers) == {
         *changefeed.TRIGGERS,
         *changefeed.DATA_VERSION_TRIGGERS,
+        *history.triggers(),
     }
     assert len(changefeed.TRIGGERS) == len(set(changefeed.TRIGGERS))
+    assert not set(changefeed.TRIGGERS) & set(history.triggers())
 
 
 def test_the_modules_sql_recreates_exactly_what_is_installed(db):
@@ -70,7 +74,7 @@ def test_the_modules_sql_recreates_exactly_what_is_installed(db):
             cursor.execute(f"DROP FUNCTION {signature} CASCADE")
         cursor.execute(TRIGGERS)
         left = {(table, name) for table, name, _ in cursor}
-        assert left == set(changefeed.DATA_VERSION_TRIGGERS)
+        assert left == {*changefeed.DATA_VERSION_TRIGGERS, *history.triggers()}
         cursor.execute(changefeed.CREATE_SQL)
     after = catalog()
     assert after[0] == before[0]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from statements.history import recording
 from statements.services import FixtureError, load_fixture
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "blinken.json"
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         # Every file or none: one transaction around them all, so that a file
         # failing after others have loaded leaves nothing behind either.
         try:
-            with transaction.atomic():
+            with recording(source="seed"), transaction.atomic():
                 results = [(path, load_fixture(path=path)) for path in paths]
         except FixtureError as exc:
             raise CommandError(f"Nothing was changed. {exc}") from exc
