@@ -7,7 +7,6 @@ Statement and Quote). Offsets are Python string indices (Unicode code points) in
 
 import datetime
 import hashlib
-from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -25,9 +24,14 @@ from statements.choices import (
     StakeholderRole,
     StatementKind,
 )
+from statements.text import (  # noqa: F401 (re-exported)
+    SPAN_SEPARATOR,
+    Paragraph,
+    join_spans,
+    split_paragraphs,
+)
 
 SEARCH_CONFIG = "english"
-SPAN_SEPARATOR = " "
 
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id is Q and digits.")
 country_validator = RegexValidator(
@@ -245,29 +249,6 @@ class StakeholderGroup(TimeStampedModel):
         return reverse("stakeholder_group-detail", kwargs={"slug": self.slug})
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of a statement's text, with its offsets."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-def split_paragraphs(text: str) -> list[Paragraph]:
-    """Paragraphs are the lines of the text; empty lines are not paragraphs."""
-    paragraphs = []
-    offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append(
-                Paragraph(len(paragraphs), offset, offset + len(line), line)
-            )
-        offset += len(line) + 1
-    return paragraphs
-
-
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -388,7 +369,7 @@ def quote_spans_problems(
         previous_end = end
     if problems:
         return problems
-    joined = SPAN_SEPARATOR.join(text[start:end] for start, end in spans)
+    joined = join_spans(text, spans)
     if fidelity in (Fidelity.DIRECT, Fidelity.REPORTED) and joined != quote_text:
         problems.append(
             f"the spans read {joined[:80]!r}... but the quote text is "
