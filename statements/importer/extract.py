@@ -33,18 +33,22 @@ SPEECH_VERBS = vocabulary(
     "commented complained maintained urged acknowledged admitted announced "
     "announces claimed claims conceded countered cautioned observed remarked "
     "suggested tweeted posted predicted promised vowed pledged testified joked "
-    "agreed affirmed confirmed denied disclosed revealed shouted whispered"
+    "agreed disagreed affirmed confirmed denied disclosed revealed shouted "
+    "whispered"
 )
 _VERB = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 
 # Words that introduce a title of a work, a coined term or a name, not speech.
 NOT_SPEECH_CUES = re.compile(
-    r"(?:\b(?:titled|entitled|called|dubbed|named|nicknamed|headlined|"
-    r"labell?ed|branded|billed\s+as|known\s+as|so-called|the\s+(?:word|words|"
-    r"term|phrase|slogan|motto|hashtag|label|name)|termed|coined|"
-    r"code-?named|a\s+(?:report|book|film|song|play|album|series|campaign|"
-    r"programme|program|documentary|podcast|operation|initiative|plan))"
-    r"\s*[,:]?\s*)$",
+    r"\b(?:titled|entitled|call|calls|called|calling|dubbed|named|nicknamed|"
+    r"headlined|labell?ed|branded|billed\s+as|known\s+as|so-called|termed|coined|"
+    r"code-?named|singing|sang|sings|performed|read|reads|spelled|spelling|"
+    r"the\s+(?:word|words|term|phrase|slogan|motto|hashtag|label|name|title|"
+    r"headline|banner|sign|caption|film|book|song|play|album|series|show|novel|"
+    r"musical|opera|poem|programme|program|documentary|podcast|report|campaign|"
+    r"operation|initiative|exhibition|painting|brand|app|game|magazine|newspaper))"
+    r"(?:\s+(?:the|a|an|its|their|his|her|our|this|that|what\s+\w+\s+\w+))?"
+    r"\s*[,:]?\s*$",
     re.IGNORECASE,
 )
 
@@ -89,7 +93,28 @@ DESCRIPTOR_NOUNS = vocabulary(
     "commissioner chief director lawmaker chairman chairwoman chair judge general "
     "prosecutor officer"
 )
-NAME_PARTICLES = vocabulary("de da del der van von bin al la le")
+NAME_PARTICLES = vocabulary("de da del der van von bin al la le du dos ter")
+# Lowercase words that join an organisation's name ("Department of Health and
+# Social Care") or a person's ("Secretary of State").
+CONNECTORS = vocabulary("of and for")
+# The last word (or the first) of an organisation's name: kept whole, no title
+# is taken off it.
+ORGANISATION_WORDS = vocabulary(
+    "Department Ministry Office Agency Bank Council Commission Committee Party "
+    "Union League Federation Association Organization Organisation Institute "
+    "University College School Court Service Services Authority Board Centre "
+    "Center Group Trust Fund Foundation Company Corporation Inc Ltd Network "
+    "Society Alliance Coalition Movement Front Police Army Navy Force Forces "
+    "Government Administration Parliament Congress Senate Assembly Cabinet "
+    "House Kremlin Palace Ministry Secretariat Programme Program Mission "
+    "Times Post News Press Journal Agency Reuters Council",
+    fold=True,
+)
+# Words between a subject and its verb: "Pritchard has warned", "he later said".
+AUXILIARIES = vocabulary(
+    "has have had will would also later then again previously once further "
+    "repeatedly recently earlier publicly privately separately had"
+)
 ABBREVIATIONS = vocabulary(
     "Mr Mrs Ms Dr Prof Sen Sens Rep Reps Gov Gen Lt Col Maj Capt Sgt Adm Cmdr "
     "St Jr Sr Rev Hon Mt Ft No Nos vs etc Jan Feb Mar Apr Jun Jul Aug Sep Sept "
@@ -260,32 +285,52 @@ def quote_segments(paragraphs: list[Paragraph], text: str) -> list[Segment]:
 
 # --- Names ----------------------------------------------------------------------------
 
-_WORD = r"[A-Z\u00c0-\u00de][\w\u00c0-\u024f'’.\-]*"
-_TOKEN = re.compile(r"[\w\u00c0-\u024f'’.\-]+|[,;:()\u2014\u2013]")
+_TOKEN = re.compile(r"[\w\u00c0-\u024f'’.\-]+|[^\w\s]")
+_POSSESSIVE = ("'s", "’s")
+_DETERMINERS = frozenset({"the", "a", "an"})
 
 
-def _capitalised(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or word[0].isdigit() and False)
+def _is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
 
 
 def clean_name(words: list[str]) -> str | None:
-    """A person's name from capitalised words: title words dropped from the front,
-    possessives and trailing dots (but not initials) dropped."""
-    words = [w.rstrip(",") for w in words]
-    while words and (
-        words[0].lower() in TITLE_WORDS or words[0].lower() in LOWER_TITLE_WORDS
-    ):
+    """A speaker's name from a run of words.
+
+    A word ending in 's belongs to what precedes the name ("Kenya's Foreign
+    Minister ..."). An organisation (its first or last word is one of
+    ORGANISATION_WORDS) is kept whole; otherwise the words up to the last title
+    word are dropped ("Secretary of State Antony Blinken" -> "Antony Blinken").
+    """
+    words = [w.strip(",;:()") for w in words]
+    words = [w for w in words if w]
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].endswith(_POSSESSIVE) and index < len(words) - 1:
+            words = words[index + 1 :]
+            break
+    while words and (words[0].lower() in _DETERMINERS | CONNECTORS):
         words = words[1:]
-    while words and words[-1].lower() in TITLE_WORDS | LOWER_TITLE_WORDS:
+    while words and words[-1].lower() in CONNECTORS | NAME_PARTICLES:
         words = words[:-1]
     if not words:
         return None
-    last = words[-1]
-    if last.endswith(("'s", "’s")):
-        words[-1] = last[:-2]
-    if words[-1].endswith(".") and len(words[-1]) > 2:
+    if words[-1].endswith(_POSSESSIVE):
+        words[-1] = words[-1][:-2]
+    if words[-1].endswith(".") and len(words[-1]) > 2 and words[-1].count(".") == 1:
         words[-1] = words[-1][:-1]
-    if not words[-1] or not words[-1][0].isupper():
+    organisation = (
+        words[0].lower() in ORGANISATION_WORDS
+        or words[-1].lower() in ORGANISATION_WORDS
+    )
+    if not organisation:
+        titles = [
+            i
+            for i, word in enumerate(words[:-1])
+            if word.lower() in TITLE_WORDS or word.lower() in LOWER_TITLE_WORDS
+        ]
+        if titles:
+            words = words[titles[-1] + 1 :]
+    if not words or not _is_capitalised(words[-1]):
         return None
     return " ".join(words)
 
@@ -294,26 +339,29 @@ def name_after(phrase: str) -> tuple[str | None, int]:
     """The name at the start of `phrase` (what follows "said" or "according to"),
     and how many characters of the phrase it takes.
 
-    Capitalised runs joined by title words are read up to the first other
-    lowercase word or punctuation; the last run is the name.
+    Capitalised runs joined by title words ("White House press secretary Karine
+    Jean-Pierre") are read up to the first other word or punctuation; the last
+    run is the name.
     """
-    runs, current, consumed, end = [], [], 0, 0
-    for match in _TOKEN.finditer(phrase):
+    runs: list[list[str]] = []
+    current: list[str] = []
+    consumed = 0
+    tokens = list(_TOKEN.finditer(phrase))
+    for number, match in enumerate(tokens):
         word = match.group()
-        if word[0].isupper() or (
-            current and word.lower() in NAME_PARTICLES | {"of"} and word.islower()
-        ):
+        following = tokens[number + 1].group() if number + 1 < len(tokens) else ""
+        lower = word.lower()
+        joins = lower in NAME_PARTICLES or (current and lower in CONNECTORS)
+        if _is_capitalised(word) or (joins and _is_capitalised(following)):
             current.append(word)
-            end = match.end()
-        elif word.lower() in LOWER_TITLE_WORDS or word in {"a", "an"}:
+        elif lower in LOWER_TITLE_WORDS or lower in _DETERMINERS:
             if current:
                 runs.append(current)
                 current = []
+            continue
         else:
             break
-        consumed = end
-        if word.endswith(("'s", "’s")):
-            break
+        consumed = match.end()
     if current:
         runs.append(current)
     if not runs:
@@ -321,30 +369,64 @@ def name_after(phrase: str) -> tuple[str | None, int]:
     return clean_name(runs[-1]), consumed
 
 
+_APPOSITION = re.compile(
+    r",\s*(?:the|a|an|who|whose|which|then|now|former|[a-z\d])[^,]*,\s*$"
+)
+
+
 def name_before(phrase: str) -> str | None:
-    """The name at the end of `phrase` (what comes before "said"), skipping an
-    apposition between commas ("Blinken, the top U.S. diplomat, said")."""
-    phrase = phrase.rstrip()
-    apposition = re.search(r",\s*(?:the|a|an|who|whose|[a-z])[^,]*,\s*$", phrase)
+    """The name at the end of `phrase` (what comes before "said"), skipping
+    auxiliaries ("has warned") and an apposition between commas ("Blinken, the
+    top U.S. diplomat, said")."""
+    words = phrase.strip().rstrip(",").split()
+    while words and words[-1].lower().strip(",") in AUXILIARIES:
+        words.pop()
+    phrase = " ".join(words)
+    apposition = _APPOSITION.search(phrase + ",") if phrase.endswith(",") else None
+    if apposition is None:
+        apposition = _APPOSITION.search(phrase)
     if apposition:
-        phrase = phrase[: apposition.start()].rstrip()
-    words = phrase.split()
-    run = []
+        phrase = phrase[: apposition.start()]
+    words = phrase.strip().rstrip(",").split()
+    run: list[str] = []
     for word in reversed(words):
-        bare = word.strip("()\u2014\u2013")
-        if bare != word and run:
+        if run and word.endswith((",", ";", ":")):
             break
-        if bare and (bare[0].isupper() or (run and bare in NAME_PARTICLES | {"of"})):
+        bare = word.strip('(),;:\u2014\u2013"\u201c\u201d')
+        if not bare:
+            break
+        if _is_capitalised(bare) or (
+            run and bare.lower() in NAME_PARTICLES | CONNECTORS
+        ):
             run.insert(0, bare)
-            if bare.endswith(","):
-                break
         else:
             break
-    if not run:
-        return None
-    if run[0].lower() in {"the", "a", "an"}:
-        run = run[1:]
-    return clean_name(run)
+        if bare != word.rstrip(","):
+            break
+    return clean_name(run) if run else None
+
+
+_MENTION = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’\-]+|[A-Z]\.)"
+    r"(?:\s+(?:(?:de|da|del|der|van|von|bin|al|la|le|du)\s+)*(?:[A-Z][\w'’\-]+|[A-Z]\.)){1,4}"
+)
+
+
+def person_mentions(text: str) -> list[str]:
+    """The people the article names in full (two or more words, not an
+    organisation), in order: "Blinken" later on is one of them."""
+    people = []
+    for match in _MENTION.finditer(text):
+        name = clean_name(match.group().split())
+        if (
+            name
+            and len(name.split()) >= 2
+            and name.split()[-1].lower() not in ORGANISATION_WORDS
+            and name.split()[0].lower() not in ORGANISATION_WORDS
+            and name not in people
+        ):
+            people.append(name)
+    return people
 
 
 # --- Speakers -------------------------------------------------------------------------
@@ -353,74 +435,89 @@ def name_before(phrase: str) -> str | None:
 def _fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^\w\s-]", "", stripped).casefold().strip()
+    return " ".join(re.sub(r"[^\w\s-]", "", stripped).casefold().split())
 
 
-def _surname(name: str) -> str:
-    return _fold(name).split()[-1] if _fold(name) else ""
+def _ends_with(full: str, part: str) -> bool:
+    """Whether the name `part` is the end of the name `full` ("von der Leyen",
+    "Blinken" of "Antony Blinken")."""
+    full_words, part_words = _fold(full).split(), _fold(part).split()
+    return bool(part_words) and full_words[-len(part_words) :] == part_words
 
 
 class SpeakerResolver:
-    """Matches names against the known speakers and the people named so far in
-    the article: "Blinken" after "Antony Blinken" is the same person."""
+    """Matches names against the known speakers and the people of the article:
+    "Blinken" after "Antony Blinken" is the same person. Remembers the last
+    speaker, whom pronouns and continuing paragraphs refer to."""
 
-    def __init__(self, known: list[KnownSpeaker]):
+    def __init__(self, known: list[KnownSpeaker], mentions: list[str]):
         self.known = known
+        self.mentions = mentions
         self.people: list[Speaker] = []
         self.last: Speaker | None = None
 
     def _known(self, name: str) -> Speaker | None:
         folded = _fold(name)
         for speaker in self.known:
-            names = (speaker.name, *speaker.other_names)
-            if any(_fold(n) == folded for n in names):
+            if any(_fold(n) == folded for n in (speaker.name, *speaker.other_names)):
                 return Speaker(speaker.name, speaker.slug)
-        if len(folded.split()) == 1:
-            matches = {
-                s.slug
-                for s in self.known
-                for n in (s.name, *s.other_names)
-                if _surname(n) == folded
-            }
-            if len(matches) == 1:
-                slug = matches.pop()
-                found = next(s for s in self.known if s.slug == slug)
-                return Speaker(found.name, found.slug)
+        matches = [
+            s
+            for s in self.known
+            if any(_ends_with(n, name) for n in (s.name, *s.other_names))
+        ]
+        if len({s.slug for s in matches}) == 1:
+            return Speaker(matches[0].name, matches[0].slug)
         return None
 
-    def resolve(self, name: str) -> Speaker:
-        """The speaker that `name` names; remembered as the last speaker."""
-        folded = _fold(name)
-        speaker = None
-        if len(folded.split()) == 1:
+    def find(self, name: str) -> Speaker | None:
+        """The speaker `name` names, without remembering it; None when a single
+        word names nobody (a common noun that starts a sentence: "Officials")."""
+        speaker = self._known(name)
+        if speaker is None:
             for person in reversed(self.people):
-                if _surname(person.name) == folded:
+                if _ends_with(person.name, name):
                     speaker = person
                     break
         if speaker is None:
-            speaker = self._known(name)
+            for mention in self.mentions:
+                if _ends_with(mention, name):
+                    speaker = self._known(mention) or Speaker(mention)
+                    break
         if speaker is None:
+            if len(name.split()) == 1 and name.lower() not in ORGANISATION_WORDS:
+                return None
             speaker = Speaker(name)
-        if all(p.name != speaker.name for p in self.people):
-            self.people.append(speaker)
-        self.last = speaker
+        return speaker
+
+    def resolve(self, name: str | None) -> Speaker | None:
+        """`find`, remembered as the last speaker."""
+        speaker = self.find(name) if name else None
+        if speaker is not None:
+            if all(p.name != speaker.name for p in self.people):
+                self.people.append(speaker)
+            self.last = speaker
         return speaker
 
 
 # --- Attributions ---------------------------------------------------------------------
 
-# ", said X" / ", X said" / "X told reporters" right after a closing mark.
+_DASHES = " ,\u2014\u2013-"
+# ", said X" right after a closing mark.
 _AFTER_VERB_FIRST = re.compile(
-    rf"^[\s,\u2014\u2013-]*(?P<verb>{_VERB})\b(?:\s+(?:on|in|late|early)\s+\w+)?\s+"
+    rf"^[\s,\u2014\u2013-]*(?P<verb>{_VERB})\b"
+    r"(?:\s+(?:on|in|late|early|last)\s+\w+|\s+\w+day)?\s+"
     r"(?P<who>[^.;?!\u201c\"]*)",
     re.IGNORECASE,
 )
+# ", X said" / " X told reporters" right after a closing mark.
 _AFTER_NAME_FIRST = re.compile(
-    rf"^[\s,\u2014\u2013-]*(?P<who>[^,.;?!\u201c\"]{{1,120}}?)"
-    rf"(?:,[^,.;\u201c\"]{{1,100}},)?\s+(?P<verb>{_VERB})\b"
+    rf"^[\s,\u2014\u2013-]*(?P<who>[^.;?!\u201c\"]{{1,160}}?)\s+(?P<verb>{_VERB})\b"
 )
+# "X said: " / "X told reporters " / "X said the plan was " before an opening mark.
 _BEFORE = re.compile(
-    rf"(?P<who>[^.;?!\u201d\u201c\"]{{1,200}}?)\s+(?P<verb>{_VERB})\b"
+    rf"(?P<who>[^.;?!\u201d\u201c\"]{{0,200}}?)(?<!\bwas)(?<!\bwere)(?<!\bbeen)"
+    rf"(?<!\bbeing)(?<!\bis)(?<!\bare)\s+(?P<verb>{_VERB})\b"
     r"(?P<rest>[^.;?!\u201d\u201c\"]*?)\s*[:,]?\s*$"
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;?!\u201c\"]+)", re.IGNORECASE)
@@ -428,131 +525,87 @@ _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;?!\u201c\"]+)", re.IGNOR
 
 @dataclass
 class Found:
-    """A speaker named (or referred to) by an attribution, before resolution."""
+    """What an attribution says of the speaker, before resolution: a name, a
+    reference back (a pronoun, "the minister"), or neither ("a spokesperson")."""
 
     name: str | None
-    pronoun: bool
+    refers_back: bool
     attribution: Attribution
 
 
-def _who(who: str, start: int, verb: str, rule: str, span: tuple[int, int], text):
-    """The speaker in an attribution's `who` text: a pronoun, a descriptor ("the
-    minister") or a name."""
-    words = who.strip(" ,").split()
-    attribution = Attribution(
-        rule, span[0], span[1], text[span[0] : span[1]], verb.lower(), who.strip(" ,")
-    )
+def refers_back(who: str) -> bool:
+    """A pronoun or a descriptor with the definite article ("the minister")."""
+    words = [w.lower().strip(",") for w in who.split()]
     if not words:
-        return None
-    first = words[0].lower()
-    if first in PRONOUNS:
+        return False
+    if words[0] in PRONOUNS:
+        return True
+    return (
+        words[0] == "the"
+        and any(w in DESCRIPTOR_NOUNS for w in words[1:3])
+        and not any(_is_capitalised(w) for w in who.split()[1:3])
+    )
+
+
+def _found(who: str, name: str | None, attribution: Attribution) -> Found:
+    if refers_back(who):
         return Found(None, True, attribution)
-    if first == "the" and len(words) >= 2:
-        nouns = [w.lower().strip(",") for w in words[1:3]]
-        if any(n in DESCRIPTOR_NOUNS for n in nouns) and not any(
-            w[0].isupper() for w in words[1:] if w
-        ):
-            return Found(None, True, attribution)
-    return None
+    attribution.speaker_text = name or who.strip(_DASHES) or None
+    return Found(name, False, attribution)
 
 
 def attribution_after(text: str, start: int, limit: int) -> Found | None:
     """An attribution right after a closing mark: `", said X."`, `" X said.`"""
     tail = text[start:limit]
+    lead = start + len(tail) - len(tail.lstrip(_DASHES))
     match = _AFTER_VERB_FIRST.match(tail)
     if match:
         who = match.group("who")
-        pronoun = _who(
-            who, start, match.group("verb"), "verb_before_speaker", (0, 0), text
-        )
         name, used = name_after(who)
-        end = start + match.start("who") + (used or len(who.rstrip(" ,")))
+        end = start + match.start("who") + (used or len(who.rstrip(_DASHES)))
+        if not name and refers_back(who):
+            end = start + match.start("who") + len(who.split()[0])
         attribution = Attribution(
-            "verb_before_speaker",
-            start + len(tail) - len(tail.lstrip(" ,\u2014\u2013-")),
-            end,
-            None,
-            match.group("verb").lower(),
+            "verb_then_speaker", lead, end, text[lead:end], match.group("verb").lower()
         )
-        attribution.text = text[attribution.start : attribution.end]
-        if name:
-            attribution.speaker_text = name
-            return Found(name, False, attribution)
-        if pronoun:
-            pronoun.attribution = attribution
-            return pronoun
-        return None
+        return _found(who, name, attribution)
     match = _AFTER_NAME_FIRST.match(tail)
     if match:
         who = match.group("who")
-        lstart = start + len(tail) - len(tail.lstrip(" ,\u2014\u2013-"))
+        end = start + match.end("verb")
         attribution = Attribution(
-            "speaker_before_verb",
-            lstart,
-            start + match.end("verb"),
-            text[lstart : start + match.end("verb")],
-            match.group("verb").lower(),
-            who.strip(),
+            "speaker_then_verb", lead, end, text[lead:end], match.group("verb").lower()
         )
-        found = _who(who, lstart, match.group("verb"), "", (lstart, lstart), text)
-        if found:
-            found.attribution = attribution
-            return found
-        name = name_before(who)
-        if name:
-            attribution.speaker_text = name
-            return Found(name, False, attribution)
+        return _found(who, name_before(who), attribution)
     return None
 
 
-def attribution_before(text: str, sentence_start: int, mark: int) -> Found | None:
+def attribution_before(text: str, head_start: int, mark: int) -> Found | None:
     """An attribution in the sentence before an opening mark: `X said: "`,
     `X told reporters "`, `X said the plan was "`, `according to X, "`."""
-    head = text[sentence_start:mark]
+    head = text[head_start:mark]
     match = _ACCORDING.search(head)
     if match:
         name, used = name_after(match.group("who"))
-        if name:
-            attribution = Attribution(
-                "according_to",
-                sentence_start + match.start(),
-                sentence_start + match.start("who") + used,
-                None,
-                "according to",
-                name,
-            )
-            attribution.text = text[attribution.start : attribution.end]
-            return Found(name, False, attribution)
+        start = head_start + match.start()
+        end = head_start + match.start("who") + (used or len(match.group("who")))
+        attribution = Attribution(
+            "according_to", start, end, text[start:end], "according to"
+        )
+        return _found(match.group("who"), name, attribution)
     match = _BEFORE.search(head)
     if match:
         who = match.group("who")
-        verb_start = sentence_start + match.start("verb")
-        who_start = sentence_start + match.start("who")
-        found = _who(
-            who,
-            who_start,
-            match.group("verb"),
-            "speaker_before_verb",
-            (who_start, sentence_start + match.end("verb")),
-            text,
+        start = head_start + match.start("who") + len(who) - len(who.lstrip())
+        end = head_start + match.end("verb")
+        attribution = Attribution(
+            "speaker_then_verb",
+            start,
+            end,
+            text[start:end],
+            match.group("verb").lower(),
         )
-        if found:
-            return found
-        name = name_before(who)
-        if name:
-            attribution = Attribution(
-                "speaker_before_verb",
-                verb_start - len(who) + len(who) - len(who.lstrip()),
-                sentence_start + match.end("verb"),
-                None,
-                match.group("verb").lower(),
-                name,
-            )
-            position = text.rfind(name.split()[0], sentence_start, verb_start)
-            if position >= 0:
-                attribution.start = position
-            attribution.text = text[attribution.start : attribution.end]
-            return Found(name, False, attribution)
+        return _found(who, name_before(who), attribution)
     return None
 
 
@@ -563,10 +616,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w\u00c0-\u024f'’-]+", text)
 
 
-def _title_case(text: str) -> bool:
+_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"})
+
+
+def title_case(text: str) -> bool:
+    """Every word capitalised but the small ones: a title or a name, not speech."""
     words = _words(text)
-    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by"}
-    return bool(words) and all(w[0].isupper() or w in small for w in words)
+    return bool(words) and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
 
 
 def is_full_quotation(text: str, segment: Segment) -> bool:
@@ -580,13 +636,13 @@ def is_full_quotation(text: str, segment: Segment) -> bool:
 
 def not_speech_cue(text: str, paragraph_start: int, mark: int) -> bool:
     """Whether the words before an opening mark introduce a title, a term or a
-    name ("a report titled", "the so-called", "known as")."""
+    name ("a report titled", "the so-called", "known as", "what they call")."""
     return bool(NOT_SPEECH_CUES.search(text[max(paragraph_start, mark - 60) : mark]))
 
 
 # --- Alterations ----------------------------------------------------------------------
 
-_ALTERATION = re.compile(r"\.\s\.\s\.(?:\s\.)?|\.{3,}|\u2026|\[[^\[\]]{1,80}\]")
+_ALTERATION = re.compile(r"\.(?:\s\.){2,3}|\.{3,}|\u2026|\[[^\[\]]{1,80}\]")
 
 
 def alterations(text: str, spans: list[tuple[int, int]]) -> list[Alteration]:
@@ -597,9 +653,8 @@ def alterations(text: str, spans: list[tuple[int, int]]) -> list[Alteration]:
         for match in _ALTERATION.finditer(text, start, end):
             piece = match.group()
             if piece.startswith("["):
-                kind = (
-                    "sic" if piece.strip("[]").strip().lower() == "sic" else "insertion"
-                )
+                sic = piece.strip("[]").strip().lower() == "sic"
+                kind = "sic" if sic else "insertion"
             else:
                 kind = "ellipsis"
             found.append(Alteration(kind, match.start(), match.end(), piece))
@@ -608,251 +663,251 @@ def alterations(text: str, spans: list[tuple[int, int]]) -> list[Alteration]:
 
 # --- Reported speech ------------------------------------------------------------------
 
+_END = r"\s*[.!]?[)\]]?$"
+_REPORTED_ACCORDING = re.compile(
+    r"^(?P<attr>According\s+to\s+(?P<who>[^,]+)),\s+(?P<content>.+?)" + _END
+)
 _REPORTED_AFTER = re.compile(
     rf"^(?P<content>.{{20,}}),\s+(?P<attr>(?:(?P<verb1>{_VERB})\s+(?P<who1>.+?)|"
     r"(?P<who2>(?:[A-Z]|(?:he|she|they|the|a|an)\b)[^,]{0,80}?)"
     rf"(?:,[^,]{{1,100}},)?\s+(?P<verb2>{_VERB})"
-    r"(?:\s+[^,]*)?|according\s+to\s+(?P<who3>.+?)))\s*[.!]?$",
+    r"(?:\s+[^,]*)?|according\s+to\s+(?P<who3>.+?)))" + _END
 )
 _REPORTED_THAT = re.compile(
-    rf"^(?P<head>.{{0,200}}?\b(?P<verb>{_VERB})\b[^.;\u201c\"]{{0,80}}?\s+that)\s+"
-    r"(?P<content>.+?)\s*[.!]?$"
+    rf"^(?P<head>(?P<who>.{{1,200}}?)\s+(?P<verb>{_VERB})\b[^.;\u201c\"]{{0,80}}?"
+    r"\s+that)\s+(?P<content>.+?)" + _END
 )
-_REPORTED_ACCORDING = re.compile(
-    r"^(?P<attr>According\s+to\s+(?P<who>[^,]+)),\s+(?P<content>.+?)\s*[.!]?$"
+_CLAUSE_VERBS = (
+    "said|says|added|warned|argued|insisted|stated|explained|noted|claimed|"
+    "acknowledged|admitted|predicted|suggested|believes|thinks|maintained|"
+    "conceded|cautioned"
 )
+_REPORTED_CLAUSE = re.compile(
+    rf"^(?P<head>(?P<who>[^.;]{{1,160}}?)\s+(?P<verb>{_CLAUSE_VERBS})\b"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"|\s+in\s+a\s+statement|\s+on\s+\w+)?)\s+"
+    r"(?!(?:in|on|at|during|after|before|to|with|by|from|for|of|as|when|while|"
+    r"if|but|and|so|yes|no|nothing|little|more|less)\b)(?P<content>[\w$£€].+?)" + _END
+)
+_REPORTED_SAYING = re.compile(
+    r"^(?P<who>.{1,200}?),\s+(?P<attr>saying|adding|arguing|warning|insisting|"
+    r"noting|explaining|claiming)\s+(?:that\s+)?(?P<content>.+?)" + _END
+)
+_SPEAKER_ONLY = re.compile(rf"^(?P<who>[^.;,]{{1,80}}?)\s+(?P<verb>{_VERB})\b")
+_TRAILING_ACCORDING = re.compile(r",\s+according\s+to\s+[^,]+$")
 
 
-def reported_in_sentence(text: str, start: int, end: int) -> tuple | None:
-    """(content start, content end, attribution start, attribution end, verb, who,
-    rule) of reported speech in the sentence [start, end), if it has one."""
+@dataclass
+class Reported:
+    """Reported speech found in a sentence, before its speaker is resolved."""
+
+    start: int
+    end: int
+    attribution: Attribution
+    who: str
+    who_first: bool  # the speaker is named before the verb ("X said that ...")
+
+
+def reported_in_sentence(text: str, start: int, end: int) -> Reported | None:
+    """The reported speech of the sentence [start, end), by the first rule that
+    matches: "According to X, ...", "..., said X", "X said that ...", "X said
+    ..." (a clause), "X did ..., saying ..."."""
     sentence = text[start:end]
+
+    def build(match, rule, verb, who, who_first, attr="attr"):
+        c_start, c_end = start + match.start("content"), start + match.end("content")
+        trailing = _TRAILING_ACCORDING.search(text, c_start, c_end)
+        if trailing:
+            c_end = trailing.start()
+        a_start, a_end = start + match.start(attr), start + match.end(attr)
+        attribution = Attribution(rule, a_start, a_end, text[a_start:a_end], verb)
+        return Reported(c_start, c_end, attribution, who, who_first)
+
     match = _REPORTED_ACCORDING.match(sentence)
     if match:
-        return (
-            start + match.start("content"),
-            start + match.end("content"),
-            start + match.start("attr"),
-            start + match.end("attr"),
-            "according to",
-            match.group("who"),
-            "according_to",
-        )
+        return build(match, "according_to", "according to", match["who"], False)
     match = _REPORTED_AFTER.match(sentence)
     if match:
-        verb = match.group("verb1") or match.group("verb2") or "according to"
-        who = match.group("who1") or match.group("who2") or match.group("who3")
-        return (
-            start + match.start("content"),
-            start + match.end("content"),
-            start + match.start("attr"),
-            start + match.end("attr"),
-            verb.lower(),
-            who,
-            "content_then_attribution",
-        )
-    match = _REPORTED_THAT.match(sentence)
-    if match:
-        return (
-            start + match.start("content"),
-            start + match.end("content"),
-            start + match.start("head"),
-            start + match.end("head"),
-            match.group("verb").lower(),
-            match.group("head")[: match.start("verb") - match.start("head")],
-            "verb_that",
-        )
-    return None
-
-
-def _reported_speaker(who: str, rule: str, verb: str) -> tuple[str | None, bool]:
-    """(name, refers back) of the `who` of a reported-speech attribution."""
-    words = who.strip().split()
-    if not words:
-        return None, False
-    if words[0].lower() in PRONOUNS:
-        return None, True
-    if rule == "verb_that" or (rule == "content_then_attribution" and verb in who):
-        pass
-    if rule == "verb_that" or not who[:1].islower() and rule != "according_to":
-        name = name_before(who) if rule == "verb_that" else None
-        if name is None:
-            name, _ = name_after(who)
-        if name is None:
-            name = name_before(who)
-    else:
-        name, _ = name_after(who)
-    if (
-        name is None
-        and words[0].lower() == "the"
-        and any(w.lower().strip(",") in DESCRIPTOR_NOUNS for w in words[1:3])
+        verb = (match["verb1"] or match["verb2"] or "according to").lower()
+        if match["who2"]:
+            return build(match, "content_then_attribution", verb, match["who2"], True)
+        who = match["who1"] or match["who3"]
+        return build(match, "content_then_attribution", verb, who, False)
+    for pattern, rule in (
+        (_REPORTED_THAT, "verb_that"),
+        (_REPORTED_CLAUSE, "verb_clause"),
     ):
-        return None, True
-    return name, False
+        match = pattern.match(sentence)
+        if match and (name_before(match["who"]) or refers_back(match["who"])):
+            return build(
+                match, rule, match["verb"].lower(), match["who"], True, attr="head"
+            )
+    match = _REPORTED_SAYING.match(sentence)
+    if match:
+        return build(match, "saying", match["attr"], match["who"], False)
+    return None
 
 
 # --- The whole article ----------------------------------------------------------------
 
 
-def _sentence_of(sentences, position: int) -> tuple[int, int]:
-    for start, end in sentences:
-        if start <= position < end or position == end:
-            return start, end
-    return sentences[-1]
+class ArticleReader:
+    """Reads an article paragraph by paragraph, in the order of the text, so that
+    the last speaker is always the last one named before."""
 
+    def __init__(self, text: str, known: list[KnownSpeaker]):
+        self.text = text
+        self.resolver = SpeakerResolver(list(known), person_mentions(text))
+        self.proposals: list[Proposal] = []
+        # A quotation still open at the end of a paragraph (news style).
+        self.open_quote: Proposal | None = None
 
-def extract_quotes(text: str, known: list[KnownSpeaker] = ()) -> list[Proposal]:
-    """The quotations of an article, in the order of the text."""
-    paragraphs = split_paragraphs(text)
-    resolver = SpeakerResolver(list(known))
-    segments = quote_segments(paragraphs, text)
-    by_paragraph: dict[int, list[Segment]] = {}
-    for segment in segments:
-        by_paragraph.setdefault(segment.paragraph, []).append(segment)
+    def read(self) -> list[Proposal]:
+        paragraphs = split_paragraphs(self.text)
+        segments = quote_segments(paragraphs, self.text)
+        for paragraph in paragraphs:
+            mine = [s for s in segments if s.paragraph == paragraph.index]
+            self.read_paragraph(paragraph, mine)
+        for proposal in self.proposals:
+            proposal.text = join_spans(self.text, proposal.spans)
+            if proposal.fidelity == DIRECT:
+                proposal.alterations = alterations(self.text, proposal.spans)
+        return self.proposals
 
-    proposals: list[Proposal] = []
-    open_quote: Proposal | None = None  # a quotation running on into the next paragraph
-    for paragraph in paragraphs:
-        sentences = sentence_bounds(paragraph)
-        mine = by_paragraph.get(paragraph.index, [])
-        direct_ranges = []
-        paragraph_items: list[tuple[int, Proposal]] = []
+    def read_paragraph(self, paragraph: Paragraph, segments: list[Segment]) -> None:
+        text = self.text
+        pending = sentence_bounds(paragraph)
+        sentences = list(pending)
+        items: list[Proposal] = []
         previous: Proposal | None = None
         previous_segment: Segment | None = None
-        pending = list(sentences)
-
-        for number, segment in enumerate(mine):
+        for number, segment in enumerate(segments):
             mark = segment.start - 1
-            _flush_reported(text, pending, mark, mine, resolver, paragraph_items)
-            sentence_start, sentence_end = _sentence_of(sentences, mark)
-            next_mark = (
-                mine[number + 1].start - 1 if number + 1 < len(mine) else paragraph.end
+            while pending and pending[0][0] <= mark:
+                items.extend(self.reported(*pending.pop(0), segments))
+            sentence_start = next(
+                (s for s, e in sentences if s <= mark < e), paragraph.start
             )
-            after_limit = min(next_mark, paragraph.end)
             continuing = (
-                open_quote is not None
+                self.open_quote is not None
                 and number == 0
-                and text[paragraph.start : mark].strip() == ""
+                and not text[paragraph.start : mark].strip()
             )
-            found_after = (
-                attribution_after(text, segment.end + 1, after_limit)
+            if continuing:
+                self.continue_open_quote(segment, segments, paragraph)
+                previous, previous_segment = self.open_quote_or_last(), segment
+                continue
+            self.open_quote = None
+            limit = (
+                segments[number + 1].start - 1
+                if number + 1 < len(segments)
+                else (paragraph.end)
+            )
+            after = (
+                attribution_after(text, segment.end + 1, limit)
                 if segment.closed
                 else None
             )
-            before_start = max(
-                sentence_start,
-                previous_segment.end + 1 if previous_segment else paragraph.start,
-            )
-            found_before = attribution_before(text, before_start, mark)
-            found = found_after or found_before
-            full = is_full_quotation(text, segment)
+            head_start = sentence_start
+            if previous_segment is not None and previous_segment.end >= sentence_start:
+                head_start = previous_segment.end + 1
+            before = attribution_before(text, head_start, mark)
+            found = after or before
             inner = text[segment.start : segment.end]
-            cue = not_speech_cue(text, paragraph.start, mark)
+            full = is_full_quotation(text, segment)
 
-            # A fragment that continues the sentence of the one before it, across
-            # an attribution: one quotation in two spans.
-            joins_previous = (
+            if (
                 previous is not None
                 and previous_segment is not None
                 and previous_segment.closed
                 and inner[:1].islower()
                 and text[previous_segment.end + 1 : mark].rstrip().endswith((",", ":"))
-            )
-            if joins_previous:
+            ):
+                # The sentence goes on after an attribution: one quotation.
                 previous.spans.append((segment.start, segment.end))
-                direct_ranges.append((segment.start, segment.end))
-                if found_after and previous.attribution is None:
-                    previous.attribution = found_after.attribution
                 previous_segment = segment
                 if not segment.closed:
-                    open_quote = previous
+                    self.open_quote = previous
                 continue
-
-            if continuing and not segment.closed or (continuing and not found):
-                proposal = open_quote
-                proposal.spans.append((segment.start, segment.end))
-                direct_ranges.append((segment.start, segment.end))
-                previous, previous_segment = proposal, segment
-                open_quote = proposal if not segment.closed else None
+            previous_segment = segment
+            if not_speech_cue(text, paragraph.start, mark) and not (found and full):
                 continue
-            open_quote = None
-
-            if cue and not (found and full):
-                previous_segment = segment
+            if not (full or (found is not None and not title_case(inner))):
                 continue
-            speech = full or (found is not None and not _title_case(inner))
-            if not speech:
-                previous_segment = segment
-                continue
-            speaker, attribution = None, None
-            if found is not None:
-                attribution = found.attribution
-                if found.pronoun:
-                    speaker = resolver.last
-                else:
-                    speaker = resolver.resolve(found.name)
-            elif previous is not None:
-                speaker = previous.speaker
-                attribution = Attribution("same_paragraph")
-            elif resolver.last is not None and full:
-                speaker = resolver.last
-                attribution = Attribution("last_speaker")
+            speaker, attribution = self.speaker_of(found, previous, full)
             proposal = Proposal(
                 [(segment.start, segment.end)], "", DIRECT, speaker, attribution
             )
-            paragraph_items.append((segment.start, proposal))
-            direct_ranges.append((segment.start, segment.end))
-            previous, previous_segment = proposal, segment
+            items.append(proposal)
+            previous = proposal
             if not segment.closed:
-                open_quote = proposal
+                self.open_quote = proposal
+        while pending:
+            items.extend(self.reported(*pending.pop(0), segments))
+        items.sort(key=lambda proposal: proposal.spans[0][0])
+        self.proposals.extend(items)
 
-        _flush_reported(text, pending, paragraph.end, mine, resolver, paragraph_items)
-        paragraph_items.sort(key=lambda item: item[0])
-        proposals.extend(proposal for _, proposal in paragraph_items)
+    def open_quote_or_last(self) -> Proposal | None:
+        return self.open_quote or (self.proposals[-1] if self.proposals else None)
 
-    for proposal in proposals:
-        proposal.text = join_spans(text, proposal.spans)
-        if proposal.fidelity == DIRECT:
-            proposal.alterations = alterations(text, proposal.spans)
-    return proposals
+    def continue_open_quote(self, segment, segments, paragraph) -> None:
+        """A paragraph that reopens the quotation left open by the one before."""
+        quote = self.open_quote
+        quote.spans.append((segment.start, segment.end))
+        if segment.closed:
+            self.open_quote = None
+            if quote.attribution is None or quote.attribution.rule in (
+                "same_paragraph",
+                "last_speaker",
+            ):
+                limit = segments[1].start - 1 if len(segments) > 1 else paragraph.end
+                found = attribution_after(self.text, segment.end + 1, limit)
+                if found is not None:
+                    quote.speaker, quote.attribution = self.speaker_of(
+                        found, None, True
+                    )
+
+    def speaker_of(self, found: Found | None, previous: Proposal | None, full: bool):
+        """(speaker, attribution) of a direct quotation."""
+        resolver = self.resolver
+        if found is not None:
+            if found.refers_back:
+                return resolver.last, found.attribution
+            return resolver.resolve(found.name), found.attribution
+        if previous is not None:
+            return previous.speaker, Attribution("same_paragraph")
+        if full and resolver.last is not None:
+            return resolver.last, Attribution("last_speaker")
+        return None, None
+
+    def reported(self, start: int, end: int, segments: list[Segment]):
+        """The reported speech of a sentence without quotation marks (a list of
+        zero or one proposal); a sentence that only names a speaker ("Rutte
+        agreed.") makes them the last speaker."""
+        if any(g.start - 1 < end and start < g.end + 1 for g in segments):
+            return []
+        found = reported_in_sentence(self.text, start, end)
+        if found is None or len(_words(self.text[found.start : found.end])) < 4:
+            match = _SPEAKER_ONLY.match(self.text, start, end)
+            if match and name_before(match["who"]):
+                self.resolver.resolve(name_before(match["who"]))
+            return []
+        if refers_back(found.who):
+            speaker = self.resolver.last
+        else:
+            if found.who_first:
+                name = name_before(found.who)
+            else:
+                name = name_after(found.who)[0]
+            speaker = self.resolver.resolve(name)
+        found.attribution.speaker_text = found.who.strip(_DASHES)
+        return [
+            Proposal(
+                [(found.start, found.end)], "", REPORTED, speaker, found.attribution
+            )
+        ]
 
 
-def _flush_reported(text, pending, upto, segments, resolver, items) -> None:
-    """Reads the sentences of `pending` that start before `upto` for reported
-    speech, in the order of the text (so that the last speaker is the last one
-    named before)."""
-    while pending and pending[0][0] <= upto:
-        sentence_start, sentence_end = pending.pop(0)
-        proposal = _reported_proposal(
-            text, sentence_start, sentence_end, segments, resolver
-        )
-        if proposal is not None:
-            items.append((proposal.spans[0][0], proposal))
-
-
-def _reported_proposal(
-    text: str, start: int, end: int, segments: list[Segment], resolver
-) -> Proposal | None:
-    """The reported speech of the sentence [start, end), unless it holds a
-    quotation mark (a direct quotation, or a title) or names no speaker."""
-    if any(
-        s - 1 < end and start < e + 1 for s, e in ((g.start, g.end) for g in segments)
-    ):
-        return None
-    reported = reported_in_sentence(text, start, end)
-    if reported is None:
-        return None
-    c_start, c_end, a_start, a_end, verb, who, rule = reported
-    if len(_words(text[c_start:c_end])) < 4:
-        return None
-    name, refers_back = _reported_speaker(who, rule, verb)
-    if name:
-        speaker = resolver.resolve(name)
-    elif refers_back and resolver.last is not None:
-        speaker = resolver.last
-    else:
-        return None
-    attribution = Attribution(
-        rule, a_start, a_end, text[a_start:a_end], verb, who.strip()
-    )
-    return Proposal([(c_start, c_end)], "", REPORTED, speaker, attribution)
+def extract_quotes(text: str, known: list[KnownSpeaker] = ()) -> list[Proposal]:
+    """The quotations of an article, in the order of the text."""
+    return ArticleReader(text, list(known)).read()
