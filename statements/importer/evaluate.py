@@ -113,9 +113,7 @@ def load_articles(folder: Path) -> list[Article]:
 
 
 def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
-    return sum(
-        max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b
-    )
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
 def speaker_right(proposal: Proposal, expected: Expected) -> bool:
@@ -142,11 +140,12 @@ def score(article: Article, proposals: list[Proposal]) -> Score:
             result.reported_expected += 1
             length = sum(e - s for s, e in expected.spans)
             if any(
-                p.fidelity == REPORTED and 2 * _overlap(p.spans, expected.spans) >= length
+                p.fidelity == REPORTED
+                and 2 * _overlap(p.spans, expected.spans) >= length
                 for p in proposals
             ):
                 result.reported_overlapping += 1
-        where = f"{article.name}: {article.text[expected.spans[0][0]:][:50]!r}"
+        where = f"{article.name}: {article.text[expected.spans[0][0] :][:50]!r}"
         if not same:
             result.misses.append(f"missed {expected.fidelity} {where}")
             continue

@@ -76,7 +76,7 @@ TITLE_WORDS = vocabulary(
     fold=True,
 )
 LOWER_TITLE_WORDS = vocabulary(
-    "of the for and to on press secretary spokesperson spokesman spokeswoman "
+    "of the press secretary spokesperson spokesman spokeswoman "
     "minister foreign prime deputy chief executive officer director president "
     "vice senator governor mayor ambassador envoy special adviser advisor "
     "commissioner leader chair chairman chairwoman head general attorney "
@@ -109,6 +109,18 @@ ORGANISATION_WORDS = vocabulary(
     "House Kremlin Palace Ministry Secretariat Programme Program Mission "
     "Times Post News Press Journal Agency Reuters Council",
     fold=True,
+)
+# Capitalised words that are never part of a speaker's name.
+NOT_NAMES = vocabulary(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February "
+    "March April May June July August September October November December "
+    "Today Yesterday Tomorrow",
+    fold=True,
+)
+# "WASHINGTON (AP) — ", "LONDON, March 3 (Reuters) - ": a dateline, not a subject.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’\-]+(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2})?(?:\s*\([^)]*\))?"
+    r"\s*[\u2014\u2013-]+\s*"
 )
 # Words between a subject and its verb: "Pritchard has warned", "he later said".
 AUXILIARIES = vocabulary(
@@ -351,8 +363,11 @@ def name_after(phrase: str) -> tuple[str | None, int]:
         word = match.group()
         following = tokens[number + 1].group() if number + 1 < len(tokens) else ""
         lower = word.lower()
+        if lower in NOT_NAMES:
+            break
         joins = lower in NAME_PARTICLES or (current and lower in CONNECTORS)
-        if _is_capitalised(word) or (joins and _is_capitalised(following)):
+        following_joins = _is_capitalised(following) or following in NAME_PARTICLES
+        if _is_capitalised(word) or (joins and following_joins):
             current.append(word)
         elif lower in LOWER_TITLE_WORDS or lower in _DETERMINERS:
             if current:
@@ -378,13 +393,11 @@ def name_before(phrase: str) -> str | None:
     """The name at the end of `phrase` (what comes before "said"), skipping
     auxiliaries ("has warned") and an apposition between commas ("Blinken, the
     top U.S. diplomat, said")."""
-    words = phrase.strip().rstrip(",").split()
+    words = phrase.split()
     while words and words[-1].lower().strip(",") in AUXILIARIES:
         words.pop()
     phrase = " ".join(words)
-    apposition = _APPOSITION.search(phrase + ",") if phrase.endswith(",") else None
-    if apposition is None:
-        apposition = _APPOSITION.search(phrase)
+    apposition = _APPOSITION.search(phrase if phrase.endswith(",") else phrase + ",")
     if apposition:
         phrase = phrase[: apposition.start()]
     words = phrase.strip().rstrip(",").split()
@@ -393,7 +406,7 @@ def name_before(phrase: str) -> str | None:
         if run and word.endswith((",", ";", ":")):
             break
         bare = word.strip('(),;:\u2014\u2013"\u201c\u201d')
-        if not bare:
+        if not bare or bare.lower() in NOT_NAMES:
             break
         if _is_capitalised(bare) or (
             run and bare.lower() in NAME_PARTICLES | CONNECTORS
@@ -412,20 +425,21 @@ _MENTION = re.compile(
 )
 
 
-def person_mentions(text: str) -> list[str]:
+def person_mentions(text: str) -> list[tuple[int, str]]:
     """The people the article names in full (two or more words, not an
-    organisation), in order: "Blinken" later on is one of them."""
+    organisation), with where: "Blinken" later on is one of them, and "he" may
+    be the last one named."""
     people = []
     for match in _MENTION.finditer(text):
         name = clean_name(match.group().split())
+        words = name.split() if name else []
         if (
-            name
-            and len(name.split()) >= 2
-            and name.split()[-1].lower() not in ORGANISATION_WORDS
-            and name.split()[0].lower() not in ORGANISATION_WORDS
-            and name not in people
+            len(words) >= 2
+            and words[-1].lower() not in ORGANISATION_WORDS
+            and words[0].lower() not in ORGANISATION_WORDS
+            and not {w.lower() for w in words} & NOT_NAMES
         ):
-            people.append(name)
+            people.append((match.start(), name))
     return people
 
 
@@ -450,9 +464,10 @@ class SpeakerResolver:
     "Blinken" after "Antony Blinken" is the same person. Remembers the last
     speaker, whom pronouns and continuing paragraphs refer to."""
 
-    def __init__(self, known: list[KnownSpeaker], mentions: list[str]):
+    def __init__(self, known: list[KnownSpeaker], mentions: list[tuple[int, str]]):
         self.known = known
-        self.mentions = mentions
+        self.mentioned = mentions
+        self.mentions = list(dict.fromkeys(name for _, name in mentions))
         self.people: list[Speaker] = []
         self.last: Speaker | None = None
 
@@ -490,6 +505,12 @@ class SpeakerResolver:
             speaker = Speaker(name)
         return speaker
 
+    def named_before(self, position: int) -> Speaker | None:
+        """The last person named before `position` (for a pronoun when no one
+        has spoken yet)."""
+        names = [name for start, name in self.mentioned if start < position]
+        return self.resolve(names[-1]) if names else None
+
     def resolve(self, name: str | None) -> Speaker | None:
         """`find`, remembered as the last speaker."""
         speaker = self.find(name) if name else None
@@ -516,10 +537,18 @@ _AFTER_NAME_FIRST = re.compile(
 )
 # "X said: " / "X told reporters " / "X said the plan was " before an opening mark.
 _BEFORE = re.compile(
-    rf"(?P<who>[^.;?!\u201d\u201c\"]{{0,200}}?)(?<!\bwas)(?<!\bwere)(?<!\bbeen)"
+    rf"(?P<who>[^.;?!\u201d\u201c\"]{{0,200}})(?<!\bwas)(?<!\bwere)(?<!\bbeen)"
     rf"(?<!\bbeing)(?<!\bis)(?<!\bare)\s+(?P<verb>{_VERB})\b"
     r"(?P<rest>[^.;?!\u201d\u201c\"]*?)\s*[:,]?\s*$"
 )
+# Verbs after which a partial quotation is speech: "X said the plan was "...""
+PARTIAL_VERBS = vocabulary(
+    "said says say told tells added adds warned warns argued argues insisted "
+    "insists described describes urged urges stressed stresses wrote writes "
+    "promised vowed pledged predicted claimed claims accused accuses called calls "
+    "declared declares stated states complained complains"
+)
+_NEGATED = re.compile(r"\b(?:not|never|n't|no longer)\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;?!\u201c\"]+)", re.IGNORECASE)
 
 
@@ -542,8 +571,9 @@ def refers_back(who: str) -> bool:
         return True
     return (
         words[0] == "the"
-        and any(w in DESCRIPTOR_NOUNS for w in words[1:3])
-        and not any(_is_capitalised(w) for w in who.split()[1:3])
+        and len(words) <= 4
+        and any(w in DESCRIPTOR_NOUNS for w in words[1:])
+        and not any(_is_capitalised(w) for w in who.split()[1:])
     )
 
 
@@ -596,6 +626,8 @@ def attribution_before(text: str, head_start: int, mark: int) -> Found | None:
     match = _BEFORE.search(head)
     if match:
         who = match.group("who")
+        if _NEGATED.search(who):
+            return None
         start = head_start + match.start("who") + len(who) - len(who.lstrip())
         end = head_start + match.end("verb")
         attribution = Attribution(
@@ -626,12 +658,20 @@ def title_case(text: str) -> bool:
 
 
 def is_full_quotation(text: str, segment: Segment) -> bool:
-    """A quotation of a sentence or more: at least four words and ends in
-    punctuation inside the marks (or runs on to the next paragraph)."""
-    inner = text[segment.start : segment.end].rstrip()
-    if len(_words(inner)) < 4:
+    """A quotation of a sentence or more, which needs no attribution beside it to
+    be speech: it starts with a capital (a lowercase start is a partial quote),
+    and has at least four words ending in punctuation inside the marks, or is a
+    short sentence ("We missed you."), or runs on to the next paragraph."""
+    inner = text[segment.start : segment.end].strip()
+    words = _words(inner)
+    if not inner or inner[0].islower() or not words:
         return False
-    return not segment.closed or inner[-1:] in ".,?!:;\u2026-\u2014"
+    if not segment.closed:
+        return len(words) >= 2
+    last = inner[-1]
+    if len(words) >= 4 and last in ".,?!:;\u2026-\u2014":
+        return True
+    return len(words) >= 2 and last in ".?!" and not title_case(inner)
 
 
 def not_speech_cue(text: str, paragraph_start: int, mark: int) -> bool:
@@ -697,6 +737,30 @@ _SPEAKER_ONLY = re.compile(rf"^(?P<who>[^.;,]{{1,80}}?)\s+(?P<verb>{_VERB})\b")
 _TRAILING_ACCORDING = re.compile(r",\s+according\s+to\s+[^,]+$")
 
 
+def is_subject(who: str) -> bool:
+    """Whether `who` (what precedes "said") is a speaker: a pronoun, "the
+    minister", or a short phrase ending in a name, apposition and dateline
+    aside."""
+    if refers_back(who):
+        return True
+    if name_before(who) is None:
+        return False
+    words = who.split()
+    while words and words[-1].lower().strip(",") in AUXILIARIES:
+        words.pop()
+    phrase = DATELINE.sub("", " ".join(words))
+    apposition = _APPOSITION.search(phrase if phrase.endswith(",") else phrase + ",")
+    if apposition:
+        phrase = phrase[: apposition.start()]
+    # "The chief executive of the NHS, Amanda Pritchard": the name's own clause,
+    # where only titles may come before the name.
+    clause = phrase.strip().rstrip(",").split(",")[-1].split()
+    allowed = TITLE_WORDS | LOWER_TITLE_WORDS | _DETERMINERS | CONNECTORS
+    return 0 < len(clause) <= 8 and all(
+        _is_capitalised(word) or word.lower() in allowed for word in clause
+    )
+
+
 @dataclass
 class Reported:
     """Reported speech found in a sentence, before its speaker is resolved."""
@@ -726,6 +790,15 @@ def reported_in_sentence(text: str, start: int, end: int) -> Reported | None:
     match = _REPORTED_ACCORDING.match(sentence)
     if match:
         return build(match, "according_to", "according to", match["who"], False)
+    for pattern, rule in (
+        (_REPORTED_THAT, "verb_that"),
+        (_REPORTED_CLAUSE, "verb_clause"),
+    ):
+        match = pattern.match(sentence)
+        if match and is_subject(match["who"]):
+            return build(
+                match, rule, match["verb"].lower(), match["who"], True, attr="head"
+            )
     match = _REPORTED_AFTER.match(sentence)
     if match:
         verb = (match["verb1"] or match["verb2"] or "according to").lower()
@@ -733,15 +806,6 @@ def reported_in_sentence(text: str, start: int, end: int) -> Reported | None:
             return build(match, "content_then_attribution", verb, match["who2"], True)
         who = match["who1"] or match["who3"]
         return build(match, "content_then_attribution", verb, who, False)
-    for pattern, rule in (
-        (_REPORTED_THAT, "verb_that"),
-        (_REPORTED_CLAUSE, "verb_clause"),
-    ):
-        match = pattern.match(sentence)
-        if match and (name_before(match["who"]) or refers_back(match["who"])):
-            return build(
-                match, rule, match["verb"].lower(), match["who"], True, attr="head"
-            )
     match = _REPORTED_SAYING.match(sentence)
     if match:
         return build(match, "saying", match["attr"], match["who"], False)
@@ -812,9 +876,15 @@ class ArticleReader:
             if previous_segment is not None and previous_segment.end >= sentence_start:
                 head_start = previous_segment.end + 1
             before = attribution_before(text, head_start, mark)
-            found = after or before
             inner = text[segment.start : segment.end]
             full = is_full_quotation(text, segment)
+            if (
+                before is not None
+                and not full
+                and before.attribution.verb not in PARTIAL_VERBS | {"according to"}
+            ):
+                before = None
+            found = after or before
 
             if (
                 previous is not None
@@ -872,7 +942,10 @@ class ArticleReader:
         resolver = self.resolver
         if found is not None:
             if found.refers_back:
-                return resolver.last, found.attribution
+                speaker = resolver.last or resolver.named_before(
+                    found.attribution.start or 0
+                )
+                return speaker, found.attribution
             return resolver.resolve(found.name), found.attribution
         if previous is not None:
             return previous.speaker, Attribution("same_paragraph")
@@ -888,12 +961,12 @@ class ArticleReader:
             return []
         found = reported_in_sentence(self.text, start, end)
         if found is None or len(_words(self.text[found.start : found.end])) < 4:
-            match = _SPEAKER_ONLY.match(self.text, start, end)
+            match = _SPEAKER_ONLY.match(self.text[start:end])
             if match and name_before(match["who"]):
                 self.resolver.resolve(name_before(match["who"]))
             return []
         if refers_back(found.who):
-            speaker = self.resolver.last
+            speaker = self.resolver.last or self.resolver.named_before(start)
         else:
             if found.who_first:
                 name = name_before(found.who)
