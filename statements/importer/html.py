@@ -17,7 +17,7 @@ Besides the text it reads what the page says of itself, never guessing: the
 title (`og:title`, else the first `<h1>`, else `<title>`), the canonical URL
 (`<link rel="canonical">`, else `og:url`), the publisher (`og:site_name`) and the
 publication date (`article:published_time`, else a `<time datetime>` in the
-article), each None when the page does not say.
+article) and the language (`<html lang>`), each None when the page does not say.
 """
 
 import re
@@ -76,6 +76,7 @@ class HtmlArticle:
     url: str | None = None
     publisher: str | None = None
     published: str | None = None
+    language: str | None = None
     paragraphs: list[str] = field(default_factory=list)
 
 
@@ -107,6 +108,8 @@ class _Reader(HTMLParser):
             if "canonical" in (attributes.get("rel") or "").split():
                 self.meta.setdefault("canonical", attributes.get("href") or "")
             return
+        if tag == "html" and attributes.get("lang"):
+            self.meta.setdefault("lang", attributes["lang"])
         if tag == "br" and self.current is not None:
             self.current.append(" ")
         if tag in VOID:
@@ -195,6 +198,7 @@ def read_html(html: str) -> HtmlArticle:
         url=meta.get("canonical") or meta.get("og:url") or None,
         publisher=meta.get("og:site_name") or None,
         published=meta.get("article:published_time") or reader.time,
+        language=meta.get("lang") or None,
         paragraphs=paragraphs,
     )
 

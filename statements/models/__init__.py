@@ -2,6 +2,7 @@
 
 from statements.models.access import PartnerKey, RateLimitCounter
 from statements.models.changes import Change
+from statements.models.imports import ArticleImport
 from statements.models.speech import (
     SEARCH_CONFIG,
     SPAN_SEPARATOR,
@@ -25,6 +26,7 @@ from statements.models.speech import (
 )
 
 __all__ = [
+    "ArticleImport",
     "SEARCH_CONFIG",
     "SPAN_SEPARATOR",
     "Change",

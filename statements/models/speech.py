@@ -20,6 +20,7 @@ from django.urls import reverse
 from statements.choices import (
     EventKind,
     Fidelity,
+    QuoteStatus,
     StakeholderCategory,
     StakeholderRole,
     StatementKind,
@@ -380,6 +381,14 @@ def quote_spans_problems(
     return problems
 
 
+class ConfirmedQuoteManager(models.Manager):
+    """The public quotes: confirmed ones. Every public read starts here
+    (`Quote.objects`); admin and imports use `Quote.all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=QuoteStatus.CONFIRMED)
+
+
 class Quote(TimeStampedModel):
     """A passage of speech attributed to a speaker, anchored in a statement."""
 
@@ -388,10 +397,22 @@ class Quote(TimeStampedModel):
         Statement, on_delete=models.CASCADE, related_name="quotes"
     )
     speaker = models.ForeignKey(
-        Speaker, on_delete=models.PROTECT, related_name="quotes"
+        Speaker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="Who said it; unknown only while the quote is not confirmed.",
     )
     fidelity = models.CharField(max_length=16, choices=Fidelity.choices)
     text = models.TextField()
+    status = models.CharField(
+        max_length=16,
+        choices=QuoteStatus.choices,
+        default=QuoteStatus.CONFIRMED,
+        help_text="Only confirmed quotes are public; the importer proposes quotes "
+        "for an editor to confirm or reject.",
+    )
     event = models.ForeignKey(
         Event,
         on_delete=models.PROTECT,
@@ -416,8 +437,13 @@ class Quote(TimeStampedModel):
         db_persist=True,
     )
 
+    all_objects = models.Manager()
+    objects = ConfirmedQuoteManager()
+
     class Meta:
         ordering = ["id"]
+        # Admin, forms, cascades and `statement.quotes` see every quote.
+        default_manager_name = "all_objects"
         indexes = [
             GinIndex(fields=["search_vector"], name="quote_search_gin"),
             models.Index(fields=["updated_at", "id"], name="quote_sync_idx"),
@@ -426,6 +452,14 @@ class Quote(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=QuoteStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=QuoteStatus.CONFIRMED) | Q(speaker__isnull=False),
+                name="%(app_label)s_%(class)s_confirmed_has_speaker",
+            ),
         ]
 
     def __str__(self):
@@ -433,6 +467,12 @@ class Quote(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("quote-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == QuoteStatus.CONFIRMED and self.speaker_id is None:
+            raise ValidationError(
+                {"speaker": "A confirmed quote needs a speaker; choose one first."}
+            )
 
     # date, speaker_role and role_day state in Python the rules that
     # selectors.with_quote_context computes in SQL for the API: the model tests
@@ -450,7 +490,7 @@ class Quote(TimeStampedModel):
     @property
     def speaker_role(self):
         """The role the speaker held when the words were said (or published)."""
-        return self.speaker.role_on(self.role_day)
+        return self.speaker.role_on(self.role_day) if self.speaker_id else None
 
     @property
     def role_day(self) -> datetime.date | None:
