@@ -34,7 +34,7 @@ SPEECH_VERBS = vocabulary(
     "announces claimed claims conceded countered cautioned observed remarked "
     "suggested tweeted posted predicted promised vowed pledged testified joked "
     "agreed disagreed affirmed confirmed denied disclosed revealed shouted "
-    "whispered"
+    "whispered called calls described describes"
 )
 _VERB = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 
@@ -72,7 +72,10 @@ TITLE_WORDS = vocabulary(
     "National Federal Former Acting Interim Assistant Under Undersecretary "
     "Managing Founder CEO President-elect Secretary-General Diplomat Top Senior "
     "Member MP MEP Lawmaker Councillor Councilor Councilman Councilwoman Sheriff "
-    "Coach Manager Of The For And To On",
+    "Coach Manager Alderman Alderwoman Trade Economy Industry Environment Climate "
+    "Culture Transport Housing Immigration Development Digital Science Research "
+    "Technology Work Works Pensions Veterans Justice Mr. Alder Commander-in-Chief "
+    "Of The For And To On",
     fold=True,
 )
 LOWER_TITLE_WORDS = vocabulary(
@@ -83,7 +86,8 @@ LOWER_TITLE_WORDS = vocabulary(
     "senior top official lawmaker member state national security homeland "
     "defense defence finance health interior affairs counsel economist analyst "
     "professor researcher lawyer lead campaign manager founder coach captain "
-    "party opposition former acting"
+    "party opposition former acting ministry department agency government "
+    "company group office council"
 )
 PRONOUNS = vocabulary("he she they i we")
 # "the minister said": a descriptor that refers back to the last speaker.
@@ -459,6 +463,12 @@ def _ends_with(full: str, part: str) -> bool:
     return bool(part_words) and full_words[-len(part_words) :] == part_words
 
 
+def _has_word(full: str, part: str) -> bool:
+    """Whether the one-word name `part` is a word of `full` ("Lin" of "Lin
+    Jian", where the family name comes first)."""
+    return _fold(part) in _fold(full).split()
+
+
 class SpeakerResolver:
     """Matches names against the known speakers and the people of the article:
     "Blinken" after "Antony Blinken" is the same person. Remembers the last
@@ -485,22 +495,33 @@ class SpeakerResolver:
             return Speaker(matches[0].name, matches[0].slug)
         return None
 
-    def find(self, name: str) -> Speaker | None:
-        """The speaker `name` names, without remembering it; None when a single
-        word names nobody (a common noun that starts a sentence: "Officials")."""
+    def find(self, name: str, *, create: str = "multiword") -> Speaker | None:
+        """The speaker `name` names, without remembering it.
+
+        A name nobody has is a new speaker when `create` is "always"; with
+        "multiword" (a name that starts its sentence) a single word is None, as
+        it may be a capitalised common noun ("Officials"); with "never", None.
+        """
         speaker = self._known(name)
-        if speaker is None:
+        single = len(name.split()) == 1
+        for matches in (_ends_with, _has_word) if single else (_ends_with,):
+            if speaker is not None:
+                break
             for person in reversed(self.people):
-                if _ends_with(person.name, name):
+                if matches(person.name, name):
                     speaker = person
                     break
+            if speaker is None:
+                for mention in self.mentions:
+                    if matches(mention, name):
+                        speaker = self._known(mention) or Speaker(mention)
+                        break
         if speaker is None:
-            for mention in self.mentions:
-                if _ends_with(mention, name):
-                    speaker = self._known(mention) or Speaker(mention)
-                    break
-        if speaker is None:
-            if len(name.split()) == 1 and name.lower() not in ORGANISATION_WORDS:
+            if create == "never" or (
+                create == "multiword"
+                and single
+                and name.lower() not in ORGANISATION_WORDS
+            ):
                 return None
             speaker = Speaker(name)
         return speaker
@@ -511,9 +532,9 @@ class SpeakerResolver:
         names = [name for start, name in self.mentioned if start < position]
         return self.resolve(names[-1]) if names else None
 
-    def resolve(self, name: str | None) -> Speaker | None:
+    def resolve(self, name: str | None, *, create: str = "multiword") -> Speaker | None:
         """`find`, remembered as the last speaker."""
-        speaker = self.find(name) if name else None
+        speaker = self.find(name, create=create) if name else None
         if speaker is not None:
             if all(p.name != speaker.name for p in self.people):
                 self.people.append(speaker)
@@ -533,7 +554,8 @@ _AFTER_VERB_FIRST = re.compile(
 )
 # ", X said" / " X told reporters" right after a closing mark.
 _AFTER_NAME_FIRST = re.compile(
-    rf"^[\s,\u2014\u2013-]*(?P<who>[^.;?!\u201c\"]{{1,160}}?)\s+(?P<verb>{_VERB})\b"
+    r"^[\s,\u2014\u2013-]*(?!(?:and|but|or|while|as|because|which|who|so)\b)"
+    rf"(?P<who>[^\s,.;?!\u201c\"][^.;?!\u201c\"]{{0,159}}?)\s+(?P<verb>{_VERB})\b"
 )
 # "X said: " / "X told reporters " / "X said the plan was " before an opening mark.
 _BEFORE = re.compile(
@@ -548,6 +570,7 @@ PARTIAL_VERBS = vocabulary(
     "promised vowed pledged predicted claimed claims accused accuses called calls "
     "declared declares stated states complained complains"
 )
+CHARACTERISING_VERBS = vocabulary("called calls described describes")
 _NEGATED = re.compile(r"\b(?:not|never|n't|no longer)\s*$", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;?!\u201c\"]+)", re.IGNORECASE)
 
@@ -560,6 +583,8 @@ class Found:
     name: str | None
     refers_back: bool
     attribution: Attribution
+    # The name starts its sentence: a single word may be a common noun.
+    initial: bool = False
 
 
 def refers_back(who: str) -> bool:
@@ -637,7 +662,9 @@ def attribution_before(text: str, head_start: int, mark: int) -> Found | None:
             text[start:end],
             match.group("verb").lower(),
         )
-        return _found(who, name_before(who), attribution)
+        found = _found(who, name_before(who), attribution)
+        found.initial = bool(found.name) and who.strip().startswith(found.name)
+        return found
     return None
 
 
@@ -711,14 +738,17 @@ _REPORTED_AFTER = re.compile(
     rf"^(?P<content>.{{20,}}),\s+(?P<attr>(?:(?P<verb1>{_VERB})\s+(?P<who1>.+?)|"
     r"(?P<who2>(?:[A-Z]|(?:he|she|they|the|a|an)\b)[^,]{0,80}?)"
     rf"(?:,[^,]{{1,100}},)?\s+(?P<verb2>{_VERB})"
-    r"(?:\s+[^,]*)?|according\s+to\s+(?P<who3>.+?)))" + _END
+    r"(?:\s+[^,]*)?|according\s+to\s+(?P<who3>.+?)))"
+    # "..., the minister said on Wednesday, in a move likely to anger Beijing."
+    r"(?:,\s+(?:in|as|after|before|during|while|when|amid|with|without|"
+    r"adding|saying|citing)\b[^,]*)?" + _END
 )
 _REPORTED_THAT = re.compile(
     rf"^(?P<head>(?P<who>.{{1,200}}?)\s+(?P<verb>{_VERB})\b[^.;\u201c\"]{{0,80}}?"
     r"\s+that)\s+(?P<content>.+?)" + _END
 )
 _CLAUSE_VERBS = (
-    "said|says|added|warned|argued|insisted|stated|explained|noted|claimed|"
+    "said|says|say|added|warned|argued|insisted|stated|explained|noted|claimed|"
     "acknowledged|admitted|predicted|suggested|believes|thinks|maintained|"
     "conceded|cautioned"
 )
@@ -727,13 +757,27 @@ _REPORTED_CLAUSE = re.compile(
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
     r"|\s+in\s+a\s+statement|\s+on\s+\w+)?)\s+"
     r"(?!(?:in|on|at|during|after|before|to|with|by|from|for|of|as|when|while|"
-    r"if|but|and|so|yes|no|nothing|little|more|less)\b)(?P<content>[\w$£€].+?)" + _END
+    r"if|but|and|so|yes|no|nothing|little|more|less|whether|what|how|why|"
+    r"where|who|which)\b)(?P<content>[\w$£€].+?)" + _END
+)
+_ADDING = re.compile(
+    r"[^,\"\u201c\u201d]{0,60},\s+(?P<attr>(?P<verb>adding|saying|noting|arguing|warning|insisting)"
+    r"(?:\s+that)?)\s+(?P<content>.+?)" + _END
+)
+_REPORTED_AND = re.compile(
+    r"^(?P<head>(?P<who>[A-Z].{0,250}?)\s+and\s+(?P<verb>said|says|added|adds|"
+    r"warned|argued|insisted|stated)\s+(?:that\s+)?)"
+    r"(?P<content>[^\"\u201c\u201d]+?)" + _END
 )
 _REPORTED_SAYING = re.compile(
     r"^(?P<who>.{1,200}?),\s+(?P<attr>saying|adding|arguing|warning|insisting|"
     r"noting|explaining|claiming)\s+(?:that\s+)?(?P<content>.+?)" + _END
 )
-_SPEAKER_ONLY = re.compile(rf"^(?P<who>[^.;,]{{1,80}}?)\s+(?P<verb>{_VERB})\b")
+# A sentence that starts with a name and a verb: "Muto declined to say ...".
+_SUBJECT = re.compile(
+    r"^(?P<who>(?:[A-Z][\w'’.\-]*\s+){0,3}[A-Z][\w'’\-]+)\s+"
+    r"(?:has\s+|had\s+|also\s+|then\s+)?[a-z]"
+)
 _TRAILING_ACCORDING = re.compile(r",\s+according\s+to\s+[^,]+$")
 
 
@@ -743,8 +787,6 @@ def is_subject(who: str) -> bool:
     aside."""
     if refers_back(who):
         return True
-    if name_before(who) is None:
-        return False
     words = who.split()
     while words and words[-1].lower().strip(",") in AUXILIARIES:
         words.pop()
@@ -752,6 +794,21 @@ def is_subject(who: str) -> bool:
     apposition = _APPOSITION.search(phrase if phrase.endswith(",") else phrase + ",")
     if apposition:
         phrase = phrase[: apposition.start()]
+    if name_before(who) is None:
+        # A short subject without a name: "Industry groups", "City officials",
+        # "A senior EU diplomat".
+        words = phrase.strip().rstrip(",").split()
+        allowed = TITLE_WORDS | LOWER_TITLE_WORDS | _DETERMINERS
+        last = words[-1].lower() if words else ""
+        return (
+            0 < len(words) <= 4
+            and (_is_capitalised(words[0]) or words[0].lower() in _DETERMINERS)
+            and (last.endswith("s") or last in DESCRIPTOR_NOUNS | LOWER_TITLE_WORDS)
+            and all(
+                _is_capitalised(w) or w.lower() in allowed or w.endswith("s")
+                for w in words
+            )
+        )
     # "The chief executive of the NHS, Amanda Pritchard": the name's own clause,
     # where only titles may come before the name.
     clause = phrase.strip().rstrip(",").split(",")[-1].split()
@@ -780,6 +837,9 @@ def reported_in_sentence(text: str, start: int, end: int) -> Reported | None:
 
     def build(match, rule, verb, who, who_first, attr="attr"):
         c_start, c_end = start + match.start("content"), start + match.end("content")
+        dateline = DATELINE.match(text[c_start:c_end])
+        if dateline:
+            c_start += dateline.end()
         trailing = _TRAILING_ACCORDING.search(text, c_start, c_end)
         if trailing:
             c_end = trailing.start()
@@ -806,6 +866,10 @@ def reported_in_sentence(text: str, start: int, end: int) -> Reported | None:
             return build(match, "content_then_attribution", verb, match["who2"], True)
         who = match["who1"] or match["who3"]
         return build(match, "content_then_attribution", verb, who, False)
+    match = _REPORTED_AND.match(sentence)
+    if match and name_after(DATELINE.sub("", match["who"]))[0]:
+        verb = match["verb"].lower()
+        return build(match, "and_verb", verb, match["who"], False, attr="head")
     match = _REPORTED_SAYING.match(sentence)
     if match:
         return build(match, "saying", match["attr"], match["who"], False)
@@ -884,6 +948,15 @@ class ArticleReader:
                 and before.attribution.verb not in PARTIAL_VERBS | {"according to"}
             ):
                 before = None
+            # "Critics called the plan "too little"": a characterisation, unless
+            # a named person does the calling.
+            if (
+                before is not None
+                and not full
+                and before.attribution.verb in CHARACTERISING_VERBS
+                and not self.names_someone(before)
+            ):
+                before = None
             found = after or before
 
             if (
@@ -909,6 +982,8 @@ class ArticleReader:
                 [(segment.start, segment.end)], "", DIRECT, speaker, attribution
             )
             items.append(proposal)
+            if after is not None and after.attribution.end is not None:
+                items.extend(self.adding(after.attribution.end, sentences, speaker))
             previous = proposal
             if not segment.closed:
                 self.open_quote = proposal
@@ -916,6 +991,12 @@ class ArticleReader:
             items.extend(self.reported(*pending.pop(0), segments))
         items.sort(key=lambda proposal: proposal.spans[0][0])
         self.proposals.extend(items)
+
+    def names_someone(self, found: Found) -> bool:
+        if found.name is None:
+            return False
+        create = "multiword" if found.initial else "always"
+        return self.resolver.find(found.name, create=create) is not None
 
     def open_quote_or_last(self) -> Proposal | None:
         return self.open_quote or (self.proposals[-1] if self.proposals else None)
@@ -946,7 +1027,8 @@ class ArticleReader:
                     found.attribution.start or 0
                 )
                 return speaker, found.attribution
-            return resolver.resolve(found.name), found.attribution
+            create = "multiword" if found.initial else "always"
+            return resolver.resolve(found.name, create=create), found.attribution
         if previous is not None:
             return previous.speaker, Attribution("same_paragraph")
         if full and resolver.last is not None:
@@ -957,28 +1039,74 @@ class ArticleReader:
         """The reported speech of a sentence without quotation marks (a list of
         zero or one proposal); a sentence that only names a speaker ("Rutte
         agreed.") makes them the last speaker."""
-        if any(g.start - 1 < end and start < g.end + 1 for g in segments):
+        inside = [g for g in segments if g.start - 1 < end and start < g.end + 1]
+        # A sentence with a quotation of its own is read as direct speech; one
+        # with only partial quotes ("said the plan was "dead"") may report.
+        if any(
+            not g.closed or not self.text[g.start : g.end][:1].islower() for g in inside
+        ):
             return []
         found = reported_in_sentence(self.text, start, end)
+        if found is not None and any(
+            found.start <= g.end and not found.start < g.start < g.end < found.end
+            for g in inside
+        ):
+            found = None
         if found is None or len(_words(self.text[found.start : found.end])) < 4:
-            match = _SPEAKER_ONLY.match(self.text[start:end])
-            if match and name_before(match["who"]):
-                self.resolver.resolve(name_before(match["who"]))
+            self.subject_speaks(start, end)
             return []
         if refers_back(found.who):
             speaker = self.resolver.last or self.resolver.named_before(start)
         else:
             if found.who_first:
                 name = name_before(found.who)
+                subject = DATELINE.sub("", found.who).strip()
+                initial = bool(name) and subject.startswith(name)
             else:
-                name = name_after(found.who)[0]
-            speaker = self.resolver.resolve(name)
+                name, initial = name_after(found.who)[0], False
+            create = "multiword" if initial else "always"
+            speaker = self.resolver.resolve(name, create=create)
         found.attribution.speaker_text = found.who.strip(_DASHES)
         return [
             Proposal(
                 [(found.start, found.end)], "", REPORTED, speaker, found.attribution
             )
         ]
+
+    def adding(self, start: int, sentences, speaker) -> list[Proposal]:
+        """`"...," Lin said, adding that the rules would hurt ...`: what follows
+        a direct quote's attribution, reported, by the same speaker."""
+        end = next((e for s, e in sentences if s <= start < e), None)
+        if end is None:
+            return []
+        match = _ADDING.match(self.text, start, end)
+        if match is None or len(_words(match["content"])) < 4:
+            return []
+        attribution = Attribution(
+            "adding_that",
+            match.start("attr"),
+            match.end("attr"),
+            match["attr"],
+            match["verb"],
+        )
+        return [
+            Proposal(
+                [(match.start("content"), match.end("content"))],
+                "",
+                REPORTED,
+                speaker,
+                attribution,
+            )
+        ]
+
+    def subject_speaks(self, start: int, end: int) -> None:
+        """A sentence whose subject is someone already named ("Muto declined to
+        say ...", "Rutte agreed.") makes them the one a pronoun refers to."""
+        match = _SUBJECT.match(self.text[start:end])
+        if match:
+            name = clean_name(match["who"].split())
+            if name and self.resolver.find(name, create="never"):
+                self.resolver.resolve(name, create="never")
 
 
 def extract_quotes(text: str, known: list[KnownSpeaker] = ()) -> list[Proposal]:

@@ -165,9 +165,14 @@ def test_a_partial_quote_needs_a_speech_verb_and_a_scare_quote_is_not_speech():
         "was published.\n"
         'Officials have not explained the "delays" in detail.'
     )
-    [proposal] = extract_quotes(text)
-    assert proposal.text == "dead on arrival"
-    assert proposal.speaker.name == "Bo Kim"
+    reported, direct = extract_quotes(text)
+    assert (direct.fidelity, direct.text) == ("direct", "dead on arrival")
+    assert direct.speaker.name == "Bo Kim"
+    # The sentence around the partial quote is reported speech.
+    assert (reported.fidelity, reported.text) == (
+        "reported",
+        'the bill was "dead on arrival" in the Senate',
+    )
 
 
 @pytest.mark.parametrize(
