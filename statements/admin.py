@@ -533,6 +533,8 @@ class StatementAdmin(HttpsURLFieldsMixin, admin.ModelAdmin):
 
     @admin.display(description="review")
     def review_link(self, statement):
+        if statement.pk is None:
+            return "-"
         return format_html(
             '<a href="{}">Review quotes</a>',
             reverse("admin:statements_statement_review", args=[statement.pk]),

@@ -537,6 +537,7 @@ class Migration(migrations.Migration):
                     ("confirmed", "Confirmed"),
                     ("rejected", "Rejected"),
                 ],
+                db_default="confirmed",
                 default="confirmed",
                 help_text="Only confirmed quotes are public; the importer proposes quotes for an editor to confirm or reject.",
                 max_length=16,

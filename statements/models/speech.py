@@ -410,6 +410,8 @@ class Quote(TimeStampedModel):
         max_length=16,
         choices=QuoteStatus.choices,
         default=QuoteStatus.CONFIRMED,
+        # Also in the database, for rows written by COPY (demo data, bulk loads).
+        db_default=QuoteStatus.CONFIRMED,
         help_text="Only confirmed quotes are public; the importer proposes quotes "
         "for an editor to confirm or reject.",
     )

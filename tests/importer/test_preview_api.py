@@ -70,7 +70,7 @@ def test_anonymous_is_401_and_a_read_key_is_403_in_problem_json(client, db):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"text": "a", "html": "<p>a</p>"}, {"text": ""}, {"text": 5}, ["text"]],
+    [{}, {"text": "a", "html": "<p>a</p>"}, {"text": ""}, {"text": ["a"]}, ["text"]],
 )
 def test_a_bad_body_is_a_400_problem(client, db, body):
     response = post(client, body, editor_key())

@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from statements import demo_data
 from statements.demo_data import DEMO_SUFFIX, DemoData, Sizes, demo_database_problem
-from statements.models import Change, Quote
+from statements.models import ArticleImport, Change, Quote
 
 # The connection alias of a demo database other than the configured one.
 DEMO_ALIAS = "demo"
@@ -137,7 +137,8 @@ class Command(BaseCommand):
             )
             return
         if options["reset"]:
-            demo_data.truncate(connection, [*models, Change])
+            # An imported statement keeps its original beside it (ArticleImport).
+            demo_data.truncate(connection, [*models, ArticleImport, Change])
         elif has_data:
             raise CommandError(
                 f"{connection.settings_dict['NAME']} already has data; pass --reset "
