@@ -374,10 +374,27 @@ def _own_change(kind: str) -> list[str]:
     ]
 
 
-def _resource_touch(touch: Touch) -> list[str]:
+@dataclass(frozen=True)
+class Presence:
+    """The SQL conditions under which a row is gone, has just appeared, or is
+    there before and after: for most tables the trigger's operation; for a
+    model with hidden rows (VISIBLE), its visibility before and after."""
+
+    gone: str
+    appeared: str
+    stayed: str
+
+
+ROW_OPERATIONS = Presence("TG_OP = 'DELETE'", "TG_OP = 'INSERT'", "TG_OP = 'UPDATE'")
+ROW_VISIBILITY = Presence(
+    "NOT new_visible", "NOT old_visible", "old_visible AND new_visible"
+)
+
+
+def _resource_touch(touch: Touch, presence: Presence = ROW_OPERATIONS) -> list[str]:
     if touch.when is When.UPDATED:
         return [
-            "    IF TG_OP = 'UPDATE' THEN",
+            f"    IF {presence.stayed} THEN",
             f"        {_touch(touch, 'NEW')}",
             "    END IF;",
         ]
@@ -387,9 +404,9 @@ def _resource_touch(touch: Touch) -> list[str]:
     else:
         moved = f"OLD.{column} IS DISTINCT FROM NEW.{column}"
     return [
-        "    IF TG_OP = 'DELETE' THEN",
+        f"    IF {presence.gone} THEN",
         f"        {_touch(touch, 'OLD')}",
-        "    ELSIF TG_OP = 'INSERT' THEN",
+        f"    ELSIF {presence.appeared} THEN",
         f"        {_touch(touch, 'NEW')}",
         f"    ELSIF {moved} THEN",
         f"        {_touch(touch, 'OLD')}",
@@ -437,33 +454,6 @@ def _visible_own_change(model: type[models.Model], kind: str) -> list[str]:
     ]
 
 
-def _visible_touch(touch: Touch) -> list[str]:
-    """`_resource_touch` for a model with hidden rows: showing or hiding a row
-    is what inserting or deleting it is for the records that list or count it."""
-    if touch.when is When.UPDATED:
-        return [
-            "    IF old_visible AND new_visible THEN",
-            f"        {_touch(touch, 'NEW')}",
-            "    END IF;",
-        ]
-    column = touch.column
-    moved = (
-        "TRUE"
-        if touch.when is When.ALWAYS
-        else (f"OLD.{column} IS DISTINCT FROM NEW.{column}")
-    )
-    return [
-        "    IF NOT new_visible THEN",
-        f"        {_touch(touch, 'OLD')}",
-        "    ELSIF NOT old_visible THEN",
-        f"        {_touch(touch, 'NEW')}",
-        f"    ELSIF {moved} THEN",
-        f"        {_touch(touch, 'OLD')}",
-        f"        {_touch(touch, 'NEW')}",
-        "    END IF;",
-    ]
-
-
 def trigger_function(model: type[models.Model]) -> str:
     """CREATE OR REPLACE FUNCTION of the change trigger of `model`'s table."""
     lines = [
@@ -482,7 +472,9 @@ def trigger_function(model: type[models.Model]) -> str:
         ]
         lines += _visible_own_change(model, RESOURCES[model])
         for touch in touches:
-            lines += _visible_touch(touch)
+            # Showing or hiding a row is what inserting or deleting it is for
+            # the records that list or count it.
+            lines += _resource_touch(touch, ROW_VISIBILITY)
     elif model in RESOURCES:
         lines += _own_change(RESOURCES[model])
         for touch in touches:

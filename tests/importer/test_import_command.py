@@ -29,6 +29,16 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def import_ap_article() -> None:
+    run(
+        ARTICLES / "ap-sudan-aid.txt",
+        "--publisher",
+        "Associated Press",
+        "--url",
+        "https://apnews.com/article/example-sudan-aid",
+    )
+
+
 def fingerprint() -> dict[str, tuple]:
     """Row count and newest change time of every table of the app."""
     tables = [t for t in connection.introspection.table_names() if "statements_" in t]
@@ -78,13 +88,7 @@ def test_dry_run_of_an_html_article_proposes_new_speakers_without_slugs(db):
 
 
 def test_import_creates_the_statement_and_proposed_quotes(seeded):
-    run(
-        ARTICLES / "ap-sudan-aid.txt",
-        "--publisher",
-        "Associated Press",
-        "--url",
-        "https://apnews.com/article/example-sudan-aid",
-    )
+    import_ap_article()
     statement = Statement.objects.get(publisher="Associated Press")
     assert statement.text == (ARTICLES / "ap-sudan-aid.txt").read_text(encoding="utf-8")
     assert statement.published_on is None
@@ -145,13 +149,7 @@ def test_a_file_that_is_not_utf8_is_an_error(db, tmp_path):
 def imported(seeded):
     """The AP article imported: 8 proposed quotes, 5 of them by the seeded
     Blinken, one linked to a seeded theme."""
-    run(
-        ARTICLES / "ap-sudan-aid.txt",
-        "--publisher",
-        "Associated Press",
-        "--url",
-        "https://apnews.com/article/example-sudan-aid",
-    )
+    import_ap_article()
     statement = Statement.objects.get(publisher="Associated Press")
     quote = Quote.all_objects.filter(statement=statement).first()
     quote.themes.add(Theme.objects.get(slug="migration"))
