@@ -425,7 +425,7 @@ def name_before(phrase: str) -> str | None:
 
 _MENTION = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’\-]+|[A-Z]\.)"
-    r"(?:\s+(?:(?:de|da|del|der|van|von|bin|al|la|le|du)\s+)*(?:[A-Z][\w'’\-]+|[A-Z]\.)){1,4}"
+    r"(?:\s+(?:(?:de|da|del|der|van|von|bin|al|la|le|du)\s+)*(?:[A-Z][\w'’\-]+|[A-Z]\.)){1,5}"
 )
 
 
@@ -437,11 +437,11 @@ def person_mentions(text: str) -> list[tuple[int, str]]:
     for match in _MENTION.finditer(text):
         name = clean_name(match.group().split())
         words = name.split() if name else []
+        folded = {w.lower() for w in words}
         if (
-            len(words) >= 2
-            and words[-1].lower() not in ORGANISATION_WORDS
-            and words[0].lower() not in ORGANISATION_WORDS
-            and not {w.lower() for w in words} & NOT_NAMES
+            2 <= len(words) <= 4
+            and not folded & ORGANISATION_WORDS
+            and not folded & NOT_NAMES
         ):
             people.append((match.start(), name))
     return people
@@ -466,7 +466,8 @@ def _ends_with(full: str, part: str) -> bool:
 def _has_word(full: str, part: str) -> bool:
     """Whether the one-word name `part` is a word of `full` ("Lin" of "Lin
     Jian", where the family name comes first)."""
-    return _fold(part) in _fold(full).split()
+    words = _fold(full).split()
+    return len(words) <= 3 and _fold(part) in (words[0], words[-1])
 
 
 class SpeakerResolver:
@@ -765,7 +766,8 @@ _ADDING = re.compile(
     r"(?:\s+that)?)\s+(?P<content>.+?)" + _END
 )
 _REPORTED_AND = re.compile(
-    r"^(?P<head>(?P<who>[A-Z].{0,250}?)\s+and\s+(?P<verb>said|says|added|adds|"
+    r"^(?P<head>(?P<who>[A-Z].{0,250}?)\s+(?:and|but)\s+(?:also\s+)?"
+    r"(?P<verb>said|says|added|adds|"
     r"warned|argued|insisted|stated)\s+(?:that\s+)?)"
     r"(?P<content>[^\"\u201c\u201d]+?)" + _END
 )
@@ -1063,7 +1065,11 @@ class ArticleReader:
                 subject = DATELINE.sub("", found.who).strip()
                 initial = bool(name) and subject.startswith(name)
             else:
-                name, initial = name_after(found.who)[0], False
+                subject = DATELINE.sub("", found.who).strip()
+                name = name_after(subject)[0]
+                # "Officials ..., saying": a single word that starts the sentence
+                # names someone only if the article names them elsewhere.
+                initial = bool(name) and subject.startswith(name)
             create = "multiword" if initial else "always"
             speaker = self.resolver.resolve(name, create=create)
         found.attribution.speaker_text = found.who.strip(_DASHES)
