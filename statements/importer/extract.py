@@ -7,8 +7,10 @@ lines, `statements.text.split_paragraphs`) and returns `Proposal`s: spans as
 The rules are listed in docs/importer.md; each is a named function below.
 """
 
+import bisect
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 
 from statements.text import Paragraph, join_spans, split_paragraphs
@@ -895,9 +897,11 @@ class ArticleReader:
     def read(self) -> list[Proposal]:
         paragraphs = split_paragraphs(self.text)
         segments = quote_segments(paragraphs, self.text)
+        by_paragraph: dict[int, list[Segment]] = {}
+        for segment in segments:
+            by_paragraph.setdefault(segment.paragraph, []).append(segment)
         for paragraph in paragraphs:
-            mine = [s for s in segments if s.paragraph == paragraph.index]
-            self.read_paragraph(paragraph, mine)
+            self.read_paragraph(paragraph, by_paragraph.get(paragraph.index, []))
         for proposal in self.proposals:
             proposal.text = join_spans(self.text, proposal.spans)
             if proposal.fidelity == DIRECT:
@@ -908,24 +912,25 @@ class ArticleReader:
         text = self.text
         pending = sentence_bounds(paragraph)
         sentences = list(pending)
+        pending = deque(pending)
+        self.sentence_starts = [start for start, _ in sentences]
+        self.segment_starts = [g.start for g in segments]
         items: list[Proposal] = []
         previous: Proposal | None = None
         previous_segment: Segment | None = None
         for number, segment in enumerate(segments):
             mark = segment.start - 1
             while pending and pending[0][0] <= mark:
-                items.extend(self.reported(*pending.pop(0), segments))
-            sentence_start = next(
-                (s for s, e in sentences if s <= mark < e), paragraph.start
-            )
+                items.extend(self.reported(*pending.popleft(), segments))
+            sentence_start = self.sentence_at(sentences, mark, paragraph.start)[0]
             continuing = (
                 self.open_quote is not None
                 and number == 0
                 and not text[paragraph.start : mark].strip()
             )
             if continuing:
+                previous, previous_segment = self.open_quote, segment
                 self.continue_open_quote(segment, segments, paragraph)
-                previous, previous_segment = self.open_quote_or_last(), segment
                 continue
             self.open_quote = None
             limit = (
@@ -990,7 +995,7 @@ class ArticleReader:
             if not segment.closed:
                 self.open_quote = proposal
         while pending:
-            items.extend(self.reported(*pending.pop(0), segments))
+            items.extend(self.reported(*pending.popleft(), segments))
         items.sort(key=lambda proposal: proposal.spans[0][0])
         self.proposals.extend(items)
 
@@ -999,9 +1004,6 @@ class ArticleReader:
             return False
         create = "multiword" if found.initial else "always"
         return self.resolver.find(found.name, create=create) is not None
-
-    def open_quote_or_last(self) -> Proposal | None:
-        return self.open_quote or (self.proposals[-1] if self.proposals else None)
 
     def continue_open_quote(self, segment, segments, paragraph) -> None:
         """A paragraph that reopens the quotation left open by the one before."""
@@ -1041,7 +1043,12 @@ class ArticleReader:
         """The reported speech of a sentence without quotation marks (a list of
         zero or one proposal); a sentence that only names a speaker ("Rutte
         agreed.") makes them the last speaker."""
-        inside = [g for g in segments if g.start - 1 < end and start < g.end + 1]
+        # The segments around the sentence (sorted and disjoint: a bisection).
+        first = max(bisect.bisect_left(self.segment_starts, start) - 1, 0)
+        last = bisect.bisect_right(self.segment_starts, end + 1)
+        inside = [
+            g for g in segments[first:last] if g.start - 1 < end and start < g.end + 1
+        ]
         # A sentence with a quotation of its own is read as direct speech; one
         # with only partial quotes ("said the plan was "dead"") may report.
         if any(
@@ -1079,11 +1086,19 @@ class ArticleReader:
             )
         ]
 
+    def sentence_at(self, sentences, position: int, default):
+        """The (start, end) of the sentence holding `position`, or (default,
+        None)."""
+        index = bisect.bisect_right(self.sentence_starts, position) - 1
+        if index >= 0 and position < sentences[index][1]:
+            return sentences[index]
+        return default, None
+
     def adding(self, start: int, sentences, speaker) -> list[Proposal]:
         """`"...," Lin said, adding that the rules would hurt ...`: what follows
         a direct quote's attribution, reported, by the same speaker."""
-        end = next((e for s, e in sentences if s <= start < e), None)
-        if end is None:
+        sentence_start, end = self.sentence_at(sentences, start, None)
+        if sentence_start is None:
             return []
         match = _ADDING.match(self.text, start, end)
         if match is None or len(_words(match["content"])) < 4:
