@@ -245,8 +245,9 @@ def sentence_bounds(paragraph: Paragraph) -> list[tuple[int, int]]:
         start = end
         while start < len(text) and text[start].isspace():
             start += 1
-    if start < len(text):
-        bounds.append((base + start, base + len(text)))
+    visible = len(text.rstrip())
+    if start < visible:
+        bounds.append((base + start, base + visible))
     return bounds
 
 
@@ -294,10 +295,11 @@ def quote_segments(paragraphs: list[Paragraph], text: str) -> list[Segment]:
                 if index > open_at:
                     segments.append(Segment(open_at, index, paragraph.index, True))
                 open_at = None
-        if open_at is not None and open_at < paragraph.end:
-            segments.append(
-                Segment(open_at, paragraph.end, paragraph.index, closed=False)
-            )
+        # Up to the paragraph's last visible character (a CRLF file's line ends
+        # in "\r").
+        end = paragraph.start + len(paragraph.text.rstrip())
+        if open_at is not None and open_at < end:
+            segments.append(Segment(open_at, end, paragraph.index, closed=False))
     return segments
 
 

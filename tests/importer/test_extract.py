@@ -241,3 +241,18 @@ def test_html_text_is_the_article_paragraphs_only():
     assert article.publisher == "Daily"
     assert article.published == "2024-01-02"
     assert article.url is None
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in ARTICLE_PATHS if p.suffix == ".txt"], ids=lambda p: p.name
+)
+def test_crlf_line_ends_give_the_same_quotes(path):
+    text = path.read_text(encoding="utf-8")
+
+    def read(article):
+        return [
+            (p.fidelity, p.text, p.speaker.name if p.speaker else None)
+            for p in extract_quotes(article)
+        ]
+
+    assert read(text.replace("\n", "\r\n")) == read(text)
