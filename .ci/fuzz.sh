@@ -26,6 +26,8 @@ export DEBUG=false
 export SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 export RATE_LIMIT_ANONYMOUS=${FUZZ_RATE_LIMIT:-100000000}
 export RATE_LIMIT_PARTNER=${FUZZ_RATE_LIMIT:-100000000}
+# schemathesis runs several workers from one address: no export slot may run out.
+export EXPORTS_PER_CLIENT=64 EXPORTS_IN_TOTAL=64
 export WHITENOISE_USE_FINDERS=true
 
 if [ -n "${DATABASE_URL:-}" ] && command -v psql >/dev/null; then

@@ -87,6 +87,14 @@ class ResourceViewSet(
             self._fields = frozenset(wanted) or None
         return self._fields
 
+    def rate_limit_cost(self) -> str | None:
+        """The quota units of a request (statements.api.throttling.cost_of)."""
+        if self.action == "facets":
+            return "facets"
+        if self.action == "list" and self.request.query_params.get("q"):
+            return "search"
+        return None
+
     def get_query_parameters(self):
         if self.action not in ("list", "retrieve"):
             return ()
@@ -186,9 +194,17 @@ class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     query_parameters = (
         OpenApiParameter(
             "q",
-            {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": params.MAX_SEARCH_LENGTH,
+                "pattern": r"\S",
+            },
             required=True,
-            description="Search text (websearch syntax).",
+            description=(
+                f"Search text (websearch syntax), at most {params.MAX_SEARCH_TERMS} "
+                "words."
+            ),
         ),
         schema.list_parameter(
             "type",
@@ -204,6 +220,9 @@ class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
 
     def query_checks(self):
         return [self.search_query]
+
+    def rate_limit_cost(self) -> str:
+        return "search"
 
     def search_query(self) -> dict:
         """The validated q, type and limit."""
