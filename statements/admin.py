@@ -6,20 +6,25 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.forms import SimpleArrayField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from statements import history
+from statements.choices import QuoteStatus
 from statements.models import (
     Event,
     Quote,
@@ -331,7 +336,7 @@ class QuoteInline(admin.TabularInline):
     """The statement's quotes, read-only: spans are edited, and checked, per quote."""
 
     model = Quote
-    fields = ("slug", "speaker", "fidelity", "spans_display", "text")
+    fields = ("slug", "status", "speaker", "fidelity", "spans_display", "text")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -353,6 +358,26 @@ class QuoteInline(admin.TabularInline):
         return spans_label(quote)
 
 
+def review(request, quotes, status: str) -> None:
+    """Sets the status of `quotes`, each validated as the change form would (a
+    confirmed quote needs a speaker); tells the editor what was done."""
+    done, refused = 0, []
+    for quote in quotes:
+        quote.status = status
+        try:
+            quote.full_clean()
+        except ValidationError as error:
+            refused.append(f"{quote.slug}: {' '.join(error.messages)}")
+            continue
+        quote.save(update_fields=["status", "updated_at"])
+        done += 1
+    label = QuoteStatus(status).label.lower()
+    if done:
+        messages.success(request, f"{done} quote(s) {label}.")
+    for problem in refused:
+        messages.error(request, f"Not {label}: {problem}")
+
+
 def spans_label(quote: Quote) -> str:
     return ", ".join(f"[{span.start}, {span.end})" for span in quote.spans.all())
 
@@ -362,6 +387,7 @@ class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     form = VerbatimTextForm
     list_display = (
         "slug",
+        "status",
         "statement",
         "speaker",
         "fidelity",
@@ -372,6 +398,7 @@ class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     )
     list_select_related = ("statement", "speaker", "event")
     list_filter = (
+        "status",
         "fidelity",
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("statement", admin.RelatedOnlyFieldListFilter),
@@ -389,7 +416,10 @@ class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     autocomplete_fields = ("statement", "speaker", "event", "themes")
     readonly_fields = ("statement_preview", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("slug", "statement", "speaker", "fidelity", "text")}),
+        (
+            None,
+            {"fields": ("slug", "status", "statement", "speaker", "fidelity", "text")},
+        ),
         ("Where and when", {"fields": ("event", "said_on")}),
         ("As delivered", {"fields": ("as_delivered", "as_delivered_source_url")}),
         ("Provenance and topics", {"fields": ("provenance_note", "themes")}),
@@ -397,9 +427,18 @@ class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
     inlines = (QuoteSpanInline, QuoteStakeholderInline)
+    actions = ("confirm_quotes", "reject_quotes")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("spans")
+
+    @admin.action(description="Confirm the selected quotes (make them public)")
+    def confirm_quotes(self, request, queryset):
+        review(request, queryset, QuoteStatus.CONFIRMED)
+
+    @admin.action(description="Reject the selected quotes")
+    def reject_quotes(self, request, queryset):
+        review(request, queryset, QuoteStatus.REJECTED)
 
     @admin.display(description="spans")
     def spans_display(self, quote):
@@ -447,6 +486,7 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
         "speaker",
         "event",
         "quote_count",
+        "review_link",
         "updated_at",
     )
     list_select_related = ("speaker", "event")
@@ -461,7 +501,13 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     )
     search_fields = ("slug", "title", "publisher", "text", "speaker__name")
     autocomplete_fields = ("speaker", "event", "themes", "stakeholder_groups")
-    readonly_fields = ("text_sha256", "quotes_preview", "created_at", "updated_at")
+    readonly_fields = (
+        "text_sha256",
+        "review_link",
+        "quotes_preview",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("slug", "title", "kind", "speaker", "event")}),
         (
@@ -478,7 +524,10 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("Text", {"fields": ("text", "text_sha256", "quotes_preview")}),
+        (
+            "Text",
+            {"fields": ("text", "text_sha256", "review_link", "quotes_preview")},
+        ),
         ("Topics", {"fields": ("themes", "stakeholder_groups")}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
@@ -494,6 +543,76 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     @admin.display(description="quotes", ordering="quote_count")
     def quote_count(self, statement):
         return statement.quote_count
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:statement_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="statements_statement_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, statement_id: int):
+        """The imported article with each proposed quote marked in place, and a
+        button to confirm or reject each (or all); spans and speaker are fixed on
+        the quote's own page, a click away."""
+        statement = get_object_or_404(Statement, pk=statement_id)
+        if not self.has_view_permission(request, statement):
+            raise PermissionDenied
+        quotes = list(
+            Quote.all_objects.filter(statement=statement)
+            .select_related("speaker")
+            .prefetch_related("spans")
+            .order_by("id")
+        )
+        if request.method == "POST":
+            if not request.user.has_perm("statements.change_quote"):
+                raise PermissionDenied
+            status = request.POST.get("status")
+            chosen = request.POST.getlist("quote")
+            if status in (QuoteStatus.CONFIRMED, QuoteStatus.REJECTED):
+                review(request, [q for q in quotes if str(q.pk) in chosen], status)
+            return HttpResponseRedirect(request.path)
+        number = {quote.pk: index for index, quote in enumerate(quotes, start=1)}
+        marks = [
+            (span.start, span.end, f"{number[quote.pk]} ({quote.status})")
+            for quote in quotes
+            for span in quote.spans.all()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Review the quotes of {statement}",
+            "statement": statement,
+            "article": highlight_spans(statement.text, marks),
+            "rows": [
+                {
+                    "number": number[quote.pk],
+                    "quote": quote,
+                    "spans": spans_label(quote),
+                    "change_url": reverse(
+                        "admin:statements_quote_change", args=[quote.pk]
+                    ),
+                }
+                for quote in quotes
+            ],
+            "proposed": sum(q.status == QuoteStatus.PROPOSED for q in quotes),
+            "statuses": QuoteStatus,
+        }
+        return TemplateResponse(
+            request, "admin/statements/statement/review.html", context
+        )
+
+    @admin.display(description="review")
+    def review_link(self, statement):
+        if statement.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Review quotes</a>',
+            reverse("admin:statements_statement_review", args=[statement.pk]),
+        )
 
     @admin.display(description="text, the quotes' spans marked")
     def quotes_preview(self, statement):

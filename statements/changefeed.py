@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from statements import resources as registry
+from statements.choices import QuoteStatus
 from statements.models import (
     Event,
     Quote,
@@ -85,8 +86,24 @@ def _column(model: type[models.Model], field: str) -> str:
     return model._meta.get_field(field).column
 
 
+# Rows of these models are public only while the condition holds (`{p}` is the
+# row's alias and dot, or nothing): a change that makes a row public is its
+# creation in the feed, one that hides it its deletion, and changes of hidden
+# rows touch no record. Quotes are public once an editor confirms them.
+VISIBLE: dict[type[models.Model], str] = {
+    Quote: f"{{p}}status = '{QuoteStatus.CONFIRMED}'",
+}
+
+
+def _visible(model: type[models.Model], alias: str = "") -> str:
+    """` AND <the condition>` for a model with hidden rows, else nothing."""
+    if model not in VISIBLE:
+        return ""
+    return " AND " + VISIBLE[model].format(p=f"{alias}." if alias else "")
+
+
 def _by_id(model: type[models.Model]) -> str:
-    return f"SELECT id, slug FROM {_table(model)} WHERE id = $3"
+    return f"SELECT id, slug FROM {_table(model)} WHERE id = $3{_visible(model)}"
 
 
 def _alias(model: type[models.Model]) -> str:
@@ -118,10 +135,13 @@ def shows(model: type[models.Model], field: str, *, distinct: bool = False) -> T
             f"SELECT {'DISTINCT ' if distinct else ''}{alias}.id, {alias}.slug "
             f"FROM {_table(model)} {alias} JOIN {_table(link)} l "
             f"ON l.{relation.m2m_column_name()} = {alias}.id "
-            f"WHERE l.{relation.m2m_reverse_name()} = $3"
+            f"WHERE l.{relation.m2m_reverse_name()} = $3{_visible(model, alias)}"
         )
     else:
-        query = f"SELECT id, slug FROM {_table(model)} WHERE {relation.column} = $3"
+        query = (
+            f"SELECT id, slug FROM {_table(model)} "
+            f"WHERE {relation.column} = $3{_visible(model)}"
+        )
     return Touch(
         changed=source,
         column="id",
@@ -174,7 +194,7 @@ def part_of(
             f"SELECT {outer}.id, {outer}.slug FROM {_table(target)} {outer} "
             f"JOIN {_table(owner)} {inner} "
             f"ON {inner}.{_column(owner, owner_field)} = {outer}.id "
-            f"WHERE {inner}.id = $3"
+            f"WHERE {inner}.id = $3{_visible(owner, inner)}"
         )
     elif shown_by:
         target, target_field = shown_by
@@ -354,10 +374,27 @@ def _own_change(kind: str) -> list[str]:
     ]
 
 
-def _resource_touch(touch: Touch) -> list[str]:
+@dataclass(frozen=True)
+class Presence:
+    """The SQL conditions under which a row is gone, has just appeared, or is
+    there before and after: for most tables the trigger's operation; for a
+    model with hidden rows (VISIBLE), its visibility before and after."""
+
+    gone: str
+    appeared: str
+    stayed: str
+
+
+ROW_OPERATIONS = Presence("TG_OP = 'DELETE'", "TG_OP = 'INSERT'", "TG_OP = 'UPDATE'")
+ROW_VISIBILITY = Presence(
+    "NOT new_visible", "NOT old_visible", "old_visible AND new_visible"
+)
+
+
+def _resource_touch(touch: Touch, presence: Presence = ROW_OPERATIONS) -> list[str]:
     if touch.when is When.UPDATED:
         return [
-            "    IF TG_OP = 'UPDATE' THEN",
+            f"    IF {presence.stayed} THEN",
             f"        {_touch(touch, 'NEW')}",
             "    END IF;",
         ]
@@ -367,9 +404,9 @@ def _resource_touch(touch: Touch) -> list[str]:
     else:
         moved = f"OLD.{column} IS DISTINCT FROM NEW.{column}"
     return [
-        "    IF TG_OP = 'DELETE' THEN",
+        f"    IF {presence.gone} THEN",
         f"        {_touch(touch, 'OLD')}",
-        "    ELSIF TG_OP = 'INSERT' THEN",
+        f"    ELSIF {presence.appeared} THEN",
         f"        {_touch(touch, 'NEW')}",
         f"    ELSIF {moved} THEN",
         f"        {_touch(touch, 'OLD')}",
@@ -391,6 +428,32 @@ def _link_touch(touch: Touch) -> list[str]:
     ]
 
 
+def _visible_own_change(model: type[models.Model], kind: str) -> list[str]:
+    """The own change of a row of a model with hidden rows: shown is created,
+    hidden is deleted, and a change while hidden is nothing at all."""
+
+    def record(row: str, action: str) -> str:
+        return (
+            f"PERFORM statements_record_change('{kind}', {row}.id, {row}.slug, "
+            f"'{action}');"
+        )
+
+    return [
+        "    IF NOT old_visible AND NOT new_visible THEN",
+        "        RETURN NULL;",
+        "    ELSIF NOT old_visible THEN",
+        f"        {record('NEW', 'created')}",
+        "    ELSIF NOT new_visible THEN",
+        f"        {record('OLD', 'deleted')}",
+        "    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN",
+        f"        {record('OLD', 'deleted')}",
+        f"        {record('NEW', 'created')}",
+        "    ELSE",
+        f"        {record('NEW', 'updated')}",
+        "    END IF;",
+    ]
+
+
 def trigger_function(model: type[models.Model]) -> str:
     """CREATE OR REPLACE FUNCTION of the change trigger of `model`'s table."""
     lines = [
@@ -398,7 +461,21 @@ def trigger_function(model: type[models.Model]) -> str:
         "BEGIN",
     ]
     touches = [touch for touch in GRAPH if touch.changed is model]
-    if model in RESOURCES:
+    if model in VISIBLE:
+        condition = VISIBLE[model]
+        lines[1:1] = [
+            "DECLARE",
+            "    old_visible boolean := TG_OP <> 'INSERT' AND "
+            f"COALESCE({condition.format(p='OLD.')}, FALSE);",
+            "    new_visible boolean := TG_OP <> 'DELETE' AND "
+            f"COALESCE({condition.format(p='NEW.')}, FALSE);",
+        ]
+        lines += _visible_own_change(model, RESOURCES[model])
+        for touch in touches:
+            # Showing or hiding a row is what inserting or deleting it is for
+            # the records that list or count it.
+            lines += _resource_touch(touch, ROW_VISIBILITY)
+    elif model in RESOURCES:
         lines += _own_change(RESOURCES[model])
         for touch in touches:
             lines += _resource_touch(touch)
@@ -431,6 +508,7 @@ BACKFILL = "\n".join(
     f"INSERT INTO statements_change "
     f"(transaction_id, resource_type, object_id, slug, action, changed_at) "
     f"SELECT pg_current_xact_id()::text::bigint, '{kind}', id, slug, 'created', "
-    f"clock_timestamp() FROM {_table(model)} ORDER BY id;"
+    f"clock_timestamp() FROM {_table(model)}"
+    f"{_visible(model).replace(' AND ', ' WHERE ', 1)} ORDER BY id;"
     for model, kind in RESOURCES.items()
 )

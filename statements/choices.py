@@ -32,6 +32,14 @@ class Fidelity(models.TextChoices):
     PARAPHRASE = "paraphrase", "Paraphrase"
 
 
+class QuoteStatus(models.TextChoices):
+    """An editor's decision on a quote: only confirmed quotes are public."""
+
+    PROPOSED = "proposed", "Proposed (awaiting review)"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
 class StakeholderCategory(models.TextChoices):
     GOVERNMENT = "government", "Government"
     CIVIL_SOCIETY = "civil_society", "Civil society"

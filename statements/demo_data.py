@@ -37,7 +37,6 @@ from statements.choices import (
     StatementKind,
 )
 from statements.models import (
-    SPAN_SEPARATOR,
     Event,
     Quote,
     QuoteSpan,
@@ -48,6 +47,7 @@ from statements.models import (
     Statement,
     Theme,
 )
+from statements.text import join_spans
 
 DEMO_SUFFIX = "_demo"
 STATEMENTS_PER_BATCH = 1000
@@ -657,7 +657,7 @@ class DemoData:
             spans = [bounds[first], bounds[second]]
         else:
             spans = [rng.choice(bounds)]
-        text = SPAN_SEPARATOR.join(source.text[s:e] for s, e in spans)
+        text = join_spans(source.text, spans)
         if fidelity == Fidelity.PARAPHRASE:
             words = text.rstrip(".").split()
             words[0] = words[0].lower()

@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
 from statements import db
+from statements.choices import QuoteStatus
 from statements.models import (
     SEARCH_CONFIG,
     Change,
@@ -60,13 +61,14 @@ def one_of(ids) -> RawSQL:
     return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
 
-def count_related(model, field: str, *, distinct_field: str = "pk"):
+def count_related(model, field: str, *, distinct_field: str = "pk", **conditions):
     """A correlated COUNT subquery, so that several counts never multiply rows.
 
-    The same idea as netbox's utilities.query.count_related.
+    The same idea as netbox's utilities.query.count_related. `conditions` filter
+    the counted rows further.
     """
     subquery = Subquery(
-        model.objects.filter(**{field: OuterRef("pk")})
+        model.objects.filter(**{field: OuterRef("pk")}, **conditions)
         .order_by()
         .values(field)
         .annotate(c=Count(distinct_field, distinct=True))
@@ -140,10 +142,12 @@ def _counts(model) -> dict:
     """The count annotations of a resource, as its list shows them."""
     if model is Statement:
         return {"quote_count": count_related(Quote, "statement")}
+    # Link tables count quotes through their rows: only public (confirmed) ones.
+    public_quote = {"quote__status": QuoteStatus.CONFIRMED}
     if model is StakeholderGroup:
         return {
             "quote_count": count_related(
-                QuoteStakeholder, "group", distinct_field="quote"
+                QuoteStakeholder, "group", distinct_field="quote", **public_quote
             ),
             "statement_count": count_related(
                 Statement.stakeholder_groups.through, "stakeholdergroup"
@@ -151,7 +155,7 @@ def _counts(model) -> dict:
         }
     if model is Theme:
         return {
-            "quote_count": count_related(Quote.themes.through, "theme"),
+            "quote_count": count_related(Quote.themes.through, "theme", **public_quote),
             "statement_count": count_related(Statement.themes.through, "theme"),
         }
     link = {Speaker: "speaker", Event: "event"}[model]

@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from statements.api import changes, exports, views
+from statements.api import changes, exports, imports, views
 from statements.api.quota import QuotaView
 from statements.resources import RESOURCES
 
@@ -25,6 +25,11 @@ urlpatterns = [
     *exports.urlpatterns,
     path("search/", views.SearchView.as_view(), name="search"),
     path("changes/", changes.ChangeFeedView.as_view(), name="changes"),
+    path(
+        "imports/preview/",
+        imports.ImportPreviewView.as_view(),
+        name="imports-preview",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

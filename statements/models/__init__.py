@@ -16,6 +16,7 @@ from statements.models.history import (
     StatementThemeEvent,
     ThemeEvent,
 )
+from statements.models.imports import ArticleImport
 from statements.models.speech import (
     SEARCH_CONFIG,
     SPAN_SEPARATOR,
@@ -39,6 +40,7 @@ from statements.models.speech import (
 )
 
 __all__ = [
+    "ArticleImport",
     "SEARCH_CONFIG",
     "SPAN_SEPARATOR",
     "Change",

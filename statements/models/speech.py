@@ -7,7 +7,6 @@ Statement and Quote). Offsets are Python string indices (Unicode code points) in
 
 import datetime
 import hashlib
-from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -21,13 +20,19 @@ from django.urls import reverse
 from statements.choices import (
     EventKind,
     Fidelity,
+    QuoteStatus,
     StakeholderCategory,
     StakeholderRole,
     StatementKind,
 )
+from statements.text import (  # noqa: F401 (re-exported)
+    SPAN_SEPARATOR,
+    Paragraph,
+    join_spans,
+    split_paragraphs,
+)
 
 SEARCH_CONFIG = "english"
-SPAN_SEPARATOR = " "
 
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id is Q and digits.")
 country_validator = RegexValidator(
@@ -245,29 +250,6 @@ class StakeholderGroup(TimeStampedModel):
         return reverse("stakeholder_group-detail", kwargs={"slug": self.slug})
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of a statement's text, with its offsets."""
-
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-def split_paragraphs(text: str) -> list[Paragraph]:
-    """Paragraphs are the lines of the text; empty lines are not paragraphs."""
-    paragraphs = []
-    offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append(
-                Paragraph(len(paragraphs), offset, offset + len(line), line)
-            )
-        offset += len(line) + 1
-    return paragraphs
-
-
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -388,7 +370,7 @@ def quote_spans_problems(
         previous_end = end
     if problems:
         return problems
-    joined = SPAN_SEPARATOR.join(text[start:end] for start, end in spans)
+    joined = join_spans(text, spans)
     if fidelity in (Fidelity.DIRECT, Fidelity.REPORTED) and joined != quote_text:
         problems.append(
             f"the spans read {joined[:80]!r}... but the quote text is "
@@ -399,6 +381,14 @@ def quote_spans_problems(
     return problems
 
 
+class ConfirmedQuoteManager(models.Manager):
+    """The public quotes: confirmed ones. Every public read starts here
+    (`Quote.objects`); admin and imports use `Quote.all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=QuoteStatus.CONFIRMED)
+
+
 class Quote(TimeStampedModel):
     """A passage of speech attributed to a speaker, anchored in a statement."""
 
@@ -407,10 +397,24 @@ class Quote(TimeStampedModel):
         Statement, on_delete=models.CASCADE, related_name="quotes"
     )
     speaker = models.ForeignKey(
-        Speaker, on_delete=models.PROTECT, related_name="quotes"
+        Speaker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="Who said it; unknown only while the quote is not confirmed.",
     )
     fidelity = models.CharField(max_length=16, choices=Fidelity.choices)
     text = models.TextField()
+    status = models.CharField(
+        max_length=16,
+        choices=QuoteStatus.choices,
+        default=QuoteStatus.CONFIRMED,
+        # Also in the database, for rows written by COPY (demo data, bulk loads).
+        db_default=QuoteStatus.CONFIRMED,
+        help_text="Only confirmed quotes are public; the importer proposes quotes "
+        "for an editor to confirm or reject.",
+    )
     event = models.ForeignKey(
         Event,
         on_delete=models.PROTECT,
@@ -435,8 +439,13 @@ class Quote(TimeStampedModel):
         db_persist=True,
     )
 
+    all_objects = models.Manager()
+    objects = ConfirmedQuoteManager()
+
     class Meta:
         ordering = ["id"]
+        # Admin, forms, cascades and `statement.quotes` see every quote.
+        default_manager_name = "all_objects"
         indexes = [
             GinIndex(fields=["search_vector"], name="quote_search_gin"),
             models.Index(fields=["updated_at", "id"], name="quote_sync_idx"),
@@ -445,6 +454,14 @@ class Quote(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(text=""), name="%(app_label)s_%(class)s_text_not_empty"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=QuoteStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=QuoteStatus.CONFIRMED) | Q(speaker__isnull=False),
+                name="%(app_label)s_%(class)s_confirmed_has_speaker",
+            ),
         ]
 
     def __str__(self):
@@ -452,6 +469,12 @@ class Quote(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("quote-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == QuoteStatus.CONFIRMED and self.speaker_id is None:
+            raise ValidationError(
+                {"speaker": "A confirmed quote needs a speaker; choose one first."}
+            )
 
     # date, speaker_role and role_day state in Python the rules that
     # selectors.with_quote_context computes in SQL for the API: the model tests
@@ -469,7 +492,7 @@ class Quote(TimeStampedModel):
     @property
     def speaker_role(self):
         """The role the speaker held when the words were said (or published)."""
-        return self.speaker.role_on(self.role_day)
+        return self.speaker.role_on(self.role_day) if self.speaker_id else None
 
     @property
     def role_day(self) -> datetime.date | None:

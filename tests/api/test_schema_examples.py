@@ -40,6 +40,8 @@ def operations_by_name(schema) -> dict[str, dict]:
     """The schema's GET operations by route and action: quotes-list, quotes-facets."""
     found = {}
     for path, item in schema["paths"].items():
+        if "get" not in item:
+            continue
         resource, *rest = path.removeprefix("/api/v1/").strip("/").split("/")
         if rest == ["{slug}"]:
             found[f"{resource}-detail"] = item["get"]

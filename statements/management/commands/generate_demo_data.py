@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from statements import demo_data
 from statements.demo_data import DEMO_SUFFIX, DemoData, Sizes, demo_database_problem
-from statements.models import Change, Quote
+from statements.models import ArticleImport, Change, Quote
 from statements.models.history import EVENT_MODELS
 
 # The connection alias of a demo database other than the configured one.
@@ -138,7 +138,10 @@ class Command(BaseCommand):
             )
             return
         if options["reset"]:
-            demo_data.truncate(connection, [*models, Change, *EVENT_MODELS])
+            # An imported statement keeps its original beside it (ArticleImport).
+            demo_data.truncate(
+                connection, [*models, ArticleImport, Change, *EVENT_MODELS]
+            )
         elif has_data:
             raise CommandError(
                 f"{connection.settings_dict['NAME']} already has data; pass --reset "

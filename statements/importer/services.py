@@ -1,0 +1,214 @@
+"""Imports an article: its statement and its proposed quotes (the database side of
+the importer; the extraction itself is `statements.importer.extract`)."""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from statements.choices import QuoteStatus, StatementKind
+from statements.importer.extract import KnownSpeaker, Proposal, extract_quotes
+from statements.importer.html import looks_like_html, read_html
+from statements.models import (
+    ArticleImport,
+    Quote,
+    Speaker,
+    Statement,
+    quote_spans_problems,
+)
+from statements.services import set_quote_spans
+
+HTML, PLAIN = "text/html", "text/plain"
+
+
+@dataclass
+class Article:
+    """An article to import: its text (what the quotes' offsets point into) and,
+    for HTML, the original and what the page says of itself."""
+
+    text: str
+    original: str
+    media_type: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+def read_article(content: str, *, media_type: str | None = None) -> Article:
+    """Plain text is kept as it is; HTML gives its article's text by the rule of
+    `statements.importer.html`. Without a media type, a document that starts
+    with a tag is HTML."""
+    if media_type is None:
+        media_type = HTML if looks_like_html(content) else PLAIN
+    if media_type == PLAIN:
+        return Article(text=content, original=content, media_type=PLAIN)
+    page = read_html(content)
+    return Article(
+        text=page.text,
+        original=content,
+        media_type=HTML,
+        title=page.title,
+        url=page.url,
+        publisher=page.publisher,
+        published=page.published,
+        language=page.language,
+    )
+
+
+def known_speakers() -> list[KnownSpeaker]:
+    """Every speaker in the database with its other names, to match against."""
+    return [
+        KnownSpeaker(slug, name, tuple(other_names))
+        for slug, name, other_names in Speaker.objects.order_by("id").values_list(
+            "slug", "name", "other_names"
+        )
+    ]
+
+
+def propose(article: Article) -> list[Proposal]:
+    return extract_quotes(article.text, known_speakers())
+
+
+def preview(article: Article) -> dict:
+    """The dry run's JSON: `{"quotes": [...]}`; reads the speakers, writes
+    nothing."""
+    return {"quotes": [proposal.as_json() for proposal in propose(article)]}
+
+
+def _unique_slug(model, base: str, *, max_length: int) -> str:
+    base = (slugify(base) or model.__name__.lower())[: max_length - 8].strip("-")
+    slug, number = base, 2
+    manager = model._base_manager
+    while manager.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _date(value: str | None) -> datetime.date | None:
+    """A date from an ISO 8601 date or date-time; None when there is none."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _speaker(proposal: Proposal, created: dict[str, Speaker]) -> Speaker | None:
+    """The speaker of a proposal: a known one by slug, else a new speaker by that
+    name (one per name and import)."""
+    if proposal.speaker is None:
+        return None
+    if proposal.speaker.slug:
+        return Speaker.objects.get(slug=proposal.speaker.slug)
+    name = proposal.speaker.name
+    if name not in created:
+        speaker = Speaker(
+            slug=_unique_slug(Speaker, name, max_length=100),
+            name=name,
+            sort_name=name,
+            biography="",
+        )
+        speaker.full_clean()
+        speaker.save()
+        created[name] = speaker
+    return created[name]
+
+
+@dataclass
+class ImportResult:
+    statement: Statement
+    quotes: list[Quote]
+    new_speakers: list[Speaker]
+
+
+@transaction.atomic
+def import_article(
+    *,
+    article: Article,
+    source_name: str,
+    publisher: str | None,
+    url: str | None,
+    published_on: datetime.date | None,
+    title: str | None,
+    language: str | None,
+    license: str,
+) -> ImportResult:
+    """Creates the statement (kept verbatim, its original beside it) and its
+    proposed quotes, which are not public until an editor confirms them.
+
+    The publisher, URL, date and title come from the arguments, else from what
+    an HTML page says of itself; the title of a plain text without one is its
+    file's name. A publisher or URL that neither gives is an error: the
+    statement needs them and none is invented.
+    """
+    publisher = publisher or article.publisher
+    url = url or article.url
+    missing = [
+        name for name, value in (("publisher", publisher), ("url", url)) if not value
+    ]
+    if missing:
+        raise ValidationError(
+            {name: f"Give the {name}: the article does not say it." for name in missing}
+        )
+    title = title or article.title or PurePath(source_name).stem.replace("-", " ")
+    statement = Statement(
+        slug=_unique_slug(Statement, title, max_length=150),
+        title=title[:300],
+        kind=StatementKind.ARTICLE,
+        publisher=publisher,
+        source_url=url,
+        published_on=published_on or _date(article.published),
+        language=language or article.language or "en",
+        license=license,
+        provenance_note=(
+            f"Imported from {source_name} ({article.media_type}) by import_article; "
+            "its quotes were proposed by the importer's rules (docs/importer.md) "
+            "for an editor to confirm."
+        ),
+        text=article.text,
+    )
+    statement.full_clean()
+    statement.save()
+    ArticleImport.objects.create(
+        statement=statement,
+        source_name=source_name[:300],
+        media_type=article.media_type,
+        original=article.original,
+    )
+    created: dict[str, Speaker] = {}
+    quotes = []
+    for number, proposal in enumerate(propose(article), start=1):
+        problems = quote_spans_problems(
+            statement.text, proposal.spans, proposal.fidelity, proposal.text
+        )
+        if problems:
+            raise ValidationError({"spans": problems})
+        quote = Quote(
+            slug=f"{statement.slug[:140]}-q{number}",
+            statement=statement,
+            speaker=_speaker(proposal, created),
+            fidelity=proposal.fidelity,
+            text=proposal.text,
+            status=QuoteStatus.PROPOSED,
+            provenance_note=_provenance(proposal),
+        )
+        quote.full_clean()
+        quote.save()
+        set_quote_spans(quote=quote, spans=proposal.spans)
+        quotes.append(quote)
+    return ImportResult(statement, quotes, list(created.values()))
+
+
+def _provenance(proposal: Proposal) -> str:
+    attribution = proposal.attribution
+    if attribution is None:
+        return "Proposed by the importer; no attribution found."
+    said = f' ("{attribution.text}")' if attribution.text else ""
+    return f"Proposed by the importer, rule {attribution.rule}{said}."
