@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one event
+         * @description Every change of the event, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted event's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no event ever had the slug.
+         */
+        get: operations["events_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/events.csv": {
         parameters: {
             query?: never;
@@ -575,6 +595,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an article's import (editors)
+         * @description The quotes `manage.py import_article` would propose for the article in the body, with their spans, speakers and attributions; nothing is written. Editors only: an API key with the editor scope, or a user of the editors group. The article is at most 200000 characters (413 beyond).
+         */
+        post: operations["imports_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/quota/": {
         parameters: {
             query?: never;
@@ -627,6 +667,26 @@ export interface paths {
          * @description One quote by its slug, the stable public id.
          */
         get: operations["quotes_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one quote
+         * @description Every change of the quote, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted quote's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no quote ever had the slug.
+         */
+        get: operations["quotes_history_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -715,6 +775,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/speakers/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one speaker
+         * @description Every change of the speaker, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted speaker's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no speaker ever had the slug.
+         */
+        get: operations["speakers_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stakeholder-groups/": {
         parameters: {
             query?: never;
@@ -747,6 +827,26 @@ export interface paths {
          * @description One stakeholder group by its slug, the stable public id.
          */
         get: operations["stakeholder_groups_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stakeholder-groups/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one stakeholder group
+         * @description Every change of the stakeholder group, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted stakeholder group's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no stakeholder group ever had the slug.
+         */
+        get: operations["stakeholder_groups_history_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -795,6 +895,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/statements/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one statement
+         * @description Every change of the statement, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted statement's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no statement ever had the slug.
+         */
+        get: operations["statements_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/themes/": {
         parameters: {
             query?: never;
@@ -835,10 +955,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/themes/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one theme
+         * @description Every change of the theme, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted theme's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no theme ever had the slug.
+         */
+        get: operations["themes_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `created` - created
+         *     * `updated` - updated
+         *     * `deleted` - deleted
+         * @enum {string}
+         */
+        ActionEnum: "created" | "updated" | "deleted";
+        Alteration: {
+            kind: components["schemas"]["AlterationKindEnum"];
+            span: number[];
+            text: string;
+        };
+        /**
+         * @description * `ellipsis` - ellipsis
+         *     * `insertion` - insertion
+         *     * `sic` - sic
+         * @enum {string}
+         */
+        AlterationKindEnum: "ellipsis" | "insertion" | "sic";
         ApiRoot: {
             resources: {
                 [key: string]: string;
@@ -849,6 +1008,14 @@ export interface components {
             docs: string;
             /** Format: uri */
             redoc: string;
+        };
+        Attribution: {
+            /** @description The rule that found the speaker. */
+            rule: string;
+            text: string | null;
+            span: number[] | null;
+            verb: string | null;
+            speaker_text: string | null;
         };
         Change: {
             type: components["schemas"]["ChangeTypeEnum"];
@@ -943,6 +1110,57 @@ export interface components {
          * @enum {string}
          */
         FidelityEnum: "direct" | "reported" | "paraphrase";
+        /** @description A field's value before and after the change. */
+        FieldChange: {
+            /** @description The value: text, a number, a date (ISO 8601), a slug for a link, a list for a list of values or of the rows the record shows as its own; null when there was none (before creation, after deletion). */
+            from: (string | null) | number | boolean | (string | {
+                [key: string]: unknown;
+            })[];
+            /** @description The value: text, a number, a date (ISO 8601), a slug for a link, a list for a list of values or of the rows the record shows as its own; null when there was none (before creation, after deletion). */
+            to: (string | null) | number | boolean | (string | {
+                [key: string]: unknown;
+            })[];
+        };
+        /** @description One change of a record: what one transaction did to it and its own rows. */
+        HistoryEntry: {
+            /** @description Opaque, stable id of the entry. */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change was made.
+             */
+            at: string;
+            action: components["schemas"]["ActionEnum"];
+            /**
+             * @description Where the change came from.
+             *
+             *     * `api` - The API
+             *     * `admin` - The admin
+             *     * `seed` - The seed fixtures
+             *     * `import` - An import
+             *     * `shell` - manage.py shell
+             *     * `system` - Anything else: a migration, raw SQL
+             */
+            source: components["schemas"]["HistorySourceEnum"];
+            /** @description Who made it: `editor` for anyone but an editor; an editor reads `user:<username>` or `key:<prefix>`. Null when nobody in particular (the seed, a migration). */
+            actor: string | null;
+            /** @description Why, as the editor said (optional). */
+            reason: string | null;
+            /** @description Each field that changed, with its value before and after: on creation the fields that were set, on deletion every field. */
+            changes: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+        };
+        /**
+         * @description * `api` - The API
+         *     * `admin` - The admin
+         *     * `seed` - The seed fixtures
+         *     * `import` - An import
+         *     * `shell` - manage.py shell
+         *     * `system` - Anything else: a migration, raw SQL
+         * @enum {string}
+         */
+        HistorySourceEnum: "api" | "admin" | "seed" | "import" | "shell" | "system";
         MonthCount: {
             /** @description YYYY-MM */
             month: string;
@@ -967,6 +1185,25 @@ export interface components {
                 total_pages: number;
             } | null;
             results: components["schemas"]["PartialEvent"][];
+        };
+        PaginatedHistoryEntryList: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: components["schemas"]["HistoryEntry"][];
         };
         PaginatedQuoteList: {
             /** @description Rows matching the query; null on sync (cursor) pages. */
@@ -1182,6 +1419,15 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
+        Preview: {
+            quotes: components["schemas"]["QuoteProposal"][];
+        };
+        PreviewRequest: {
+            /** @description The article as plain text: its lines are its paragraphs. */
+            text?: string;
+            /** @description The article as an HTML page: its text is read by the importer's rule (docs/importer.md). */
+            html?: string;
+        };
         /** @description RFC 9457 problem details, the shape of every error response. */
         Problem: {
             /**
@@ -1229,7 +1475,7 @@ export interface components {
             default: number;
             /** @description A full-text search (`q`). */
             search: number;
-            /** @description The quote facets. */
+            /** @description The quote facets, when computed (1 when served from the cache). */
             facets: number;
             /** @description An export, CSV or NDJSON. */
             export: number;
@@ -1279,6 +1525,22 @@ export interface components {
             /** @description By month of said_on. */
             months: components["schemas"]["MonthCount"][];
         };
+        QuoteProposal: {
+            /** @description [start, end) code-point offsets into the article's text; a direct quote's span is the text strictly between its marks. */
+            spans: number[][];
+            /** @description The spans' text, joined by a space. */
+            text: string;
+            fidelity: components["schemas"]["QuoteProposalFidelityEnum"];
+            speaker: components["schemas"]["SpeakerProposal"] | null;
+            attribution: components["schemas"]["Attribution"] | null;
+            alterations: components["schemas"]["Alteration"][];
+        };
+        /**
+         * @description * `direct` - direct
+         *     * `reported` - reported
+         * @enum {string}
+         */
+        QuoteProposalFidelityEnum: "direct" | "reported";
         /** @description What it takes to cite the document a quote appears in. */
         QuoteSource: {
             title: string;
@@ -1356,6 +1618,11 @@ export interface components {
             readonly url: string;
         };
         SpeakerBriefOrSpeaker: components["schemas"]["SpeakerBrief"] | components["schemas"]["Speaker"];
+        SpeakerProposal: {
+            name: string;
+            /** @description A known speaker's slug; null for a new one. */
+            slug: string | null;
+        };
         SpeakerRole: {
             title: string;
             organization: string;
@@ -1550,7 +1817,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -1571,7 +1838,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -1590,7 +1857,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1605,7 +1872,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -1637,7 +1904,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1652,7 +1919,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1667,7 +1934,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1682,7 +1949,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -1755,7 +2022,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -1776,7 +2043,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -1795,7 +2062,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1810,7 +2077,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1825,7 +2092,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1840,7 +2107,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -1872,7 +2139,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -1893,7 +2160,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -1912,7 +2179,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1927,7 +2194,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1942,7 +2209,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -1957,7 +2224,126 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2021,7 +2407,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2036,7 +2422,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2051,7 +2437,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2066,7 +2452,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2083,7 +2469,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2147,7 +2533,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2162,7 +2548,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2177,7 +2563,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2192,7 +2578,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2209,7 +2595,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2287,7 +2673,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2302,7 +2688,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2317,7 +2703,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2332,7 +2718,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2349,7 +2735,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2427,7 +2813,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2442,7 +2828,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2457,7 +2843,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2472,7 +2858,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2489,7 +2875,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2529,7 +2915,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2544,7 +2930,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2559,7 +2945,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2574,7 +2960,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2591,7 +2977,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2631,7 +3017,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2646,7 +3032,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2661,7 +3047,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2676,7 +3062,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2693,7 +3079,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2743,7 +3129,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2758,7 +3144,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2773,7 +3159,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2788,7 +3174,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2805,7 +3191,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2855,7 +3241,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2870,7 +3256,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2885,7 +3271,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -2900,7 +3286,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2917,7 +3303,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -2990,7 +3376,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3005,7 +3391,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3020,7 +3406,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3035,7 +3421,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3052,7 +3438,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3125,7 +3511,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3140,7 +3526,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3155,7 +3541,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3170,7 +3556,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3187,7 +3573,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3229,7 +3615,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3244,7 +3630,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3259,7 +3645,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3274,7 +3660,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3291,7 +3677,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3333,7 +3719,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3348,7 +3734,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3363,7 +3749,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3378,7 +3764,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3395,7 +3781,113 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    imports_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only editors may preview an import. */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The article is too large. */
+            413: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3422,7 +3914,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3437,7 +3929,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3524,7 +4016,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3545,7 +4037,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3564,7 +4056,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3579,7 +4071,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3594,7 +4086,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3609,7 +4101,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3643,7 +4135,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3664,7 +4156,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3683,7 +4175,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3698,7 +4190,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3713,7 +4205,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3728,7 +4220,126 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quotes_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3805,7 +4416,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3826,7 +4437,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3845,7 +4456,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3860,7 +4471,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3875,7 +4486,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -3909,7 +4520,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3930,7 +4541,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -3949,7 +4560,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3964,7 +4575,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -3979,7 +4590,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4028,7 +4639,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4049,7 +4660,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4068,7 +4679,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4083,7 +4694,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4098,7 +4709,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4113,7 +4724,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4145,7 +4756,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4166,7 +4777,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4185,7 +4796,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4200,7 +4811,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4215,7 +4826,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4230,7 +4841,126 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    speakers_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4289,7 +5019,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4310,7 +5040,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4329,7 +5059,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4344,7 +5074,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4359,7 +5089,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4374,7 +5104,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4406,7 +5136,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4427,7 +5157,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4446,7 +5176,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4461,7 +5191,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4476,7 +5206,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4491,7 +5221,126 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stakeholder_groups_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4575,7 +5424,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4596,7 +5445,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4615,7 +5464,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4630,7 +5479,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4645,7 +5494,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4660,7 +5509,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4694,7 +5543,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4715,7 +5564,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4734,7 +5583,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4749,7 +5598,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4764,7 +5613,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4779,7 +5628,126 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statements_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4830,7 +5798,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4851,7 +5819,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4870,7 +5838,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4885,7 +5853,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4900,7 +5868,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -4915,7 +5883,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
@@ -4947,7 +5915,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4968,7 +5936,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
@@ -4987,7 +5955,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -5002,7 +5970,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -5017,7 +5985,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
@@ -5032,7 +6000,126 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5, an export 10 (configurable). */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    themes_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
                     /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
