@@ -17,7 +17,10 @@ for their next request.
 
 In the thread, every read and write has a deadline of IO_TIMEOUT seconds
 (GUNICORN_IO_TIMEOUT, default 30) without progress: a client that stops reading
-a response (or stops sending a body) is dropped, releasing its thread. A stream
+a response (or stops sending a body) is dropped, releasing its thread. A request
+body must also be read whole within BODY_TIMEOUT seconds of the head
+(GUNICORN_BODY_TIMEOUT, default 60), so that a body sent a byte at a time cannot
+hold a thread either. A stream
 that progresses is never cut: a long export to a client reading at a normal
 rate completes however long it takes (the timeout bounds each write, not the
 response). gunicorn's own `timeout` bounds only the worker's heartbeat.
@@ -36,6 +39,7 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 
 HEAD_TIMEOUT = float(os.environ.get("GUNICORN_HEAD_TIMEOUT") or 10)
 IO_TIMEOUT = float(os.environ.get("GUNICORN_IO_TIMEOUT") or 30)
+BODY_TIMEOUT = float(os.environ.get("GUNICORN_BODY_TIMEOUT") or 60)
 # gunicorn refuses a request line over limit_request_line (8190 here) and more than
 # 100 header fields of 8190 bytes; a head larger than this goes to the parser,
 # which answers 431 or 414 without reading further.
@@ -57,7 +61,7 @@ class DeadlineSocket(socket.socket):
     quietly like any client that went away.
     """
 
-    __slots__ = ()
+    __slots__ = ("read_deadline",)
 
     def setblocking(self, flag):
         if flag:
@@ -65,13 +69,20 @@ class DeadlineSocket(socket.socket):
         else:
             super().setblocking(False)
 
+    def _check_read_deadline(self):
+        deadline = getattr(self, "read_deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            raise _too_slow(TimeoutError("the request body took too long"))
+
     def recv(self, *args):
+        self._check_read_deadline()
         try:
             return super().recv(*args)
         except TimeoutError as exc:
             raise _too_slow(exc) from None
 
     def recv_into(self, *args):
+        self._check_read_deadline()
         try:
             return super().recv_into(*args)
         except TimeoutError as exc:
@@ -126,6 +137,7 @@ class HeadBufferingWorker(ThreadWorker):
 
     def read_head(self, conn):
         """Wait, in the main loop, for the connection's next request head."""
+        conn.sock.read_deadline = None
         conn.sock.setblocking(False)
         conn.head_deadline = time.monotonic() + HEAD_TIMEOUT
         self.heading.append(conn)
@@ -181,6 +193,9 @@ class HeadBufferingWorker(ThreadWorker):
             self.drop(conn)
 
     def handle(self, conn):
+        # The head is here (buffered, or read ahead with a body): the rest of
+        # the request has BODY_TIMEOUT.
+        conn.sock.read_deadline = time.monotonic() + BODY_TIMEOUT
         if conn.head:
             conn.sock.setblocking(True)
             conn.init()

@@ -285,3 +285,50 @@ def test_kept_alive_connections_serve_their_next_requests(api_server):
         # One connection served all three.
         assert client.get("/healthz").status_code == 200
     assert statuses == [200, 200, 200]
+
+
+def test_a_body_sent_a_byte_at_a_time_is_cut_at_the_body_deadline():
+    """Each byte is progress, so the I/O deadline alone never ends it."""
+    server, port = start_gunicorn(
+        "tests.serving.echo_body:application",
+        "--threads",
+        "1",
+        env={"GUNICORN_BODY_TIMEOUT": "2"},
+    )
+    trickle = socket.create_connection(("127.0.0.1", port))
+    try:
+        trickle.sendall(
+            b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n"
+        )
+        started = time.monotonic()
+        closed = False
+        for _ in range(40):  # 100 bytes would take 20 s
+            try:
+                trickle.sendall(b"x")
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.5)
+            trickle.setblocking(False)
+            try:
+                if trickle.recv(1) == b"":
+                    closed = True
+                    break
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed = True
+                break
+            finally:
+                trickle.setblocking(True)
+        elapsed = time.monotonic() - started
+        # The one thread is free again: a whole body is served.
+        answer = httpx.post(f"http://127.0.0.1:{port}/", content=b"y" * 10, timeout=10)
+    finally:
+        trickle.close()
+        log = stop(server)
+
+    assert closed
+    assert elapsed < 6
+    assert answer.text == "10\n"
+    assert "Traceback" not in log
