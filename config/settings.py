@@ -255,15 +255,20 @@ if DEBUG:
         "rest_framework.renderers.BrowsableAPIRenderer"
     )
 
+# The public origin of this deployment (scheme, host, port; no path), as clients
+# should call it: the schema's `servers`.
+API_BASE_URL = env("API_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statements API",
     "DESCRIPTION": (
         "Structured speech data: who said what, where and when, about which themes, "
         "addressed to or about which stakeholder groups, with the exact source of "
-        "every word.\n\nPartners (bulk export, incremental sync, the change feed, "
-        "API keys and rate limits): see docs/partners.md in the repository, and "
-        "examples/sync.py for a complete sync client. Errors are RFC 9457 "
-        "problem+json."
+        "every word.\n\nCode: MIT licence. Data: each record names its own "
+        "licence (`license`, `license_url`).\n\nPartners (bulk export, incremental "
+        "sync, the change feed, API keys and rate limits): see docs/partners.md in "
+        "the repository, and examples/sync.py for a complete sync client. Typed "
+        "clients: docs/clients.md. Errors are RFC 9457 problem+json."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -277,16 +282,44 @@ SPECTACULAR_SETTINGS = {
         "statements.api.schema_hooks.brief_objects_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
         "statements.api.schema_hooks.empty_query_values_mean_absent",
-        "statements.api.schema_hooks.trimmed_objects_require_nothing",
+        "statements.api.schema_hooks.page_forms_are_components",
+        "statements.api.schema_hooks.trimmed_objects_are_an_alternative",
+        "statements.api.schema_hooks.nullable_compositions_have_a_null_branch",
+        "statements.api.schema_hooks.discriminated_unions_are_referenced_plainly",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "BriefShapeEnum": [("brief", "brief")],
+        "FullShapeEnum": [("full", "full")],
         "EventKindEnum": "statements.choices.EventKind",
         "StatementKindEnum": "statements.choices.StatementKind",
         "FidelityEnum": "statements.choices.Fidelity",
         "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
     },
-    "LICENSE": {"name": "Code: MIT. Data: see each record's licence."},
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
+    "CONTACT": {
+        "name": "Statements API maintainers",
+        "url": f"{API_BASE_URL}/api/v1/docs/",
+    },
+    # The deployment's address: the one server of the schema, so that a client
+    # generated from it calls the right host (paths begin with /api/v1/).
+    "SERVERS": [{"url": API_BASE_URL, "description": "This deployment."}],
+    "TAGS": [
+        {"name": name, "description": description}
+        for name, description in (
+            ("root", "The API root: every resource and service with its URL."),
+            ("quotes", "Quotes with their spans, speaker, source and citation."),
+            ("statements", "Statements: documents with their verbatim text."),
+            ("speakers", "Speakers and the roles they held."),
+            ("events", "Events and their sub-events."),
+            ("themes", "The tree of themes."),
+            ("stakeholder-groups", "Groups addressed or concerned by quotes."),
+            ("search", "Full-text search across every resource."),
+            ("exports", "Whole data sets as streamed CSV or NDJSON."),
+            ("changes", "The change feed: every create, update and delete."),
+            ("quota", "The caller's rate-limit policy and usage."),
+        )
+    ],
 }
 
 # --- Logging ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 
 from statements.problems import PROBLEM_TYPE_BASE
 
@@ -76,6 +77,14 @@ def test_the_schema_references_no_outside_host(client, db):
     response = client.get("/api/v1/schema/?format=json")
     found = []
     schema = _split_examples(json.loads(response.content), found)
+    # Links a reader follows, never fetched by the docs pages: the deployment's
+    # own address (API_BASE_URL) and the licence's text.
+    info = schema["info"]
+    assert schema.pop("servers") == [
+        {"url": settings.API_BASE_URL, "description": "This deployment."}
+    ]
+    assert info["contact"].pop("url") == f"{settings.API_BASE_URL}/api/v1/docs/"
+    assert info["license"].pop("url") == "https://opensource.org/license/mit"
 
     assert external_urls(json.dumps(schema)) == []
     # Example bodies are data, never fetched: their URLs are the example host's,
