@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "statements.api.schema_hooks.brief_objects_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
+        "statements.api.schema_hooks.ndjson_bodies_are_lines_of_records",
         "statements.api.schema_hooks.empty_query_values_mean_absent",
         "statements.api.schema_hooks.page_forms_are_components",
         "statements.api.schema_hooks.trimmed_objects_are_an_alternative",

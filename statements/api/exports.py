@@ -107,11 +107,12 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
 def _file_response(resource: exports.ExportResource, fmt: exports.ExportFormat):
     if fmt.name == "csv":
         return OpenApiResponse(OpenApiTypes.STR, description="The CSV file, streamed.")
-    # As Kubernetes documents its watch streams: the schema is one line's.
+    # The schema of one line; schema_hooks.ndjson_bodies_are_lines_of_records
+    # makes the body a string whose lines it describes.
     return OpenApiResponse(
         serializers.export_record_serializer(resource.resource.kind),
         description="The NDJSON file, streamed: one JSON object per line, each "
-        "as the schema describes (the schema is one line's, not the body's).",
+        "as `x-ndjson-item` describes.",
     )
 
 

@@ -7,6 +7,7 @@ drf-spectacular's introspection cannot see it.
 import copy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+NDJSON_MEDIA_TYPE = "application/x-ndjson"
 
 
 def brief_objects_are_closed(result, generator, request, public):
@@ -28,6 +29,25 @@ def errors_are_problem_json(result, generator, request, public):
                     continue
                 # The schema and any examples, under the problem media type.
                 response["content"] = {PROBLEM_MEDIA_TYPE: next(iter(content.values()))}
+    return result
+
+
+def ndjson_bodies_are_lines_of_records(result, generator, request, public):
+    """An NDJSON body is text, one JSON record per line: its schema is a binary
+    string, and `x-ndjson-item` references the schema of one line (what OpenAPI
+    3.2 calls `itemSchema`; 3.0 has no keyword for it). Clients read the body
+    as a stream (clients/typescript `exportRecords`)."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                media = response.get("content", {}).get(NDJSON_MEDIA_TYPE)
+                if media is not None and "$ref" in media["schema"]:
+                    item = media["schema"]
+                    media["schema"] = {
+                        "type": "string",
+                        "format": "binary",
+                        "x-ndjson-item": item,
+                    }
     return result
 
 

@@ -200,3 +200,27 @@ def test_fields_leaves_only_the_named_properties(client, seeded, schema, path):
     assert response.status_code == 200, response.content
     for item in objects_of(path, response.json()):
         assert set(item) == wanted
+
+
+def _references(node) -> set[str]:
+    if isinstance(node, list):
+        return set().union(*(_references(value) for value in node))
+    if not isinstance(node, dict):
+        return set()
+    found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+    return found.union(*(_references(value) for value in node.values()))
+
+
+def test_every_component_is_referenced(schema):
+    """Including the NDJSON records, referenced from `x-ndjson-item` only."""
+    references = _references(schema)
+
+    unused = [
+        name for name in schema["components"]["schemas"] if REF + name not in references
+    ]
+    assert unused == []
+    for path, operations in schema["paths"].items():
+        if path.endswith(".ndjson"):
+            media = operations["get"]["responses"]["200"]["content"]
+            item = media["application/x-ndjson"]["schema"]["x-ndjson-item"]
+            assert item["$ref"].endswith("ExportRecord"), path

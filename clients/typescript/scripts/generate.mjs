@@ -1,5 +1,6 @@
-// Regenerates src/schema.d.ts (openapi-typescript) and src/whole-keys.ts (the
-// property names of every full component that `fields` can trim) from the
+// Regenerates src/schema.d.ts (openapi-typescript), src/whole-keys.ts (the
+// property names of every full component that `fields` can trim) and
+// src/export-records.ts (the record type of each NDJSON export) from the
 // committed openapi.yaml. `node scripts/generate.mjs --check` fails instead of
 // writing when a generated file is out of date (CI).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -27,10 +28,25 @@ const keys =
   "/** The properties of each full component that `?fields=` can trim. */\n" +
   `export const WHOLE_KEYS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(whole, null, 2)};\n`;
 
+// The record of each NDJSON export: the component its `x-ndjson-item` names.
+const records = [];
+for (const [path, item] of Object.entries(document.paths)) {
+  const match = /^\/api\/v1\/exports\/(.+)\.ndjson$/.exec(path);
+  if (!match) continue;
+  const ref = item.get.responses["200"].content["application/x-ndjson"].schema["x-ndjson-item"].$ref;
+  records.push(`  "${match[1]}": components["schemas"]["${ref.split("/").pop()}"];`);
+}
+const exportRecords =
+  header +
+  'import type { components } from "./schema.js";\n\n' +
+  "/** The record (one line) of each NDJSON export, by export name. */\n" +
+  `export interface ExportRecords {\n${records.sort().join("\n")}\n}\n`;
+
 let stale = false;
 for (const [file, text] of [
   ["src/schema.d.ts", types],
   ["src/whole-keys.ts", keys],
+  ["src/export-records.ts", exportRecords],
 ]) {
   const path = fileURLToPath(new URL(file, root));
   let current = "";

@@ -3,6 +3,7 @@
  * file in memory.
  */
 import { serializeQuery, type StatementsClient } from "./client.js";
+import type { ExportRecords } from "./export-records.js";
 import type { paths } from "./schema.js";
 
 type NdjsonPath = Extract<keyof paths, `/api/v1/exports/${string}.ndjson`>;
@@ -12,9 +13,8 @@ export type ExportName = NdjsonPath extends `/api/v1/exports/${infer Name}.ndjso
 
 type Operation<N extends ExportName> = paths[`/api/v1/exports/${N}.ndjson`]["get"];
 
-/** One line of an export: the schema's `<Resource>ExportRecord`. */
-export type ExportRecord<N extends ExportName> =
-  Operation<N>["responses"][200]["content"]["application/x-ndjson"];
+/** One line of an export: the schema's `<Resource>ExportRecord` (`x-ndjson-item`). */
+export type ExportRecord<N extends ExportName> = ExportRecords[N];
 
 /** The filters of an export: the same as its list's. */
 export type ExportQuery<N extends ExportName> = NonNullable<Operation<N>["parameters"]["query"]>;

@@ -2597,7 +2597,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed: one JSON object per line, each as the schema describes (the schema is one line's, not the body's). */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -2607,7 +2607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": components["schemas"]["EventExportRecord"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Invalid parameters: problem+json naming each parameter. */
@@ -2827,7 +2827,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed: one JSON object per line, each as the schema describes (the schema is one line's, not the body's). */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -2837,7 +2837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": components["schemas"]["QuoteExportRecord"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Invalid parameters: problem+json naming each parameter. */
@@ -2981,7 +2981,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed: one JSON object per line, each as the schema describes (the schema is one line's, not the body's). */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -2991,7 +2991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": components["schemas"]["SpeakerExportRecord"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Invalid parameters: problem+json naming each parameter. */
@@ -3155,7 +3155,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed: one JSON object per line, each as the schema describes (the schema is one line's, not the body's). */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3165,7 +3165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": components["schemas"]["StakeholderGroupExportRecord"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Invalid parameters: problem+json naming each parameter. */
@@ -3375,7 +3375,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed: one JSON object per line, each as the schema describes (the schema is one line's, not the body's). */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3385,7 +3385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": components["schemas"]["StatementExportRecord"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Invalid parameters: problem+json naming each parameter. */
@@ -3533,7 +3533,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed: one JSON object per line, each as the schema describes (the schema is one line's, not the body's). */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3543,7 +3543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/x-ndjson": components["schemas"]["ThemeExportRecord"];
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Invalid parameters: problem+json naming each parameter. */
