@@ -256,8 +256,11 @@ if DEBUG:
     )
 
 # The public origin of this deployment (scheme, host, port; no path), as clients
-# should call it: the schema's `servers`.
-API_BASE_URL = env("API_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# should call it: the schema's `servers` (statements.api.schema_hooks.
+# servers_name_this_deployment). Unset: the schema served names the host it is
+# served from, and the committed openapi.yaml names DEFAULT_API_BASE_URL.
+API_BASE_URL = env("API_BASE_URL", default="").rstrip("/")
+DEFAULT_API_BASE_URL = "http://127.0.0.1:8000"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statements API",
@@ -279,6 +282,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "statements.api.schema_hooks.servers_name_this_deployment",
         "statements.api.schema_hooks.brief_objects_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
         "statements.api.schema_hooks.ndjson_bodies_are_lines_of_records",
@@ -298,13 +302,8 @@ SPECTACULAR_SETTINGS = {
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
     },
     "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
-    "CONTACT": {
-        "name": "Statements API maintainers",
-        "url": f"{API_BASE_URL}/api/v1/docs/",
-    },
-    # The deployment's address: the one server of the schema, so that a client
-    # generated from it calls the right host (paths begin with /api/v1/).
-    "SERVERS": [{"url": API_BASE_URL, "description": "This deployment."}],
+    # The contact's URL and the one server are this deployment's (a hook).
+    "CONTACT": {"name": "Statements API maintainers"},
     "TAGS": [
         {"name": name, "description": description}
         for name, description in (

@@ -6,8 +6,29 @@ drf-spectacular's introspection cannot see it.
 
 import copy
 
+from django.conf import settings
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
+
+
+def servers_name_this_deployment(result, generator, request, public):
+    """The one server is this deployment's origin (paths begin with /api/v1/), so
+    a generated client and Swagger UI's "Try it out" call it: API_BASE_URL, else
+    the host the schema is served from, else (the committed file)
+    DEFAULT_API_BASE_URL. The contact is its documentation."""
+    base = settings.API_BASE_URL
+    if not base and request is not None:
+        base = request.build_absolute_uri("/").rstrip("/")
+    base = base or settings.DEFAULT_API_BASE_URL
+    result["info"].setdefault("contact", {})["url"] = f"{base}/api/v1/docs/"
+    servers = [{"url": base, "description": "This deployment."}]
+    ordered = {}
+    for key, value in result.items():  # servers after info, as in the spec
+        ordered[key] = value
+        if key == "info":
+            ordered["servers"] = servers
+    return ordered
 
 
 def brief_objects_are_closed(result, generator, request, public):
