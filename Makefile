@@ -15,7 +15,7 @@ GUNICORN_WORKERS ?= 2
 # serve-prod runs with production settings; a throwaway key unless one is given.
 PROD_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
-.PHONY: help install run test test-quick lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean lint-schema client-test fuzz browser-deps browser-test demo-data bench loadtest faults
+.PHONY: help install run test test-quick lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean lint-schema client-test fuzz frontend frontend-check browser-deps browser-test demo-data bench loadtest faults
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -102,6 +102,27 @@ clean: ## Remove .venv and .data (the embedded database)
 fuzz: install ## schemathesis, every check, positive and negative, on a live server
 	.ci/fuzz.sh
 
+# The explorer (/explore/): TypeScript in frontend/, typed from openapi.yaml and
+# bundled by esbuild into statements/static/explore/, which is committed.
+FRONTEND := frontend
+FRONTEND_BUILD := .data/frontend
+
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package-lock.json $(FRONTEND)/package.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend: $(FRONTEND)/node_modules/.package-lock.json ## Build the explorer into statements/static/explore/ (npm ci first)
+	cd $(FRONTEND) && npm run --silent build
+
+frontend-check: $(FRONTEND)/node_modules/.package-lock.json ## Fail when the committed explorer build differs from a fresh one
+	rm -rf $(FRONTEND_BUILD) && mkdir -p $(FRONTEND_BUILD)
+	cd $(FRONTEND) && npx openapi-typescript ../$(SCHEMA) -o ../$(FRONTEND_BUILD)/schema.d.ts --silent
+	@diff -u $(FRONTEND)/src/schema.d.ts $(FRONTEND_BUILD)/schema.d.ts || { \
+		echo "frontend/src/schema.d.ts is stale: run make frontend and commit it"; exit 1; }
+	cd $(FRONTEND) && npx tsc --noEmit && node build.mjs ../$(FRONTEND_BUILD)/explore
+	@diff -ru statements/static/explore $(FRONTEND_BUILD)/explore || { \
+		echo "statements/static/explore/ is stale: run make frontend and commit it"; exit 1; }
+
 # CI runs as root on Debian; elsewhere apt-get runs through sudo.
 browser-deps: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || { \
@@ -111,7 +132,8 @@ browser-deps: ## Install Debian's chromium for the browser tests when it is miss
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			$$sudo apt-get install -y -qq chromium >/dev/null; }
 
-browser-test: install browser-deps ## Swagger UI and ReDoc in headless Chromium
+# Playwright (pip) drives Debian's chromium; axe-core comes from frontend/node_modules.
+browser-test: install browser-deps frontend-check ## The explorer, Swagger UI and ReDoc in headless Chromium
 	$(BIN)/pytest tests/reliability/test_browser.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # The benchmark suite (docs/performance.md), on its own *_demo database only.

@@ -19,6 +19,9 @@ clients froze the server and an export longer than 30 s was cut mid-record
 (issue 14, items 1 and 2). A gthread worker's `timeout` bounds only its own
 heartbeat, which its main loop sends while threads stream; idle keep-alive
 connections wait in that loop, not in a thread, and are closed after `keepalive`.
+The worker class is gthread's, with request heads read in its main loop and a
+deadline on every read and write (config/gunicorn_worker.py): a slow-header
+client never holds a thread, and a client that stops reading is dropped.
 
 Errors gunicorn answers itself, before Django sees the request (an over-long
 request line, too many or too large headers, a malformed request, an unknown
@@ -43,8 +46,8 @@ from statements.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 GC_FREEZE = os.environ.get("GUNICORN_GC_FREEZE", "1") != "0"
 
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+worker_class = "config.gunicorn_worker.HeadBufferingWorker"
+threads = int(os.environ.get("GUNICORN_THREADS") or 8)
 
 if environ.Env().bool("SECURE_HTTPS", default=False):
     secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}

@@ -332,9 +332,12 @@ def django_environment(database_url: str) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "WHITENOISE_USE_FINDERS": "false",
         "BENCH_FLOORS": "1",
-        # Every request comes from 127.0.0.1: no rate limit may answer 429.
+        # Every request comes from 127.0.0.1: no rate limit may answer 429, nor
+        # the export slots (statements.api.concurrency) 429 or 503.
         "RATE_LIMIT_ANONYMOUS": UNLIMITED,
         "RATE_LIMIT_PARTNER": UNLIMITED,
+        "EXPORTS_PER_CLIENT": "64",
+        "EXPORTS_IN_TOTAL": "64",
     }
 
 

@@ -111,6 +111,21 @@ _database["OPTIONS"].setdefault(
     "options", "-c jit=off -c max_parallel_workers_per_gather=0"
 )
 DATABASES = {"default": _database}
+# Hot-standby replicas of the primary (statements/db.py): the API's public reads go
+# to one of them, writes and the editors' reads to the primary.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    _replica = env.db_url_config(_url)
+    _replica.update({k: v for k, v in _database.items() if k not in _replica})
+    _replica["OPTIONS"] = {**_database["OPTIONS"], **_replica.get("OPTIONS", {})}
+    # A test run's database reaches the replica by replication, not by creation.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["statements.db.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("statements.middleware.DatabaseUnavailableMiddleware") + 1,
+        "statements.db.ReadReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits and cached counts are shared by all processes) -----------
@@ -221,7 +236,14 @@ CORS_ALLOW_HEADERS = [
     "if-none-match",
     "if-modified-since",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Link",
+    "RateLimit",
+    "RateLimit-Cost",
+    "RateLimit-Policy",
+    "Retry-After",
+]
 
 # --- API keys, rate limits and HTTP caching ------------------------------------------
 # Requests per RATE_LIMIT_WINDOW seconds: by client IP without a key, by key with
@@ -229,6 +251,13 @@ CORS_EXPOSE_HEADERS = ["ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-A
 RATE_LIMIT_ANONYMOUS = env.int("RATE_LIMIT_ANONYMOUS", default=60)
 RATE_LIMIT_PARTNER = env.int("RATE_LIMIT_PARTNER", default=600)
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=60)
+# What the expensive requests cost, in units of the quota (a plain read costs 1).
+RATE_LIMIT_SEARCH_COST = env.int("RATE_LIMIT_SEARCH_COST", default=2)
+RATE_LIMIT_FACETS_COST = env.int("RATE_LIMIT_FACETS_COST", default=5)
+RATE_LIMIT_EXPORT_COST = env.int("RATE_LIMIT_EXPORT_COST", default=10)
+# Exports running at once: per client (API key or address) and on the service.
+EXPORTS_PER_CLIENT = env.int("EXPORTS_PER_CLIENT", default=2)
+EXPORTS_IN_TOTAL = env.int("EXPORTS_IN_TOTAL", default=4)
 # Reverse proxies in front of the server that append to X-Forwarded-For. 0: the
 # client is REMOTE_ADDR and X-Forwarded-For is ignored, so it cannot be forged.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)

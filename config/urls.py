@@ -1,4 +1,4 @@
-"""Root URLs: operational endpoints, the admin and the versioned API."""
+"""Root URLs: operational endpoints, the explorer, the admin and the versioned API."""
 
 import os
 
@@ -10,6 +10,7 @@ from statements import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("explore/", views.explore, name="explore"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("statements.api.urls")),
 ]

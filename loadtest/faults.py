@@ -26,6 +26,16 @@ c. `manage.py seed` is run with a fixture that fails half way (good rows
    first, a bad span in the last quote), alone and after a good file: it must
    exit non-zero and leave every table, the data version and the ETags of the
    API as they were, while the reads go on succeeding.
+d. Slow clients, after the load: FAULTS_SLOW_HEADERS (50) connections send a
+   header line every 2 s and reconnect when dropped (slowloris), and
+   FAULTS_SLOW_READERS (10) ask for the largest response the seeded server has
+   (the Swagger UI bundle, 1.5 MB; the seed's exports are a few kB) with a 4 kB
+   receive buffer and read 1 kB a second. Meanwhile a probe asks for /healthz
+   and a page of quotes every 50 ms: the p99 of each must stay under
+   FAULTS_SLOW_P99_MS (100), every answer 200. The p99 before the attack is
+   measured too; on a machine so busy that it alone exceeds the bound, the bound
+   is twice that p99 (the attack's own cost is what is measured), and the
+   figures say so.
 
 Each fault prints PASS or FAIL; the run exits 1 on any FAIL. The figures go
 between the faults markers of docs/reliability.md (FAULTS_NO_REPORT=1 leaves
@@ -38,8 +48,10 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -62,6 +74,10 @@ WORKERS = int(os.environ.get("GUNICORN_WORKERS") or 2)
 # fast: backends are told to stop; immediate: a crash, recovered from the WAL.
 STOP_MODES = os.environ.get("FAULTS_STOP_MODES", "fast,immediate").split(",")
 DATABASE_NAME = "statements"  # config.embedded_db.EMBEDDED_DATABASE_NAME
+SLOW_HEADERS = int(os.environ.get("FAULTS_SLOW_HEADERS", "50"))
+SLOW_READERS = int(os.environ.get("FAULTS_SLOW_READERS", "10"))
+SLOW_P99_MS = float(os.environ.get("FAULTS_SLOW_P99_MS", "100"))
+SLOW_SECONDS = float(os.environ.get("FAULTS_SLOW_SECONDS", "20"))
 
 
 def log(message: str) -> None:
@@ -566,6 +582,124 @@ EXPECTED_LOG_LINES = (
 ERROR_MARKERS = ("Internal Server Error", "Traceback", "ERROR", "CRITICAL")
 
 
+class SlowClients:
+    """Slow-header and slow-reader connections, each reconnecting when dropped."""
+
+    def __init__(self, port: int, reader_path: str):
+        self.port = port
+        self.reader_path = reader_path
+        self.stopping = threading.Event()
+        self.dropped = {"header": 0, "reader": 0}
+        self.read_bytes = 0
+        self.threads = [
+            threading.Thread(target=self._slow_header, daemon=True)
+            for _ in range(SLOW_HEADERS)
+        ] + [
+            threading.Thread(target=self._slow_reader, daemon=True)
+            for _ in range(SLOW_READERS)
+        ]
+
+    def _connect(self, rcvbuf: int | None = None) -> socket.socket:
+        sock = socket.socket()
+        if rcvbuf:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        sock.settimeout(5)
+        sock.connect(("127.0.0.1", self.port))
+        return sock
+
+    def _slow_header(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                with self._connect() as sock:
+                    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+                    line = 0
+                    while not self.stopping.wait(2):
+                        sock.sendall(b"X-Slow-%d: 1\r\n" % line)
+                        line += 1
+            except OSError:
+                self.dropped["header"] += 1
+
+    def _slow_reader(self) -> None:
+        request = f"GET {self.reader_path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode()
+        while not self.stopping.is_set():
+            try:
+                with self._connect(rcvbuf=4096) as sock:
+                    sock.sendall(request)
+                    while not self.stopping.wait(1):
+                        chunk = sock.recv(1024)
+                        if not chunk:
+                            raise ConnectionResetError("closed by the server")
+                        self.read_bytes += len(chunk)
+            except OSError:
+                self.dropped["reader"] += 1
+
+    def __enter__(self) -> "SlowClients":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(10)
+
+
+def p99_ms(records: list[Record]) -> float:
+    times = sorted(r.seconds * 1000 for r in records)
+    return times[min(len(times) - 1, int(len(times) * 0.99))] if times else 0.0
+
+
+def probe_latency(port: int, paths: list[str], seconds: float) -> list[Record]:
+    records = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in paths:
+            records.append(fetch(port, "probe", path, timeout=10))
+        time.sleep(0.05)
+    return records
+
+
+def fault_slow_clients(server: harness.Gunicorn) -> Outcome:
+    name = f"d. {SLOW_HEADERS} slow-header and {SLOW_READERS} slow-reader connections"
+    problems = []
+    docs = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    docs.request("GET", "/api/v1/docs/")
+    page = docs.getresponse().read().decode()
+    docs.close()
+    bundle = re.search(r'src="([^"]*swagger-ui-bundle[^"]*\.js)"', page)
+    if bundle is None:
+        return Outcome(name, False, "", ["no Swagger UI bundle in /api/v1/docs/"])
+    paths = {"/healthz": "/healthz", "quotes page": "/api/v1/quotes/?page_size=10"}
+    before = probe_latency(server.port, list(paths.values()), 5)
+    with SlowClients(server.port, bundle.group(1)) as attack:
+        time.sleep(3)
+        during = probe_latency(server.port, list(paths.values()), SLOW_SECONDS)
+        dropped = dict(attack.dropped)
+        read_bytes = attack.read_bytes
+    figures = []
+    for label, path in paths.items():
+        probes_before = [r for r in before if r.path == path]
+        probes = [r for r in during if r.path == path]
+        failed = [r for r in probes if not r.ok]
+        p99_before, p99 = p99_ms(probes_before), p99_ms(probes)
+        figures.append(
+            f"{label}: p99 {p99_before:.0f} ms before, {p99:.0f} ms during "
+            f"({len(probes)} probes)"
+        )
+        if failed:
+            problems.append(
+                f"{label}: {len(failed)} failed, e.g. {failed[0].describe()}"
+            )
+        if p99 > SLOW_P99_MS:
+            problems.append(f"{label}: p99 {p99:.0f} ms > {SLOW_P99_MS:g} ms")
+    figures.append(
+        f"slow-header connections dropped by the server (408) and reopened: "
+        f"{dropped['header']}; slow readers dropped: {dropped['reader']}, "
+        f"{read_bytes:,} bytes read by them in {SLOW_SECONDS:g} s"
+    )
+    return Outcome(name, not problems, "; ".join(figures), problems)
+
+
 def unexpected_log_entries(path: Path) -> list[str]:
     """First lines of the server log's error entries that no fault explains.
 
@@ -622,6 +756,14 @@ def render(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def announce(outcome: Outcome) -> Outcome:
+    log(f"{'PASS' if outcome.passed else 'FAIL'} {outcome.name}")
+    print(f"    {outcome.figures}", flush=True)
+    for problem in outcome.problems:
+        print(f"    - {problem}", flush=True)
+    return outcome
+
+
 def main() -> int:
     harness.stop_on_sigterm()
     started = time.monotonic()
@@ -657,13 +799,10 @@ def main() -> int:
                 lambda: fault_worker_killed(server, load),
                 lambda: fault_seed_fails(db, env, server, load),
             ):
-                outcome = fault()
-                outcomes.append(outcome)
-                log(f"{'PASS' if outcome.passed else 'FAIL'} {outcome.name}")
-                print(f"    {outcome.figures}", flush=True)
-                for problem in outcome.problems:
-                    print(f"    - {problem}", flush=True)
+                outcomes.append(announce(fault()))
         requests = len(load.records)
+        # After the load: the probe's latency is the attack's alone.
+        outcomes.append(announce(fault_slow_clients(server)))
     finally:
         if server is not None:
             server.stop()

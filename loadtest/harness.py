@@ -34,6 +34,10 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "RATE_LIMIT_ANONYMOUS": RATE_LIMIT,
         "RATE_LIMIT_PARTNER": RATE_LIMIT,
+        # The load stands for many clients, all from 127.0.0.1: exports at once
+        # are limited per client and in all (statements.api.concurrency).
+        "EXPORTS_PER_CLIENT": os.environ.get("LOADTEST_EXPORTS_AT_ONCE", "64"),
+        "EXPORTS_IN_TOTAL": os.environ.get("LOADTEST_EXPORTS_AT_ONCE", "64"),
         # The API serves no static file; the finders spare a collectstatic.
         "WHITENOISE_USE_FINDERS": "true",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),

@@ -21,13 +21,14 @@ class PartnerKeyAdmin(APIKeyModelAdmin):
         "prefix",
         "name",
         "rate",
+        "scope",
         "created",
         "last_used_at",
         "expiry_date",
         "_has_expired",
         "revoked",
     )
-    list_filter = ("revoked", "created")
+    list_filter = ("revoked", "scope", "created")
     actions = ["revoke_keys"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -63,3 +63,10 @@ class ChangeAction(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
     DELETED = "deleted", "Deleted"
+
+
+class KeyScope(models.TextChoices):
+    """What a partner API key may do: read the public data, or also edit it."""
+
+    READ = "read", "Read"
+    EDITOR = "editor", "Editor (read and write)"

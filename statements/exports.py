@@ -21,7 +21,7 @@ from functools import cached_property
 from itertools import islice
 
 import orjson
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import (
     Model,
@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.urls import reverse
 
+from statements import db
 from statements import resources as r
 from statements.export_columns import (
     Column,
@@ -57,9 +58,10 @@ def export_transaction():
     Outside any other transaction it is also REPEATABLE READ and READ ONLY: the main
     query and the per-chunk queries then all see the same snapshot of the data.
     """
+    connection = db.reader()
     outermost = not connection.in_atomic_block
     # Nothing is written, so a savepoint inside another transaction buys nothing.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(using=connection.alias, savepoint=False):
         if outermost:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -223,7 +225,7 @@ def copy_to_stdout(copy_sql: str, params) -> Iterator[bytes]:
     `copy_sql` holds %s placeholders for `params` (a sequence or a mapping), as
     for cursor.execute(). Returns (as the generator's value) the rows copied.
     """
-    with connection.cursor() as cursor:
+    with db.reader().cursor() as cursor:
         # Logged like any query when queries are (DEBUG, tests).
         logged = (
             cursor.debug_sql(copy_sql, params)
@@ -299,7 +301,9 @@ def export_stream(
     queryset: QuerySet,
     *,
     base_url: str = "",
+    using: str | None = None,
 ) -> Iterator[bytes]:
-    """The bytes of an export, a piece at a time, read in one transaction."""
-    with export_transaction():
+    """The bytes of an export, a piece at a time, read in one transaction (on the
+    database `using`, by default the one the caller reads: statements.db)."""
+    with db.read_from(using or db.read_alias()), export_transaction():
         yield from export_format.chunks(resource, queryset, base_url=base_url)

@@ -11,7 +11,6 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,6 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
+from statements import db
 from statements.models import (
     SEARCH_CONFIG,
     Change,
@@ -171,7 +171,7 @@ def _descendant_ids(table: str, ids: list[int]) -> list[int]:
     """The ids of `ids` and all their descendants in a parent-linked tree table."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
+    with db.reader().cursor() as cursor:
         cursor.execute(
             f"""
             WITH RECURSIVE tree(id) AS (
@@ -443,7 +443,9 @@ def data_version(request=None) -> tuple[str, datetime.datetime]:
     cached = getattr(request, "_data_version", None)
     if cached is not None:
         return cached
-    with connection.cursor() as cursor:
+    # Read where the request reads its data (statements.db): a replica that lags
+    # gives the older version with the older body.
+    with db.reader().cursor() as cursor:
         cursor.execute(
             """
             SELECT v.version, own.changes, COALESCE(own.last_at, v.changed_at)

@@ -4,6 +4,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from statements.problems import problem_response
@@ -33,6 +34,12 @@ def readyz(request):
             headers={"Retry-After": "5"},
         )
     return JsonResponse({"status": "ok", "checks": {"database": "ok"}})
+
+
+@require_safe
+def explore(request):
+    """The quote explorer: a static page whose script reads only the public API."""
+    return render(request, "statements/explore.html")
 
 
 def bad_request(request, exception=None):

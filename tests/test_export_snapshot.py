@@ -85,7 +85,9 @@ def test_the_manifest_states_versions_licences_and_a_citation(seeded, tmp_path):
     assert quote["url"].startswith("https://api.example.org/api/v1/quotes/")
 
 
-def test_the_snapshot_files_are_the_http_exports(client, seeded, tmp_path):
+def test_the_snapshot_files_are_the_http_exports(client, seeded, tmp_path, settings):
+    # Twelve exports of 10 units each: more than the anonymous quota.
+    settings.RATE_LIMIT_ANONYMOUS = 1000
     snapshot(tmp_path / "snap", "--base-url", "http://testserver")
 
     for name in exports.RESOURCES:

@@ -15,8 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
 
-from statements import exports
-from statements.api import caching, filters, schema, serializers
+from statements import db, exports
+from statements.api import caching, filters, schema, serializers, throttling
+from statements.api.concurrency import ExportSlots, HeldStream
 from statements.api.params import StrictQueryMixin
 from statements.problems import PROBLEM_CONTENT_TYPE
 
@@ -48,17 +49,24 @@ class ExportView(StrictQueryMixin, GenericAPIView):
     def format_parameter(self):
         return None  # the path names the format; `?format=` is not read
 
+    def rate_limit_cost(self) -> str:
+        return "export"
+
     def get(self, request):
         # Invalid filters raise here, before streaming starts: a 400 like the lists.
         queryset = self.filter_queryset(self.get_queryset())
+        bucket = throttling.policy_for(request._request, request.auth).bucket
+        slots = ExportSlots(bucket).acquire()
+        chunks = exports.export_stream(
+            self.resource,
+            self.export_format,
+            queryset,
+            base_url=request.build_absolute_uri("/"),
+            # The body streams after the view returns: on the request's database.
+            using=db.read_alias(),
+        )
         response = StreamingHttpResponse(
-            exports.export_stream(
-                self.resource,
-                self.export_format,
-                queryset,
-                base_url=request.build_absolute_uri("/"),
-            ),
-            content_type=self.export_format.content_type,
+            HeldStream(chunks, slots), content_type=self.export_format.content_type
         )
         day = timezone.now().date().isoformat()
         filename = (
@@ -81,6 +89,11 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
         f"attachment named `statements-api-{resource.name}-YYYY-MM-DD.{fmt.name}`; "
         "invalid filters give 400 problem+json before any row is sent. See "
         "docs/exports.md.",
+        "",
+        "An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit "
+        "(`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at "
+        "once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one "
+        "more: 503); both with Retry-After.",
         "",
     ]
     if fmt.name == "csv":
@@ -138,7 +151,8 @@ def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
             responses={
                 (200, media_type): _file_response(resource, fmt),
                 (400, PROBLEM_CONTENT_TYPE): schema.PROBLEM,
-                (429, PROBLEM_CONTENT_TYPE): schema.TOO_MANY,
+                (429, PROBLEM_CONTENT_TYPE): schema.TOO_MANY_EXPORTS,
+                (503, PROBLEM_CONTENT_TYPE): schema.EXPORTS_BUSY,
             },
         )
     )(view)

@@ -11,7 +11,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
-from statements.api.params import EMPTY_ITEM, comma_list, join_repeated
+from statements.api.params import (
+    EMPTY_ITEM,
+    MAX_SEARCH_LENGTH,
+    MAX_SEARCH_TERMS,
+    comma_list,
+    join_repeated,
+    search_text_problem,
+)
 from statements.choices import (
     EventKind,
     Fidelity,
@@ -35,7 +42,6 @@ from statements.selectors import (
 )
 
 MAX_LIST_VALUES = 50
-MAX_QUERY_LENGTH = 500
 
 
 class SlugListField(forms.CharField):
@@ -222,25 +228,26 @@ class ToManyChoiceInFilter(ChoiceInFilter):
 
 class TextQueryField(forms.CharField):
     def __init__(self, **kwargs):
-        super().__init__(max_length=MAX_QUERY_LENGTH, strip=True, **kwargs)
+        super().__init__(max_length=MAX_SEARCH_LENGTH, strip=True, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
-        if value and "\x00" in value:
-            raise ValidationError(
-                "The query must not contain NUL characters.", code="null_characters"
-            )
+        problem = value and search_text_problem(value)
+        if problem:
+            raise ValidationError(problem, code="invalid_search")
         return value
 
 
 @extend_schema_field(
     {
         "type": "string",
-        "maxLength": MAX_QUERY_LENGTH,
+        "maxLength": MAX_SEARCH_LENGTH,
         "description": (
             'Full-text search in websearch syntax: words, "quoted phrases", OR, '
             "-exclusion; English stemming (borders finds border). Results are "
-            "ranked, and each carries a `highlight` snippet with <mark> tags."
+            "ranked, and each carries a `highlight` snippet with <mark> tags. At "
+            f"most {MAX_SEARCH_TERMS} words. A search costs more of the rate limit "
+            "than a plain read (RateLimit-Cost)."
         ),
     }
 )

@@ -56,9 +56,19 @@ class QueryResultCache:
         self._results: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, kind: str, queryset, version: str, compute):
+    @staticmethod
+    def key(kind: str, queryset, version: str) -> tuple:
         sql, params = queryset.order_by().query.sql_with_params()
-        key = (kind, version, hashlib.sha256(repr((sql, params)).encode()).digest())
+        return (kind, version, hashlib.sha256(repr((sql, params)).encode()).digest())
+
+    def has(self, kind: str, queryset, version: str) -> bool:
+        """Whether get() would answer without computing."""
+        key = self.key(kind, queryset, version)
+        with self._lock:
+            return key in self._results
+
+    def get(self, kind: str, queryset, version: str, compute):
+        key = self.key(kind, queryset, version)
         with self._lock:
             if key in self._results:
                 self._results.move_to_end(key)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from statements.api.params import StrictQueryMixin
-from statements.api.throttling import current_usage
+from statements.api.throttling import cost_of, current_usage
 
 
 class StoreUnavailable(exceptions.APIException):
@@ -22,6 +23,15 @@ class StoreUnavailable(exceptions.APIException):
 class QuotaKeySerializer(serializers.Serializer):
     prefix = serializers.CharField(help_text="The first characters of the key.")
     name = serializers.CharField()
+
+
+class QuotaCostsSerializer(serializers.Serializer):
+    default = serializers.IntegerField(help_text="Most requests.")
+    search = serializers.IntegerField(help_text="A full-text search (`q`).")
+    facets = serializers.IntegerField(
+        help_text="The quote facets, when computed (1 when served from the cache)."
+    )
+    export = serializers.IntegerField(help_text="An export, CSV or NDJSON.")
 
 
 class QuotaSerializer(serializers.Serializer):
@@ -36,6 +46,15 @@ class QuotaSerializer(serializers.Serializer):
     resets_at = serializers.DateTimeField()
     key = QuotaKeySerializer(
         allow_null=True, help_text="The API key the limits apply to; null: anonymous."
+    )
+    costs = QuotaCostsSerializer(
+        help_text=(
+            "Units of the quota each kind of request costs (each response also "
+            "says what it cost, in RateLimit-Cost)."
+        )
+    )
+    exports_at_once = serializers.IntegerField(
+        help_text="Exports one client may run at once; one more is answered 429."
     )
 
 
@@ -68,6 +87,11 @@ class QuotaView(StrictQueryMixin, APIView):
             "resets_in": usage.resets_in,
             "resets_at": timezone.now() + timedelta(seconds=usage.resets_in),
             "key": {"prefix": key.prefix, "name": key.name} if key else None,
+            "costs": {
+                kind or "default": cost_of(kind)
+                for kind in (None, "search", "facets", "export")
+            },
+            "exports_at_once": settings.EXPORTS_PER_CLIENT,
         }
         response = Response(QuotaSerializer(body).data)
         patch_cache_control(response, private=True, no_store=True)

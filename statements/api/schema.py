@@ -38,6 +38,13 @@ def _problem(description):
 PROBLEM = _problem("Invalid parameters: problem+json naming each parameter.")
 NOT_FOUND = _problem("No such resource.")
 TOO_MANY = _problem("Rate limit exceeded; see Retry-After.")
+TOO_MANY_EXPORTS = _problem(
+    "Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; "
+    "see Retry-After."
+)
+EXPORTS_BUSY = _problem(
+    "The service already runs EXPORTS_IN_TOTAL exports; see Retry-After."
+)
 UNAUTHORIZED = _problem("The API key sent is unknown, revoked or expired.")
 NOT_MODIFIED = OpenApiResponse(
     description="The copy named by If-None-Match or If-Modified-Since is current; "
@@ -182,7 +189,16 @@ RATE_LIMIT_HEADERS = [
         'What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the '
         "next t seconds.",
     ),
-    _response_header("Retry-After", "Seconds until the quota is back.", codes=[429]),
+    _response_header(
+        "RateLimit-Cost",
+        "Units of the quota this request cost: 1, a full-text search 2, the quote "
+        "facets 5 when computed (1 from the cache), an export 10 (configurable).",
+    ),
+    _response_header(
+        "Retry-After",
+        "Seconds until the quota (or an export slot) is back.",
+        codes=[429, 503],
+    ),
 ]
 VALIDATOR_HEADERS = [
     _response_header(

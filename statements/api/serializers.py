@@ -16,7 +16,13 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from statements import resources as r
-from statements.api.params import WholeNumberField, decode_cursor, split_values
+from statements.api.params import (
+    MAX_SEARCH_LENGTH,
+    WholeNumberField,
+    decode_cursor,
+    search_text_problem,
+    split_values,
+)
 from statements.choices import ChangeAction, ResourceType
 from statements.models import QuoteSpan
 from statements.resources import BY_KIND
@@ -345,15 +351,14 @@ class QueryListField(serializers.Field):
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=500, trim_whitespace=True)
+    q = serializers.CharField(max_length=MAX_SEARCH_LENGTH, trim_whitespace=True)
     type = QueryListField(required=False)
     limit = WholeNumberField(min_value=1, max_value=50, default=10)
 
     def validate_q(self, value):
-        if "\x00" in value:
-            raise serializers.ValidationError(
-                "The query must not contain NUL characters."
-            )
+        problem = search_text_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
         return value
 
     def validate_type(self, value):

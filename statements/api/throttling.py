@@ -9,6 +9,13 @@ the table takes one atomic upsert per request instead.
 
 Every /api/ response carries the fields of draft-ietf-httpapi-ratelimit-headers:
 `RateLimit-Policy: "anonymous";q=60;w=60` and `RateLimit: "anonymous";r=59;t=42`.
+
+Requests cost what they cost the server (issue 14, item 5): most count 1, a
+full-text search RATE_LIMIT_SEARCH_COST (2), the quote facets
+RATE_LIMIT_FACETS_COST (5) when they must be computed (1 from the cache) and an
+export RATE_LIMIT_EXPORT_COST (10) units of the quota. A view says which it is
+with `rate_limit_cost()`; the response says what it cost in `RateLimit-Cost`.
+Exports also take a slot of their own (statements.api.concurrency).
 """
 
 import ipaddress
@@ -50,6 +57,20 @@ class Policy:
     @property
     def header(self) -> str:
         return f'"{self.name}";q={self.quota};w={self.window}'
+
+
+def request_cost(request, view) -> int:
+    """Units of the quota a request costs: 1, or its view's kind of expense."""
+    kind = view.rate_limit_cost() if hasattr(view, "rate_limit_cost") else None
+    return cost_of(kind)
+
+
+def cost_of(kind: str | None) -> int:
+    return {
+        "search": settings.RATE_LIMIT_SEARCH_COST,
+        "facets": settings.RATE_LIMIT_FACETS_COST,
+        "export": settings.RATE_LIMIT_EXPORT_COST,
+    }.get(kind, 1)
 
 
 @dataclass(frozen=True)
@@ -146,10 +167,10 @@ class DatabaseCounter:
         table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
         self.hit_sql = f"""
             INSERT INTO {table} AS c (bucket, window_ends_at, hits)
-            VALUES (%s, statement_timestamp() + %s * interval '1 second', 1)
+            VALUES (%s, statement_timestamp() + %s * interval '1 second', %s)
             ON CONFLICT (bucket) DO UPDATE SET
                 hits = CASE WHEN c.window_ends_at > statement_timestamp()
-                    THEN c.hits + 1 ELSE 1 END,
+                    THEN c.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
                 window_ends_at = CASE WHEN c.window_ends_at > statement_timestamp()
                     THEN c.window_ends_at ELSE EXCLUDED.window_ends_at END
             RETURNING hits, EXTRACT(EPOCH FROM window_ends_at - statement_timestamp())
@@ -162,10 +183,11 @@ class DatabaseCounter:
             f"DELETE FROM {table} WHERE window_ends_at < statement_timestamp()"
         )
 
-    def hit(self, bucket: str, window: int) -> tuple[int, float]:
-        """Count one request; return (requests in the window, seconds left)."""
+    def hit(self, bucket: str, window: int, cost: int = 1) -> tuple[int, float]:
+        """Count a request of `cost` units; return (units used in the window,
+        seconds left)."""
         with connection.cursor() as cursor:
-            cursor.execute(self.hit_sql, [bucket, window])
+            cursor.execute(self.hit_sql, [bucket, window, cost])
             hits, left = cursor.fetchone()
         if random.random() < PRUNE_PROBABILITY:
             self.prune()
@@ -193,11 +215,11 @@ class RedisCounter:
     def __init__(self, cache):
         self.redis = cache.client.get_client(write=True)
 
-    def hit(self, bucket: str, window: int) -> tuple[int, float]:
+    def hit(self, bucket: str, window: int, cost: int = 1) -> tuple[int, float]:
         key = self.key_prefix + bucket
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(key, 0, ex=window, nx=True)
-        pipe.incr(key)
+        pipe.incrby(key, cost)
         pipe.pttl(key)
         _, hits, pttl = pipe.execute()
         return hits, max(pttl, 0) / 1000
@@ -225,8 +247,9 @@ def _usage(policy: Policy, hits: int, left: float) -> Usage:
     return Usage(policy, hits, max(0, math.ceil(left)))
 
 
-def count_request(request, key: PartnerKey | None) -> Usage | None:
-    """Count a request against its policy; None when Redis is unreachable.
+def count_request(request, key: PartnerKey | None, cost: int = 1) -> Usage | None:
+    """Count a request of `cost` units against its policy; None when Redis is
+    unreachable.
 
     Redis being away lets requests through unlimited rather than failing them:
     the data is public, and the outage is logged. Database errors propagate, to
@@ -234,10 +257,11 @@ def count_request(request, key: PartnerKey | None) -> Usage | None:
     """
     policy = policy_for(request, key)
     try:
-        hits, left = counter().hit(policy.bucket, policy.window)
+        hits, left = counter().hit(policy.bucket, policy.window, cost)
     except RedisError as exc:
         logger.warning("rate-limit store unavailable, not limiting: %s", exc)
         return None
+    request.rate_limit_cost = cost
     request.rate_limit_usage = _usage(policy, hits, left)
     return request.rate_limit_usage
 
@@ -259,7 +283,8 @@ class RateLimitThrottle(BaseThrottle):
     usage: Usage | None = None
 
     def allow_request(self, request, view):
-        self.usage = count_request(request._request, request.auth)
+        cost = request_cost(request, view)
+        self.usage = count_request(request._request, request.auth, cost)
         return self.usage is None or not self.usage.exceeded
 
     def wait(self):
@@ -296,6 +321,9 @@ class RateLimitHeadersMiddleware:
         if usage is not None:
             response["RateLimit-Policy"] = usage.policy.header
             response["RateLimit"] = usage.header
+        cost = getattr(request, "rate_limit_cost", None)
+        if cost is not None:
+            response["RateLimit-Cost"] = str(cost)
 
     @staticmethod
     def key_of(request) -> PartnerKey | None:

@@ -87,6 +87,14 @@ class ResourceViewSet(
             self._fields = frozenset(wanted) or None
         return self._fields
 
+    def rate_limit_cost(self) -> str | None:
+        """The quota units of a request (statements.api.throttling.cost_of)."""
+        if self.action == "facets":
+            return "facets" if self.facets_to_compute() else None
+        if self.action == "list" and self.request.query_params.get("q"):
+            return "search"
+        return None
+
     def get_query_parameters(self):
         if self.action not in ("list", "retrieve"):
             return ()
@@ -141,14 +149,26 @@ class QuoteFacetsMixin:
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def facets(self, request):
-        quotes = self.filter_queryset(Quote.objects.order_by())
         facets = result_cache.get(
             "facets",
-            quotes,
+            self.facet_quotes(),
             selectors.data_version(request)[0],
             selectors.quote_facets,
         )
         return Response(s.QuoteFacetsSerializer(facets).data)
+
+    def facet_quotes(self):
+        return self.filter_queryset(Quote.objects.order_by())
+
+    def facets_to_compute(self) -> bool:
+        """Whether this process must compute the facets asked for (what costs),
+        rather than answer from its cache. Bad filters are the view's 400."""
+        try:
+            quotes = self.facet_quotes()
+        except ValidationError:
+            return False
+        version = selectors.data_version(self.request)[0]
+        return not result_cache.has("facets", quotes, version)
 
 
 # What HTTP adds to a resource beyond its declaration: extra actions.
@@ -186,9 +206,17 @@ class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     query_parameters = (
         OpenApiParameter(
             "q",
-            {"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"},
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": params.MAX_SEARCH_LENGTH,
+                "pattern": r"\S",
+            },
             required=True,
-            description="Search text (websearch syntax).",
+            description=(
+                f"Search text (websearch syntax), at most {params.MAX_SEARCH_TERMS} "
+                "words."
+            ),
         ),
         schema.list_parameter(
             "type",
@@ -204,6 +232,9 @@ class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
 
     def query_checks(self):
         return [self.search_query]
+
+    def rate_limit_cost(self) -> str:
+        return "search"
 
     def search_query(self) -> dict:
         """The validated q, type and limit."""

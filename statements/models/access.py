@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey
 
+from statements.choices import KeyScope
+
 # last_used_at is written at most this often per key, so that a busy partner
 # costs one UPDATE a minute, not one per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -27,6 +29,15 @@ class PartnerKey(AbstractAPIKey):
         help_text=(
             "Requests allowed per rate-limit window, at least 1 (revoke a key to "
             "block it). Blank: the partner default (RATE_LIMIT_PARTNER)."
+        ),
+    )
+    scope = models.CharField(
+        max_length=10,
+        choices=KeyScope.choices,
+        default=KeyScope.READ,
+        help_text=(
+            "Read: the public data at the key's rate. Editor: also create, change "
+            "and delete records through the API."
         ),
     )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -47,6 +58,10 @@ class PartnerKey(AbstractAPIKey):
 
     def __str__(self):
         return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_editor(self) -> bool:
+        return self.scope == KeyScope.EDITOR
 
     def record_use(self) -> None:
         """Note that the key was used now, writing at most once a minute."""

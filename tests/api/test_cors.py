@@ -7,7 +7,14 @@ from django.core.cache import cache
 from statements.models import RateLimitCounter
 
 ORIGIN = "https://app.example.org"
-EXPOSED = {"etag", "link", "ratelimit", "ratelimit-policy", "retry-after"}
+EXPOSED = {
+    "etag",
+    "link",
+    "ratelimit",
+    "ratelimit-cost",
+    "ratelimit-policy",
+    "retry-after",
+}
 
 
 @pytest.fixture(autouse=True)

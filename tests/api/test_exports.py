@@ -10,12 +10,14 @@ from pathlib import Path
 
 import orjson
 import pytest
-from django.db import connection, transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from statements import export_columns, exports
+from statements.api import concurrency
 from statements.api.filters import FILTERSETS
 from statements.choices import Fidelity, StakeholderRole
 from statements.management.commands.export_docs import with_tables
@@ -36,14 +38,16 @@ RESOURCES = list(exports.RESOURCES)
 FORMATS = list(exports.FORMATS)
 # A CSV is one COPY. An NDJSON file is one query for the ids, then per chunk the
 # queries of a list page of that resource.
-CSV_QUERIES = 1
+# While the body streams; each ends with the one query that gives the export's
+# slots back (statements.api.concurrency).
+CSV_QUERIES = 2
 NDJSON_QUERIES = {
-    "quotes": 4,
-    "statements": 4,
-    "speakers": 3,
-    "events": 3,
-    "themes": 3,
-    "stakeholder-groups": 2,
+    "quotes": 5,
+    "statements": 5,
+    "speakers": 4,
+    "events": 4,
+    "themes": 4,
+    "stakeholder-groups": 3,
 }
 
 
@@ -488,3 +492,111 @@ def test_dates_and_times_are_iso_8601_with_z():
         "on": "2024-05-06",
         "none": None,
     }
+
+
+# --- exports at once (statements.api.concurrency) ----------------------------
+
+
+@pytest.fixture
+def no_slots_held(db):
+    """Responses that a test never read nor closed keep their slots on the test's
+    connection (a server always closes them); start without any."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock_all()")
+
+
+@pytest.fixture
+def other_process(no_slots_held):
+    """A connection of its own to the test database: another server process."""
+    import psycopg
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as other:
+        yield other
+
+
+def close_unread(response):
+    """Close a streamed response as the server does, without the test client's
+    end-of-request signal (which would close the test's connection)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def hold_slots(other, *pairs):
+    for space, key in pairs:
+        assert other.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [space, key]
+        ).fetchone()[0]
+
+
+def client_slot(bucket: str, n: int) -> tuple[int, int]:
+    return concurrency.CLIENT_SLOTS, concurrency._int4(f"{bucket}#{n}")
+
+
+@pytest.mark.django_db
+def test_a_client_with_two_exports_running_gets_429_for_a_third(client, other_process):
+    hold_slots(
+        other_process, client_slot("ip:127.0.0.1", 0), client_slot("ip:127.0.0.1", 1)
+    )
+    response = client.get(export_url("quotes", "csv"))
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    assert "2 export(s) running" in response.json()["detail"]
+    # Another client is not held back, and the first gets its turn once one ends.
+    other = client.get(export_url("quotes", "csv"), REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 200
+    close_unread(other)
+    other_process.execute("SELECT pg_advisory_unlock_all()")
+    again = client.get(export_url("quotes", "csv"))
+    assert again.status_code == 200
+    close_unread(again)
+
+
+@pytest.mark.django_db
+def test_the_service_runs_at_most_exports_in_total_at_once(
+    client, other_process, settings
+):
+    hold_slots(
+        other_process,
+        *[(concurrency.SERVICE_SLOTS, n) for n in range(settings.EXPORTS_IN_TOTAL)],
+    )
+    response = client.get(export_url("speakers", "ndjson"))
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    # The client's own slot was given back: nothing of it is left held.
+    assert not locks_held_here()
+
+
+def locks_held_here() -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' "
+            "AND pid = pg_backend_pid()"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("read", ["all", "nothing"])
+def test_an_export_gives_its_slots_back_however_it_ends(client, no_slots_held, read):
+    response = client.get(export_url("quotes", "ndjson"))
+    assert response.status_code == 200
+    assert len(locks_held_here()) == 2
+    if read == "all":
+        # The test client closes the response once its content is read.
+        b"".join(response.streaming_content)
+    else:
+        close_unread(response)
+    assert not locks_held_here()

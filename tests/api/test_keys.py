@@ -256,8 +256,17 @@ def test_apikey_create_prints_the_key_once_and_the_key_works(client):
     assert raw_key not in stderr
     assert key.prefix in stderr
     assert (key.name, key.rate, key.revoked) == ("Research partner", 7, False)
+    assert (key.scope, key.is_editor) == ("read", False)
     response = client.get(URL, headers={"X-API-Key": raw_key})
     assert response["RateLimit-Policy"] == '"partner";q=7;w=60'
+
+
+@pytest.mark.django_db
+def test_apikey_create_gives_the_editor_scope_only_when_asked():
+    run_apikey("create", "Newsroom", "--scope", "editor")
+    key = PartnerKey.objects.get()
+    assert (key.scope, key.is_editor) == ("editor", True)
+    assert "editor" in run_apikey("list")[0].splitlines()[1]
 
 
 @pytest.mark.django_db
@@ -267,11 +276,12 @@ def test_apikey_list_shows_prefixes_never_keys():
     output = run_apikey("list")[0]
     rows = [re.split(r"\s{2,}", line) for line in output.splitlines()]
     assert rows == [
-        ["PREFIX", "NAME", "RATE", "CREATED", "LAST USED", "STATUS"],
+        ["PREFIX", "NAME", "RATE", "SCOPE", "CREATED", "LAST USED", "STATUS"],
         [
             key.prefix,
             "Listed partner",
             "20 (default)",
+            "read",
             f"{key.created:%Y-%m-%d %H:%M}",
             "-",
             "active",
@@ -302,7 +312,13 @@ def test_apikey_revoke_of_an_unknown_prefix_fails():
 
 
 @pytest.mark.parametrize(
-    "args", [("create", ""), ("create", "x" * 51), ("create", "Name", "--rate", "0")]
+    "args",
+    [
+        ("create", ""),
+        ("create", "x" * 51),
+        ("create", "Name", "--rate", "0"),
+        ("create", "Name", "--scope", "admin"),
+    ],
 )
 @pytest.mark.django_db
 def test_apikey_create_rejects_bad_input(args):
@@ -317,7 +333,7 @@ def test_apikey_create_rejects_bad_input(args):
 def test_the_admin_creates_a_key_and_shows_it_once(admin_client, client):
     response = admin_client.post(
         "/admin/statements/partnerkey/add/",
-        {"name": "Admin partner", "rate": "9"},
+        {"name": "Admin partner", "rate": "9", "scope": "editor"},
         follow=True,
     )
     assert response.status_code == 200
@@ -327,6 +343,7 @@ def test_the_admin_creates_a_key_and_shows_it_once(admin_client, client):
     raw_key = message.split(shown)[1].split(". ")[0]
     assert raw_key.startswith(f"{key.prefix}.")
     assert key.hashed_key != raw_key
+    assert key.scope == "editor"
     answer = client.get(URL, headers={"X-API-Key": raw_key})
     assert answer["RateLimit-Policy"] == '"partner";q=9;w=60'
 
@@ -358,7 +375,8 @@ def test_the_admin_shows_only_partner_keys(admin_client):
 
 def test_the_admin_refuses_a_rate_of_zero(admin_client):
     response = admin_client.post(
-        "/admin/statements/partnerkey/add/", {"name": "Zero partner", "rate": "0"}
+        "/admin/statements/partnerkey/add/",
+        {"name": "Zero partner", "rate": "0", "scope": "read"},
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {

@@ -83,7 +83,8 @@ def test_the_window_resets_when_it_ends(client):
     assert response["RateLimit"] == '"anonymous";r=2;t=60'
 
 
-def test_every_view_of_the_api_is_counted(client):
+def test_every_view_of_the_api_is_counted(client, settings):
+    settings.RATE_LIMIT_SEARCH_COST = 1
     for path in ["/api/v1/", "/api/v1/search/?q=x", "/api/v1/schema/"]:
         assert client.get(path).status_code == 200
     assert client.get(URL).status_code == 429
@@ -179,6 +180,8 @@ def test_quota_tells_an_anonymous_caller_its_policy_usage_and_reset(client):
         "remaining": 1,
         "resets_in": body["resets_in"],
         "key": None,
+        "costs": {"default": 1, "search": 2, "facets": 5, "export": 10},
+        "exports_at_once": 2,
     }
     assert 0 < body["resets_in"] <= 60
     expected = before + datetime.timedelta(seconds=body["resets_in"])
@@ -320,6 +323,66 @@ def test_with_redis_the_counters_live_in_redis(client, redis_cache):
     response = client.get("/api/v1/quota/")
     assert response.json()["used"] == 4
     assert response["RateLimit"].startswith('"anonymous";r=0;t=')
+
+
+# --- what requests cost ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "cost"),
+    [
+        (URL, 1),
+        ("/api/v1/quotes/?q=migration", 2),
+        ("/api/v1/search/?q=migration", 2),
+        ("/api/v1/quotes/facets/", 5),
+        ("/api/v1/exports/quotes.csv", 10),
+        ("/api/v1/exports/speakers.ndjson", 10),
+    ],
+)
+def test_expensive_requests_cost_more_of_the_quota(client, settings, path, cost):
+    settings.RATE_LIMIT_ANONYMOUS = 20
+    response = client.get(path)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert response["RateLimit-Cost"] == str(cost)
+    assert remaining(response) == 20 - cost
+    assert client.get("/api/v1/quota/").json()["used"] == cost
+
+
+def test_a_request_costing_more_than_what_is_left_is_429(client, settings):
+    settings.RATE_LIMIT_ANONYMOUS = 12
+    assert spend(client, 3) == [200, 200, 200]
+    response = client.get("/api/v1/exports/quotes.csv")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert int(response["Retry-After"]) >= 1
+    # A plain read still fits what is left... of nothing: the export was counted.
+    assert client.get("/api/v1/quota/").json()["used"] == 13
+
+
+def test_facets_cost_1_once_this_server_has_them(client, settings):
+    settings.RATE_LIMIT_ANONYMOUS = 20
+    path = "/api/v1/quotes/facets/?fidelity=direct"
+    assert client.get(path)["RateLimit-Cost"] == "5"
+    assert client.get(path)["RateLimit-Cost"] == "1"
+    # Other filters are other facets, to compute.
+    assert client.get(path + ",reported")["RateLimit-Cost"] == "5"
+
+
+def test_costs_are_configurable(client, settings):
+    settings.RATE_LIMIT_ANONYMOUS = 20
+    settings.RATE_LIMIT_FACETS_COST = 7
+    response = client.get("/api/v1/quotes/facets/")
+    assert (response["RateLimit-Cost"], remaining(response)) == ("7", 13)
+
+
+def test_with_redis_a_request_counts_its_cost(client, redis_cache, settings):
+    settings.RATE_LIMIT_ANONYMOUS = 20
+    response = client.get("/api/v1/quotes/facets/")
+    assert remaining(response) == 15
+    redis = redis_cache.client.get_client()
+    assert int(redis.get("statements:ratelimit:ip:127.0.0.1")) == 5
 
 
 # --- two server processes, one counter ---------------------------------------

@@ -47,7 +47,7 @@ SEEDED_SLUGS = {
     "themes": "root-causes-of-migration",
     "stakeholder-groups": "private-sector",
 }
-HTML_PAGES = ["/api/v1/docs/", "/api/v1/redoc/", "/admin/login/"]
+HTML_PAGES = ["/api/v1/docs/", "/api/v1/redoc/", "/admin/login/", "/explore/"]
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

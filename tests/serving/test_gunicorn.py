@@ -1,7 +1,8 @@
 """The production server as `make serve-prod` and the container run it (gunicorn
 reading gunicorn.conf.py): what gunicorn answers itself is problem+json, a
 streamed response outlives the worker timeout, and slow clients do not hold
-every worker (issue 14, items 1, 2 and 7)."""
+every worker (issue 14, items 1, 2 and 7): request heads are read without a
+thread (config/gunicorn_worker.py), and a client that stops reading is dropped."""
 
 import json
 import os
@@ -185,3 +186,102 @@ def test_the_forwarded_scheme_is_trusted_only_with_secure_https(
 
     assert response.status_code == 200
     assert response.text == f"{scheme}://127.0.0.1:{port}/quotes/"
+
+
+def slow_heads(port: int, count: int) -> list[socket.socket]:
+    """`count` connections that have begun a request head and not ended it."""
+    sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+    for sock in sockets:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+    time.sleep(0.5)
+    for sock in sockets:
+        sock.sendall(b"X-Slow: 1\r\n")
+    return sockets
+
+
+def test_many_slow_header_clients_hold_no_thread(api_server):
+    """gthread gave each connection a thread that read its head: 60 slowloris
+    connections (more than the threads of the worker) blocked every request."""
+    slow = slow_heads(api_server, 60)
+    try:
+        started = time.monotonic()
+        responses = [
+            httpx.get(f"http://127.0.0.1:{api_server}/healthz", timeout=10)
+            for _ in range(5)
+        ]
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in slow:
+            sock.close()
+
+    assert [response.status_code for response in responses] == [200] * 5
+    assert elapsed < 2
+
+
+def test_a_head_not_finished_in_time_is_answered_408_and_closed():
+    server, port = start_gunicorn("config.wsgi", env={"GUNICORN_HEAD_TIMEOUT": "1"})
+    try:
+        (sock,) = slow_heads(port, 1)
+        sock.settimeout(10)
+        started = time.monotonic()
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        elapsed = time.monotonic() - started
+        sock.close()
+        # The connection is closed, and the server still serves.
+        healthy = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+    finally:
+        log = stop(server)
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    assert b"Content-Type: application/problem+json" in head
+    assert json.loads(body)["status"] == 408
+    assert elapsed < 3
+    assert healthy.status_code == 200
+    assert "Traceback" not in log
+
+
+def test_a_client_that_stops_reading_is_dropped_and_frees_its_thread():
+    """With one thread, a client that never reads a 64 MB response held it for
+    good; now a write that makes no progress for GUNICORN_IO_TIMEOUT ends it."""
+    server, port = start_gunicorn(
+        "tests.serving.big_stream:application",
+        "--threads",
+        "1",
+        env={"GUNICORN_IO_TIMEOUT": "1"},
+    )
+    stalled = socket.create_connection(("127.0.0.1", port))
+    stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    try:
+        stalled.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        time.sleep(0.5)
+        started = time.monotonic()
+        with httpx.stream("GET", f"http://127.0.0.1:{port}/", timeout=30) as reader:
+            received = sum(len(chunk) for chunk in reader.iter_bytes())
+        elapsed = time.monotonic() - started
+        # The stalled client got part of the body, then the connection closed.
+        stalled.settimeout(10)
+        stalled_bytes = 0
+        try:
+            while chunk := stalled.recv(1024 * 1024):
+                stalled_bytes += len(chunk)
+        except ConnectionResetError:
+            pass
+    finally:
+        stalled.close()
+        log = stop(server)
+
+    assert received == 64 * 1024 * 1024
+    assert elapsed < 10
+    assert 0 < stalled_bytes < 64 * 1024 * 1024
+    assert "Traceback" not in log
+
+
+def test_kept_alive_connections_serve_their_next_requests(api_server):
+    with httpx.Client(base_url=f"http://127.0.0.1:{api_server}") as client:
+        statuses = [client.get("/healthz").status_code for _ in range(3)]
+        # One connection served all three.
+        assert client.get("/healthz").status_code == 200
+    assert statuses == [200, 200, 200]

@@ -91,6 +91,8 @@ export interface paths {
          * Export events as CSV
          * @description Every event matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-events-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The event's slug, its stable public id.
          *     - `name`: Name.
@@ -130,6 +132,8 @@ export interface paths {
         /**
          * Export events as NDJSON
          * @description Every event matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-events-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -172,6 +176,8 @@ export interface paths {
         /**
          * Export quotes as CSV
          * @description Every quote matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-quotes-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The quote's slug, its stable public id.
@@ -223,6 +229,8 @@ export interface paths {
          * Export quotes as NDJSON
          * @description Every quote matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-quotes-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
          *     - `url`: The quote in the API.
@@ -266,6 +274,8 @@ export interface paths {
          * Export speakers as CSV
          * @description Every speaker matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-speakers-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The speaker's slug, its stable public id.
          *     - `name`: Display name.
@@ -301,6 +311,8 @@ export interface paths {
         /**
          * Export speakers as NDJSON
          * @description Every speaker matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-speakers-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -340,6 +352,8 @@ export interface paths {
          * Export stakeholder groups as CSV
          * @description Every stakeholder group matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-stakeholder-groups-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The stakeholder group's slug, its stable public id.
          *     - `name`: Name.
@@ -370,6 +384,8 @@ export interface paths {
         /**
          * Export stakeholder groups as NDJSON
          * @description Every stakeholder group matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-stakeholder-groups-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -403,6 +419,8 @@ export interface paths {
         /**
          * Export statements as CSV
          * @description Every statement matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-statements-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The statement's slug, its stable public id.
@@ -448,6 +466,8 @@ export interface paths {
          * Export statements as NDJSON
          * @description Every statement matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-statements-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
          *     - `url`: The statement in the API.
@@ -492,6 +512,8 @@ export interface paths {
          * Export themes as CSV
          * @description Every theme matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-themes-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
          *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The theme's slug, its stable public id.
          *     - `name`: Name.
@@ -523,6 +545,8 @@ export interface paths {
         /**
          * Export themes as NDJSON
          * @description Every theme matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-themes-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
          *
          *     One JSON object per line (UTF-8). Keys:
          *     - `slug`: The stable public id.
@@ -1388,6 +1412,20 @@ export interface components {
             resets_at: string;
             /** @description The API key the limits apply to; null: anonymous. */
             key: components["schemas"]["QuotaKey"] | (never | null);
+            /** @description Units of the quota each kind of request costs (each response also says what it cost, in RateLimit-Cost). */
+            costs: components["schemas"]["QuotaCosts"];
+            /** @description Exports one client may run at once; one more is answered 429. */
+            exports_at_once: number;
+        };
+        QuotaCosts: {
+            /** @description Most requests. */
+            default: number;
+            /** @description A full-text search (`q`). */
+            search: number;
+            /** @description The quote facets, when computed (1 when served from the cache). */
+            facets: number;
+            /** @description An export, CSV or NDJSON. */
+            export: number;
         };
         QuotaKey: {
             /** @description The first characters of the key. */
@@ -2072,6 +2110,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -2091,6 +2131,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -2108,6 +2150,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2121,7 +2165,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2151,6 +2197,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2164,6 +2212,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2177,6 +2227,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2190,7 +2242,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2261,6 +2315,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -2280,6 +2336,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -2297,6 +2355,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2310,6 +2370,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2323,6 +2385,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2336,7 +2400,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2366,6 +2432,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -2385,6 +2453,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -2402,6 +2472,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2415,6 +2487,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2428,6 +2502,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,7 +2517,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2503,6 +2581,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2516,6 +2596,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2529,20 +2611,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2604,6 +2707,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,6 +2722,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2630,20 +2737,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2685,7 +2813,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -2719,6 +2847,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2732,6 +2862,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,20 +2877,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2800,7 +2953,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -2834,6 +2987,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2847,6 +3002,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,20 +3017,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2911,6 +3089,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2924,6 +3104,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2937,20 +3119,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -2988,6 +3191,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3001,6 +3206,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3014,20 +3221,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3075,6 +3303,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3088,6 +3318,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3101,20 +3333,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3162,6 +3415,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3175,6 +3430,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3188,20 +3445,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3250,7 +3528,7 @@ export interface operations {
                 published_to?: string;
                 /** @description Publisher name (case-insensitive). */
                 publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -3272,6 +3550,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3285,6 +3565,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3298,20 +3580,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3360,7 +3663,7 @@ export interface operations {
                 published_to?: string;
                 /** @description Publisher name (case-insensitive). */
                 publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -3382,6 +3685,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3395,6 +3700,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3408,20 +3715,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3461,6 +3789,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3474,6 +3804,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3487,20 +3819,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3540,6 +3893,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3553,6 +3908,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3566,20 +3923,41 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
             429: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3604,6 +3982,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3617,6 +3997,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3667,7 +4049,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
                 page_size?: number;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -3702,6 +4084,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3721,6 +4105,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3738,6 +4124,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3751,6 +4139,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3764,6 +4154,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3777,7 +4169,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3809,6 +4203,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3828,6 +4224,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3845,6 +4243,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,6 +4258,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3871,6 +4273,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3884,7 +4288,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -3926,7 +4332,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -3959,6 +4365,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3978,6 +4386,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -3995,6 +4405,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4008,6 +4420,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4021,7 +4435,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4036,7 +4452,7 @@ export interface operations {
             query: {
                 /** @description Hits per type, 1 to 50 (default 10). */
                 limit?: number;
-                /** @description Search text (websearch syntax). */
+                /** @description Search text (websearch syntax), at most 20 words. */
                 q: string;
                 /** @description Only hits of these types (default: all). Several values: repeat the parameter (`type=a&type=b`, as generated clients send arrays) or separate them with commas (`type=a,b`); both mean the same. */
                 type?: ("event" | "quote" | "speaker" | "stakeholder_group" | "statement" | "theme")[];
@@ -4053,6 +4469,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4072,6 +4490,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4089,6 +4509,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4102,6 +4524,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4115,7 +4539,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4162,6 +4588,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4181,6 +4609,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4198,6 +4628,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4211,6 +4643,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4224,6 +4658,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4237,7 +4673,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4267,6 +4705,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4286,6 +4726,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4303,6 +4745,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4316,6 +4760,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4329,6 +4775,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4342,7 +4790,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4399,6 +4849,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4418,6 +4870,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4435,6 +4889,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4448,6 +4904,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4461,6 +4919,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4474,7 +4934,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4504,6 +4966,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4523,6 +4987,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4540,6 +5006,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4553,6 +5021,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4566,6 +5036,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4579,7 +5051,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4638,7 +5112,7 @@ export interface operations {
                 published_to?: string;
                 /** @description Publisher name (case-insensitive). */
                 publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -4661,6 +5135,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4680,6 +5156,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4697,6 +5175,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4710,6 +5190,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4723,6 +5205,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4736,7 +5220,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4768,6 +5254,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4787,6 +5275,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4804,6 +5294,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4817,6 +5309,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4830,6 +5324,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4843,7 +5339,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4892,6 +5390,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4911,6 +5411,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -4928,6 +5430,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4941,6 +5445,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4954,6 +5460,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4967,7 +5475,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -4997,6 +5507,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -5016,6 +5528,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
                     ETag?: string;
                     /** @description When the data last changed; send it back in If-Modified-Since. */
@@ -5033,6 +5547,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5046,6 +5562,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5059,6 +5577,8 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5072,7 +5592,9 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
                     RateLimit?: string;
-                    /** @description Seconds until the quota is back. */
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from statements.choices import KeyScope
 from statements.models import PartnerKey
 
 
@@ -15,8 +16,8 @@ def positive_int(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Partner API keys: `create NAME [--rate N]` prints the key once, "
-        "`revoke PREFIX` revokes it for good, `list` shows every key."
+        "Partner API keys: `create NAME [--rate N] [--scope read|editor]` prints "
+        "the key once, `revoke PREFIX` revokes it for good, `list` shows every key."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,12 @@ class Command(BaseCommand):
             help=f"requests per {settings.RATE_LIMIT_WINDOW} s "
             "(default: RATE_LIMIT_PARTNER)",
         )
+        create.add_argument(
+            "--scope",
+            choices=KeyScope.values,
+            default=KeyScope.READ,
+            help="read (default) or editor: an editor key may also write",
+        )
         revoke = commands.add_parser("revoke", help="revoke a key; cannot be undone")
         revoke.add_argument("prefix", help="the key's prefix, as `list` shows it")
         commands.add_parser("list", help="every key, newest first")
@@ -40,7 +47,9 @@ class Command(BaseCommand):
         name = options["name"].strip()
         if not name or len(name) > 50:
             raise CommandError("NAME must be 1 to 50 characters.")
-        key, raw_key = PartnerKey.objects.create_key(name=name, rate=options["rate"])
+        key, raw_key = PartnerKey.objects.create_key(
+            name=name, rate=options["rate"], scope=options["scope"]
+        )
         self.stderr.write(
             f"Created key {key.prefix} for {name!r}. Store it now: it cannot be "
             "shown again."
@@ -60,7 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Revoked key {key.prefix} ({key.name})."))
 
     def handle_list(self, options):
-        rows = [("PREFIX", "NAME", "RATE", "CREATED", "LAST USED", "STATUS")]
+        rows = [("PREFIX", "NAME", "RATE", "SCOPE", "CREATED", "LAST USED", "STATUS")]
         for key in PartnerKey.objects.all():
             status = "revoked" if key.revoked else "expired" if key.has_expired else ""
             rows.append(
@@ -68,6 +77,7 @@ class Command(BaseCommand):
                     key.prefix,
                     key.name,
                     str(key.rate or f"{settings.RATE_LIMIT_PARTNER} (default)"),
+                    key.scope,
                     f"{key.created:%Y-%m-%d %H:%M}",
                     f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "-",
                     status or "active",
