@@ -15,7 +15,7 @@ GUNICORN_WORKERS ?= 2
 # serve-prod runs with production settings; a throwaway key unless one is given.
 PROD_ENV := DEBUG=false SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 
-.PHONY: help install run test test-quick lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean fuzz frontend frontend-check browser-deps browser-test demo-data bench loadtest faults
+.PHONY: help install run test test-quick lint fmt check migrate seed schema schema-check serve-prod collectstatic lock clean lint-schema client-test fuzz frontend frontend-check browser-deps browser-test demo-data bench loadtest faults
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -62,6 +62,20 @@ schema: install ## Record the examples, write the export docs, regenerate the sc
 schema-check: install ## Fail when the committed schema differs (needs no database)
 	$(PY) manage.py spectacular --validate --fail-on-warn --file .data/openapi.generated.yaml
 	diff -u $(SCHEMA) .data/openapi.generated.yaml
+
+# Redocly (recommended) and Spectral (spectral:oas), versions pinned in
+# tools/openapi-lint/package-lock.json; every rule switched off says why in
+# tools/openapi-lint/redocly.yaml and .spectral.yaml. Needs node and the npm registry.
+LINT_TOOLS := tools/openapi-lint
+lint-schema: ## Redocly and Spectral on openapi.yaml: 0 errors, 0 warnings (npm)
+	cd $(LINT_TOOLS) && npm ci --no-audit --no-fund --silent
+	cd $(LINT_TOOLS) && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		npx --no-install redocly lint --config redocly.yaml --max-problems 1000 ../../$(SCHEMA)
+	cd $(LINT_TOOLS) && npx --no-install spectral lint --ruleset .spectral.yaml \
+		--fail-severity=warn ../../$(SCHEMA)
+
+client-test: install ## The TypeScript client's tests and example on a live seeded server (npm)
+	.ci/client_test.sh
 
 test: lint check schema-check ## Lint, checks, schema drift and the test suite on PostgreSQL
 	$(BIN)/pytest --ignore=tests/reliability/test_browser.py $(PYTEST_ARGS)

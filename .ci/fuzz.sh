@@ -12,57 +12,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=${VENV:-.venv}
-PY=$VENV/bin/python
 SEED=${FUZZ_SEED:-20221207}
 MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-100}
 WORKERS=${FUZZ_WORKERS:-2}
 TIMEOUT=${FUZZ_TIMEOUT:-900}
 REPORT_DIR=.data/fuzz
+LIVE_RATE_LIMIT=${FUZZ_RATE_LIMIT:-100000000}
 
-# The API is rate limited per client address; every fuzz request comes from
-# 127.0.0.1, so the limits are raised far above what one run sends.
-export DEBUG=false
-export SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}"
-export RATE_LIMIT_ANONYMOUS=${FUZZ_RATE_LIMIT:-100000000}
-export RATE_LIMIT_PARTNER=${FUZZ_RATE_LIMIT:-100000000}
 # schemathesis runs several workers from one address: no export slot may run out.
 export EXPORTS_PER_CLIENT=64 EXPORTS_IN_TOTAL=64
-export WHITENOISE_USE_FINDERS=true
-
-if [ -n "${DATABASE_URL:-}" ] && command -v psql >/dev/null; then
-    dbname="${DATABASE_URL##*/}"
-    if ! psql "${DATABASE_URL%/*}/postgres" -tAc \
-            "SELECT 1 FROM pg_database WHERE datname = '$dbname'" | grep -q 1; then
-        psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$dbname\""
-    fi
-fi
-echo "== migrate and seed (${DATABASE_URL:-embedded PostgreSQL})"
-$PY manage.py migrate --no-input --verbosity 0
-$PY manage.py seed
-
-port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
+# shellcheck source=.ci/live_server.sh
+. .ci/live_server.sh
+seed_database
 mkdir -p "$REPORT_DIR"
 server_log="$REPORT_DIR/server.log"
-echo "== gunicorn on $base (log: $server_log)"
-setsid "$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$port" --workers 2 \
-    --timeout 60 --access-logfile - >"$server_log" 2>&1 &
-server_pid=$!
-stop_server() {
-    kill -TERM -- "-$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-}
-trap stop_server EXIT
-
-for _ in $(seq 1 60); do
-    if curl -fsS "$base/readyz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "gunicorn exited:"; cat "$server_log"; exit 1
-    fi
-    sleep 1
-done
-curl -fsS "$base/readyz" >/dev/null || { echo "server not ready:"; cat "$server_log"; exit 1; }
+start_live_server "$server_log"
 
 # Real slugs and cursors for the dictionaries of schemathesis.toml.
 dict_dir="$REPORT_DIR/dictionaries"

@@ -90,7 +90,7 @@ class Urls:
     def brief(self, kind: str, slug: str | None, name: str | None, key="name"):
         if slug is None:
             return None
-        return {"slug": slug, key: name, "url": self(kind, slug)}
+        return {"slug": slug, key: name, "url": self(kind, slug), "shape": "brief"}
 
 
 def envelope(request, list_view: str, page: Page, total: int | None, has_next: bool):
@@ -220,6 +220,7 @@ def quotes_b(request):
             "slug": slug,
             "name": name,
             "url": urls("stakeholder_group", slug),
+            "shape": "brief",
             "role": role,
         },
     )
@@ -431,11 +432,13 @@ def iso_utc(column: str) -> str:
 
 
 def brief_sql(kind: str, table: str, key: str = "name") -> str:
-    """SQL for a brief object {slug, name, url}, or null when the row is missing."""
+    """SQL for a brief object {slug, name, url, shape}, or null when the row is
+    missing."""
     return (
         f"CASE WHEN {table}.id IS NULL THEN NULL ELSE json_build_object("
         f"'slug', {table}.slug, '{key}', {table}.{key}, "
-        f"'url', %({kind}_prefix)s || {table}.slug || %({kind}_suffix)s) END"
+        f"'url', %({kind}_prefix)s || {table}.slug || %({kind}_suffix)s, "
+        "'shape', 'brief') END"
     )
 
 
@@ -477,7 +480,7 @@ FROM (
       SELECT json_agg(json_build_object(
         'slug', g.slug, 'name', g.name,
         'url', %(stakeholder_group_prefix)s || g.slug || %(stakeholder_group_suffix)s,
-        'role', l.role) ORDER BY g.name, l.role)
+        'shape', 'brief', 'role', l.role) ORDER BY g.name, l.role)
       FROM statements_quotestakeholder l
       JOIN statements_stakeholdergroup g ON g.id = l.group_id
       WHERE l.quote_id = q.id), '[]'),

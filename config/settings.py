@@ -293,15 +293,23 @@ if DEBUG:
 # even those of one transaction (the transaction is its own column).
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
+# The public origin of this deployment (scheme, host, port; no path), as clients
+# should call it: the schema's `servers` (statements.api.schema_hooks.
+# servers_name_this_deployment). Unset: the schema served names the host it is
+# served from, and the committed openapi.yaml names DEFAULT_API_BASE_URL.
+API_BASE_URL = env("API_BASE_URL", default="").rstrip("/")
+DEFAULT_API_BASE_URL = "http://127.0.0.1:8000"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Statements API",
     "DESCRIPTION": (
         "Structured speech data: who said what, where and when, about which themes, "
         "addressed to or about which stakeholder groups, with the exact source of "
-        "every word.\n\nPartners (bulk export, incremental sync, the change feed, "
-        "API keys and rate limits): see docs/partners.md in the repository, and "
-        "examples/sync.py for a complete sync client. Errors are RFC 9457 "
-        "problem+json."
+        "every word.\n\nCode: MIT licence. Data: each record names its own "
+        "licence (`license`, `license_url`).\n\nPartners (bulk export, incremental "
+        "sync, the change feed, API keys and rate limits): see docs/partners.md in "
+        "the repository, and examples/sync.py for a complete sync client. Typed "
+        "clients: docs/clients.md. Errors are RFC 9457 problem+json."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -312,12 +320,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "statements.api.schema_hooks.servers_name_this_deployment",
         "statements.api.schema_hooks.brief_objects_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
+        "statements.api.schema_hooks.ndjson_bodies_are_lines_of_records",
         "statements.api.schema_hooks.empty_query_values_mean_absent",
-        "statements.api.schema_hooks.trimmed_objects_require_nothing",
+        "statements.api.schema_hooks.page_forms_are_components",
+        "statements.api.schema_hooks.trimmed_objects_are_an_alternative",
+        "statements.api.schema_hooks.nullable_compositions_have_a_null_branch",
+        "statements.api.schema_hooks.discriminated_unions_are_referenced_plainly",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "BriefShapeEnum": [("brief", "brief")],
+        "FullShapeEnum": [("full", "full")],
         "EventKindEnum": "statements.choices.EventKind",
         "StatementKindEnum": "statements.choices.StatementKind",
         "FidelityEnum": "statements.choices.Fidelity",
@@ -325,7 +340,29 @@ SPECTACULAR_SETTINGS = {
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
         "HistorySourceEnum": "statements.choices.HistorySource",
     },
-    "LICENSE": {"name": "Code: MIT. Data: see each record's licence."},
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
+    # The contact's URL and the one server are this deployment's (a hook).
+    "CONTACT": {"name": "Statements API maintainers"},
+    "TAGS": [
+        {"name": name, "description": description}
+        for name, description in (
+            ("root", "The API root: every resource and service with its URL."),
+            ("quotes", "Quotes with their spans, speaker, source and citation."),
+            ("statements", "Statements: documents with their verbatim text."),
+            ("speakers", "Speakers and the roles they held."),
+            ("events", "Events and their sub-events."),
+            ("themes", "The tree of themes."),
+            ("stakeholder-groups", "Groups addressed or concerned by quotes."),
+            ("search", "Full-text search across every resource."),
+            ("exports", "Whole data sets as streamed CSV or NDJSON."),
+            ("changes", "The change feed: every create, update and delete."),
+            ("quota", "The caller's rate-limit policy and usage."),
+            (
+                "imports",
+                "Editors only: the quotes the importer proposes from an article.",
+            ),
+        )
+    ],
 }
 
 # --- Logging ---------------------------------------------------------------------

@@ -42,6 +42,8 @@ from statements.selectors import (
 )
 
 _SLUG_MARK = "__slug__"
+# The `shape` of a related object: a brief, or the whole object (`?expand=`).
+BRIEF, FULL = "brief", "full"
 Getter = Callable[[dict], object]
 
 
@@ -178,7 +180,12 @@ class Representer:
     def brief(self, kind: str, slug: str | None, label: str | None):
         if slug is None:
             return None
-        return {"slug": slug, _label(kind): label, "url": self.url(kind, slug)}
+        return {
+            "slug": slug,
+            _label(kind): label,
+            "url": self.url(kind, slug),
+            "shape": BRIEF,
+        }
 
     @cached_property
     def nested(self) -> "Representer":
@@ -241,6 +248,14 @@ class Representer:
             result[row["id"]] = item
         return result
 
+    def represent_expanded(self, resource: Resource, ids) -> dict[int, dict]:
+        """id -> the whole object of each of `ids` in place of its brief, marked
+        `shape: full` (a brief is `shape: brief`)."""
+        full = self.represent(resource, list(ids))
+        for item in full.values():
+            item["shape"] = FULL
+        return full
+
     # --- one getter per field ---------------------------------------------------------
 
     def _getters(self, model, fields, rows, ids, search) -> list[tuple[str, Getter]]:
@@ -254,7 +269,7 @@ class Representer:
                 return _column(f.path, converter(model, f.path, f.type))
             case Link() if f.name in self.expand:
                 related = {row[f"{f.path}_id"] for row in rows} - {None}
-                full = self.nested.represent(BY_KIND[f.target], list(related))
+                full = self.nested.represent_expanded(BY_KIND[f.target], related)
                 return lambda row: full.get(row[f"{f.path}_id"])
             case Link():
                 return self._brief_getter(f)
@@ -291,7 +306,12 @@ class Representer:
             slug = row[slug_key]
             if slug is None:
                 return None
-            return {"slug": slug, label: row[label_key], "url": url(kind, slug)}
+            return {
+                "slug": slug,
+                label: row[label_key],
+                "url": url(kind, slug),
+                "shape": BRIEF,
+            }
 
         return brief
 
@@ -320,12 +340,17 @@ class Representer:
         )
         by_owner = defaultdict(list)
         if f.name in self.expand:
-            full = self.nested.represent(target, list({link[1] for link in links}))
+            full = self.nested.represent_expanded(target, {link[1] for link in links})
             for link in links:
                 by_owner[link[0]].append(full[link[1]])
         else:
             for owner_id, _, slug, name, *role in links:
-                item = {"slug": slug, label: name, "url": self.url(target.kind, slug)}
+                item = {
+                    "slug": slug,
+                    label: name,
+                    "url": self.url(target.kind, slug),
+                    "shape": BRIEF,
+                }
                 if f.role:
                     item[f.role] = role[0]
                 by_owner[owner_id].append(item)

@@ -82,24 +82,49 @@ async function call<T>(
 
 export const PAGE_SIZE = 20;
 
-export function listQuotes(query: QuoteQuery) {
-  return call(() =>
+/**
+ * Without `fields`, a list item or a detail body is the full object: the schema
+ * types it `Name | PartialName` (PartialName where `fields` trims), and this
+ * narrows it (clients/typescript's `whole` does the same, checking every key).
+ */
+function isWhole<T extends object>(
+  value: T,
+): value is Extract<T, { readonly slug: string; readonly url: string }> {
+  return "slug" in value && "url" in value && "created_at" in value;
+}
+
+function whole<T extends object>(value: T): Extract<T, { readonly slug: string; readonly url: string }> {
+  if (!isWhole(value)) throw new ApiError("error", 200, null, "The API sent a trimmed object.");
+  return value;
+}
+
+/** A page of quotes; `count` and `totalPages` as a page-number page gives them. */
+export async function listQuotes(query: QuoteQuery) {
+  const page = await call(() =>
     client.GET("/api/v1/quotes/", {
       params: { query: { ...query, page_size: PAGE_SIZE, expand: ["event"] } },
     }),
   );
+  // A keyset page (never asked for here) has neither `count` nor `page`.
+  const numbered = "page" in page ? page : null;
+  return {
+    count: numbered ? numbered.count : page.results.length,
+    totalPages: numbered ? numbered.page.total_pages : 1,
+    results: page.results.map(whole),
+  };
 }
 
 export function quoteFacets(query: FacetQuery) {
   return call(() => client.GET("/api/v1/quotes/facets/", { params: { query } }));
 }
 
-export function getStatement(slug: string) {
-  return call(() =>
+export async function getStatement(slug: string) {
+  const statement = await call(() =>
     client.GET("/api/v1/statements/{slug}/", {
       params: { path: { slug }, query: { expand: ["event"] } },
     }),
   );
+  return whole(statement);
 }
 
 /** A theme or an event as the sidebar's trees need it. */
@@ -126,7 +151,7 @@ export async function allThemes(): Promise<TreeRow[]> {
       }),
     );
     rows.push(...treeRows(data.results));
-    if (!data.page || page >= data.page.total_pages) return rows;
+    if (!("page" in data) || page >= data.page.total_pages) return rows;
   }
 }
 
@@ -141,6 +166,6 @@ export async function allEvents(): Promise<TreeRow[]> {
       }),
     );
     rows.push(...treeRows(data.results));
-    if (!data.page || page >= data.page.total_pages) return rows;
+    if (!("page" in data) || page >= data.page.total_pages) return rows;
   }
 }

@@ -139,7 +139,7 @@ async function showResults(state: SearchState, mine: number, focus: Focus): Prom
   sidebarData.catch(() => undefined); // awaited below; a failure there is shown then
   const page = await listQuotes(quoteQuery(state));
   if (mine !== generation) return;
-  renderResults(state, page.count ?? page.results.length, page.results, page.page?.total_pages ?? 1);
+  renderResults(state, page.count, page.results, page.totalPages);
   performance.mark("explorer:results"); // read by the browser tests (time to first result)
   const [facets, [themes, events]] = await sidebarData;
   if (mine !== generation) return;

@@ -999,15 +999,36 @@ export interface components {
          */
         AlterationKindEnum: "ellipsis" | "insertion" | "sic";
         ApiRoot: {
-            resources: {
-                [key: string]: string;
-            };
+            resources: components["schemas"]["ApiRootResources"];
             /** Format: uri */
             schema: string;
             /** Format: uri */
             docs: string;
             /** Format: uri */
             redoc: string;
+        };
+        /** @description The URL of every resource list and service, by name. */
+        ApiRootResources: {
+            /** Format: uri */
+            quotes: string;
+            /** Format: uri */
+            quote_facets: string;
+            /** Format: uri */
+            statements: string;
+            /** Format: uri */
+            speakers: string;
+            /** Format: uri */
+            events: string;
+            /** Format: uri */
+            themes: string;
+            /** Format: uri */
+            stakeholder_groups: string;
+            /** Format: uri */
+            search: string;
+            /** Format: uri */
+            changes: string;
+            /** Format: uri */
+            quota: string;
         };
         Attribution: {
             /** @description The rule that found the speaker. */
@@ -1017,6 +1038,11 @@ export interface components {
             verb: string | null;
             speaker_text: string | null;
         };
+        /**
+         * @description * `brief` - brief
+         * @enum {string}
+         */
+        BriefShapeEnum: "brief";
         Change: {
             type: components["schemas"]["ChangeTypeEnum"];
             /** @description The record's public id. */
@@ -1054,22 +1080,22 @@ export interface components {
          */
         ChangeTypeEnum: "speaker" | "event" | "statement" | "quote" | "theme" | "stakeholder_group";
         Event: {
-            slug: string;
+            readonly slug: string;
             /** Format: uri */
             readonly url: string;
-            name: string;
-            kind: components["schemas"]["EventKindEnum"];
-            description?: string;
+            readonly name: string;
+            readonly kind: components["schemas"]["EventKindEnum"];
+            readonly description: string;
             /** Format: date */
-            start_date?: string | null;
+            readonly start_date: string | null;
             /** Format: date */
-            end_date?: string | null;
-            venue?: string | null;
-            city?: string | null;
-            country?: (string) | null;
-            hosts?: string[];
-            source_urls?: string[];
-            readonly parent: components["schemas"]["EventBrief"] | null;
+            readonly end_date: string | null;
+            readonly venue: string | null;
+            readonly city: string | null;
+            readonly country: string | null;
+            readonly hosts: string[];
+            readonly source_urls: string[];
+            readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
             readonly quote_count: number;
             readonly statement_count: number;
@@ -1078,13 +1104,71 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description A event in brief; `?expand=` gives the whole object where the field allows it. */
         EventBrief: {
-            slug: string;
-            name: string;
+            readonly slug: string;
+            readonly name: string;
             /** Format: uri */
             readonly url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "brief";
         };
-        EventBriefOrEvent: components["schemas"]["EventBrief"] | components["schemas"]["Event"];
+        EventBriefOrExpandedEvent: components["schemas"]["EventBrief"] | components["schemas"]["ExpandedEvent"];
+        /** @description One line of the events NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        EventExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly kind: components["schemas"]["EventKindEnum"];
+            readonly description: string;
+            /** Format: date */
+            readonly start_date: string | null;
+            /** Format: date */
+            readonly end_date: string | null;
+            readonly venue: string | null;
+            readonly city: string | null;
+            readonly country: string | null;
+            readonly hosts: string[];
+            readonly source_urls: string[];
+            readonly parent: components["schemas"]["EventBrief"] | (never | null);
+            readonly children: components["schemas"]["EventBrief"][];
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        EventKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            results: (components["schemas"]["Event"] | components["schemas"]["PartialEvent"])[];
+        };
         /**
          * @description * `conference` - Conference
          *     * `session` - Session
@@ -1098,6 +1182,167 @@ export interface components {
          * @enum {string}
          */
         EventKindEnum: "conference" | "session" | "reception" | "press_conference" | "meeting" | "summit" | "speech" | "interview" | "other";
+        /** @description A page-number page: `page` says which and how many. */
+        EventPage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: (components["schemas"]["Event"] | components["schemas"]["PartialEvent"])[];
+        };
+        /** @description A whole event in place of its brief (`?expand=`). */
+        ExpandedEvent: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly kind: components["schemas"]["EventKindEnum"];
+            readonly description: string;
+            /** Format: date */
+            readonly start_date: string | null;
+            /** Format: date */
+            readonly end_date: string | null;
+            readonly venue: string | null;
+            readonly city: string | null;
+            readonly country: string | null;
+            readonly hosts: string[];
+            readonly source_urls: string[];
+            readonly parent: components["schemas"]["EventBrief"] | (never | null);
+            readonly children: components["schemas"]["EventBrief"][];
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `full` - full (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "full";
+        };
+        /** @description A whole speaker in place of its brief (`?expand=`). */
+        ExpandedSpeaker: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly sort_name: string;
+            readonly given_name: string;
+            readonly family_name: string;
+            readonly other_names: string[];
+            readonly biography: string;
+            readonly wikidata_id: string | null;
+            readonly roles: components["schemas"]["SpeakerRole"][];
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `full` - full (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "full";
+        };
+        /** @description A whole stakeholder group in place of its brief (`?expand=`). */
+        ExpandedStakeholderGroup: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly category: components["schemas"]["StakeholderCategoryEnum"];
+            readonly description: string;
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `full` - full (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "full";
+        };
+        /** @description A whole statement in place of its brief (`?expand=`). */
+        ExpandedStatement: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly title: string;
+            readonly kind: components["schemas"]["StatementKindEnum"];
+            readonly publisher: string;
+            /** Format: uri */
+            readonly source_url: string;
+            /** Format: date */
+            readonly published_on: string | null;
+            readonly language: string;
+            readonly license: string;
+            /** Format: uri */
+            readonly license_url: string | null;
+            readonly text_sha256: string;
+            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
+            readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
+            readonly quote_count: number;
+            /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
+            readonly highlight: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `full` - full (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "full";
+        };
+        /** @description A whole theme in place of its brief (`?expand=`). */
+        ExpandedTheme: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly description: string;
+            readonly parent: components["schemas"]["ThemeBrief"] | (never | null);
+            readonly children: components["schemas"]["ThemeBrief"][];
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `full` - full (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "full";
+        };
         FacetCount: {
             slug: string;
             name: string;
@@ -1121,6 +1366,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
+        /**
+         * @description * `full` - full
+         * @enum {string}
+         */
+        FullShapeEnum: "full";
         /** @description One change of a record: what one transaction did to it and its own rows. */
         HistoryEntry: {
             /** @description Opaque, stable id of the entry. */
@@ -1166,26 +1416,7 @@ export interface components {
             month: string;
             count: number;
         };
-        PaginatedEventList: {
-            /** @description Rows matching the query; null on sync (cursor) pages. */
-            count: number | null;
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            /** @description Page metadata; null on sync (cursor) pages. */
-            page: {
-                number: number;
-                /** @description Rows served per page. */
-                size: number;
-                requested_size: number;
-                max_size: number;
-                /** @description True when page_size exceeded max_size. */
-                size_capped: boolean;
-                total_pages: number;
-            } | null;
-            results: components["schemas"]["PartialEvent"][];
-        };
+        PaginatedEventList: components["schemas"]["EventPage"] | components["schemas"]["EventKeysetPage"];
         PaginatedHistoryEntryList: {
             /** @description Rows matching the query. */
             count: number;
@@ -1205,129 +1436,34 @@ export interface components {
             };
             results: components["schemas"]["HistoryEntry"][];
         };
-        PaginatedQuoteList: {
-            /** @description Rows matching the query; null on sync (cursor) pages. */
-            count: number | null;
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            /** @description Page metadata; null on sync (cursor) pages. */
-            page: {
-                number: number;
-                /** @description Rows served per page. */
-                size: number;
-                requested_size: number;
-                max_size: number;
-                /** @description True when page_size exceeded max_size. */
-                size_capped: boolean;
-                total_pages: number;
-            } | null;
-            results: components["schemas"]["Quote"][];
-        };
-        PaginatedSpeakerList: {
-            /** @description Rows matching the query; null on sync (cursor) pages. */
-            count: number | null;
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            /** @description Page metadata; null on sync (cursor) pages. */
-            page: {
-                number: number;
-                /** @description Rows served per page. */
-                size: number;
-                requested_size: number;
-                max_size: number;
-                /** @description True when page_size exceeded max_size. */
-                size_capped: boolean;
-                total_pages: number;
-            } | null;
-            results: components["schemas"]["PartialSpeaker"][];
-        };
-        PaginatedStakeholderGroupList: {
-            /** @description Rows matching the query; null on sync (cursor) pages. */
-            count: number | null;
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            /** @description Page metadata; null on sync (cursor) pages. */
-            page: {
-                number: number;
-                /** @description Rows served per page. */
-                size: number;
-                requested_size: number;
-                max_size: number;
-                /** @description True when page_size exceeded max_size. */
-                size_capped: boolean;
-                total_pages: number;
-            } | null;
-            results: components["schemas"]["PartialStakeholderGroup"][];
-        };
-        PaginatedStatementList: {
-            /** @description Rows matching the query; null on sync (cursor) pages. */
-            count: number | null;
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            /** @description Page metadata; null on sync (cursor) pages. */
-            page: {
-                number: number;
-                /** @description Rows served per page. */
-                size: number;
-                requested_size: number;
-                max_size: number;
-                /** @description True when page_size exceeded max_size. */
-                size_capped: boolean;
-                total_pages: number;
-            } | null;
-            results: components["schemas"]["PartialStatement"][];
-        };
-        PaginatedThemeList: {
-            /** @description Rows matching the query; null on sync (cursor) pages. */
-            count: number | null;
-            /** Format: uri */
-            next: string | null;
-            /** Format: uri */
-            previous: string | null;
-            /** @description Page metadata; null on sync (cursor) pages. */
-            page: {
-                number: number;
-                /** @description Rows served per page. */
-                size: number;
-                requested_size: number;
-                max_size: number;
-                /** @description True when page_size exceeded max_size. */
-                size_capped: boolean;
-                total_pages: number;
-            } | null;
-            results: components["schemas"]["PartialTheme"][];
-        };
+        PaginatedQuoteList: components["schemas"]["QuotePage"] | components["schemas"]["QuoteKeysetPage"];
+        PaginatedSpeakerList: components["schemas"]["SpeakerPage"] | components["schemas"]["SpeakerKeysetPage"];
+        PaginatedStakeholderGroupList: components["schemas"]["StakeholderGroupPage"] | components["schemas"]["StakeholderGroupKeysetPage"];
+        PaginatedStatementList: components["schemas"]["StatementPage"] | components["schemas"]["StatementKeysetPage"];
+        PaginatedThemeList: components["schemas"]["ThemePage"] | components["schemas"]["ThemeKeysetPage"];
         Paragraph: {
             index: number;
             start: number;
             end: number;
         };
-        /** @description Every property is present unless `fields` leaves it out. */
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
         PartialEvent: {
-            slug?: string;
+            readonly slug?: string;
             /** Format: uri */
             readonly url?: string;
-            name?: string;
-            kind?: components["schemas"]["EventKindEnum"];
-            description?: string;
+            readonly name?: string;
+            readonly kind?: components["schemas"]["EventKindEnum"];
+            readonly description?: string;
             /** Format: date */
-            start_date?: string | null;
+            readonly start_date?: string | null;
             /** Format: date */
-            end_date?: string | null;
-            venue?: string | null;
-            city?: string | null;
-            country?: (string) | null;
-            hosts?: string[];
-            source_urls?: string[];
-            readonly parent?: components["schemas"]["EventBrief"] | null;
+            readonly end_date?: string | null;
+            readonly venue?: string | null;
+            readonly city?: string | null;
+            readonly country?: string | null;
+            readonly hosts?: string[];
+            readonly source_urls?: string[];
+            readonly parent?: components["schemas"]["EventBrief"] | (never | null);
             readonly children?: components["schemas"]["EventBrief"][];
             readonly quote_count?: number;
             readonly statement_count?: number;
@@ -1336,18 +1472,49 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
-        /** @description Every property is present unless `fields` leaves it out. */
-        PartialSpeaker: {
-            slug?: string;
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
+        PartialQuote: {
+            readonly slug?: string;
             /** Format: uri */
             readonly url?: string;
-            name?: string;
-            sort_name?: string;
-            given_name?: string;
-            family_name?: string;
-            other_names?: string[];
-            biography?: string;
-            wikidata_id?: (string) | null;
+            readonly text?: string;
+            readonly fidelity?: components["schemas"]["FidelityEnum"];
+            readonly spans?: components["schemas"]["Span"][];
+            speaker?: components["schemas"]["SpeakerBriefOrExpandedSpeaker"];
+            readonly speaker_role?: components["schemas"]["SpeakerRoleBrief"] | (never | null);
+            statement?: components["schemas"]["StatementBriefOrExpandedStatement"];
+            readonly event?: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            /** Format: date */
+            readonly said_on?: string | null;
+            /** Format: date */
+            readonly date?: string | null;
+            readonly as_delivered?: string | null;
+            /** Format: uri */
+            readonly as_delivered_source_url?: string | null;
+            readonly themes?: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups?: components["schemas"]["QuoteStakeholder"][];
+            readonly source?: components["schemas"]["QuoteSource"];
+            readonly citation?: string;
+            readonly provenance_note?: string;
+            /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
+            readonly highlight?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
+        PartialSpeaker: {
+            readonly slug?: string;
+            /** Format: uri */
+            readonly url?: string;
+            readonly name?: string;
+            readonly sort_name?: string;
+            readonly given_name?: string;
+            readonly family_name?: string;
+            readonly other_names?: string[];
+            readonly biography?: string;
+            readonly wikidata_id?: string | null;
             readonly roles?: components["schemas"]["SpeakerRole"][];
             readonly quote_count?: number;
             readonly statement_count?: number;
@@ -1356,14 +1523,14 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
-        /** @description Every property is present unless `fields` leaves it out. */
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
         PartialStakeholderGroup: {
-            slug?: string;
+            readonly slug?: string;
             /** Format: uri */
             readonly url?: string;
-            name?: string;
-            category?: components["schemas"]["StakeholderCategoryEnum"];
-            description?: string;
+            readonly name?: string;
+            readonly category?: components["schemas"]["StakeholderCategoryEnum"];
+            readonly description?: string;
             readonly quote_count?: number;
             readonly statement_count?: number;
             /** Format: date-time */
@@ -1371,30 +1538,27 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
-        /**
-         * @description A statement in a list: everything but its text.
-         *
-         *     Every property is present unless `fields` leaves it out.
-         */
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
         PartialStatement: {
-            slug?: string;
+            readonly slug?: string;
             /** Format: uri */
             readonly url?: string;
-            title?: string;
-            kind?: components["schemas"]["StatementKindEnum"];
-            publisher?: string;
+            readonly title?: string;
+            readonly kind?: components["schemas"]["StatementKindEnum"];
+            readonly publisher?: string;
             /** Format: uri */
-            source_url?: string;
+            readonly source_url?: string;
             /** Format: date */
-            published_on?: string | null;
-            language?: string;
-            license?: string;
-            license_url?: (string) | null;
+            readonly published_on?: string | null;
+            readonly language?: string;
+            readonly license?: string;
+            /** Format: uri */
+            readonly license_url?: string | null;
             readonly text_sha256?: string;
-            readonly speaker?: components["schemas"]["SpeakerBriefOrSpeaker"] | null;
-            readonly event?: components["schemas"]["EventBriefOrEvent"] | null;
-            readonly themes?: components["schemas"]["ThemeBriefOrTheme"][];
-            readonly stakeholder_groups?: components["schemas"]["StakeholderGroupBriefOrStakeholderGroup"][];
+            readonly speaker?: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
+            readonly event?: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            readonly themes?: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups?: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count?: number;
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight?: string | null;
@@ -1403,14 +1567,47 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
-        /** @description Every property is present unless `fields` leaves it out. */
-        PartialTheme: {
-            slug?: string;
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
+        PartialStatementDetail: {
+            readonly slug?: string;
             /** Format: uri */
             readonly url?: string;
-            name?: string;
-            description?: string;
-            readonly parent?: components["schemas"]["ThemeBrief"] | null;
+            readonly title?: string;
+            readonly kind?: components["schemas"]["StatementKindEnum"];
+            readonly publisher?: string;
+            /** Format: uri */
+            readonly source_url?: string;
+            /** Format: date */
+            readonly published_on?: string | null;
+            readonly language?: string;
+            readonly license?: string;
+            /** Format: uri */
+            readonly license_url?: string | null;
+            readonly text_sha256?: string;
+            readonly speaker?: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
+            readonly event?: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            readonly themes?: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups?: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
+            readonly quote_count?: number;
+            /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
+            readonly highlight?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
+            readonly provenance_note?: string;
+            readonly text?: string;
+            readonly paragraphs?: components["schemas"]["Paragraph"][];
+            readonly quotes?: components["schemas"]["StatementQuote"][];
+        };
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
+        PartialTheme: {
+            readonly slug?: string;
+            /** Format: uri */
+            readonly url?: string;
+            readonly name?: string;
+            readonly description?: string;
+            readonly parent?: components["schemas"]["ThemeBrief"] | (never | null);
             readonly children?: components["schemas"]["ThemeBrief"][];
             readonly quote_count?: number;
             readonly statement_count?: number;
@@ -1464,7 +1661,7 @@ export interface components {
             /** Format: date-time */
             resets_at: string;
             /** @description The API key the limits apply to; null: anonymous. */
-            key: components["schemas"]["QuotaKey"] | null;
+            key: components["schemas"]["QuotaKey"] | (never | null);
             /** @description Units of the quota each kind of request costs (each response also says what it cost, in RateLimit-Cost). */
             costs: components["schemas"]["QuotaCosts"];
             /** @description Exports one client may run at once; one more is answered 429. */
@@ -1485,35 +1682,63 @@ export interface components {
             prefix: string;
             name: string;
         };
-        /** @description Every property is present unless `fields` leaves it out. */
         Quote: {
-            slug?: string;
+            readonly slug: string;
             /** Format: uri */
-            readonly url?: string;
-            text?: string;
-            fidelity?: components["schemas"]["FidelityEnum"];
-            readonly spans?: components["schemas"]["Span"][];
-            readonly speaker?: components["schemas"]["SpeakerBriefOrSpeaker"];
-            readonly speaker_role?: components["schemas"]["SpeakerRoleBrief"] | null;
-            readonly statement?: components["schemas"]["StatementBriefOrStatement"];
-            readonly event?: components["schemas"]["EventBriefOrEvent"] | null;
+            readonly url: string;
+            readonly text: string;
+            readonly fidelity: components["schemas"]["FidelityEnum"];
+            readonly spans: components["schemas"]["Span"][];
+            speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"];
+            readonly speaker_role: components["schemas"]["SpeakerRoleBrief"] | (never | null);
+            statement: components["schemas"]["StatementBriefOrExpandedStatement"];
+            readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             /** Format: date */
-            said_on?: string | null;
+            readonly said_on: string | null;
             /** Format: date */
-            readonly date?: string | null;
-            as_delivered?: string | null;
-            as_delivered_source_url?: (string) | null;
-            readonly themes?: components["schemas"]["ThemeBriefOrTheme"][];
-            readonly stakeholder_groups?: components["schemas"]["QuoteStakeholder"][];
-            readonly source?: components["schemas"]["QuoteSource"];
-            readonly citation?: string;
-            provenance_note?: string;
+            readonly date: string | null;
+            readonly as_delivered: string | null;
+            /** Format: uri */
+            readonly as_delivered_source_url: string | null;
+            readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups: components["schemas"]["QuoteStakeholder"][];
+            readonly source: components["schemas"]["QuoteSource"];
+            readonly citation: string;
+            readonly provenance_note: string;
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
-            readonly highlight?: string | null;
+            readonly highlight: string | null;
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
+        };
+        /** @description One line of the quotes NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        QuoteExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly text: string;
+            readonly fidelity: components["schemas"]["FidelityEnum"];
+            readonly spans: components["schemas"]["Span"][];
+            speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"];
+            readonly speaker_role: components["schemas"]["SpeakerRoleBrief"] | (never | null);
+            statement: components["schemas"]["StatementBriefOrExpandedStatement"];
+            readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            /** Format: date */
+            readonly said_on: string | null;
+            /** Format: date */
+            readonly date: string | null;
+            readonly as_delivered: string | null;
+            /** Format: uri */
+            readonly as_delivered_source_url: string | null;
+            readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups: components["schemas"]["QuoteStakeholder"][];
+            readonly source: components["schemas"]["QuoteSource"];
+            readonly provenance_note: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         QuoteFacets: {
             /** @description Quotes matching the filters. */
@@ -1525,14 +1750,58 @@ export interface components {
             /** @description By month of said_on. */
             months: components["schemas"]["MonthCount"][];
         };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        QuoteKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            results: (components["schemas"]["Quote"] | components["schemas"]["PartialQuote"])[];
+        };
+        /** @description A page-number page: `page` says which and how many. */
+        QuotePage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: (components["schemas"]["Quote"] | components["schemas"]["PartialQuote"])[];
+        };
         QuoteProposal: {
             /** @description [start, end) code-point offsets into the article's text; a direct quote's span is the text strictly between its marks. */
             spans: number[][];
             /** @description The spans' text, joined by a space. */
             text: string;
             fidelity: components["schemas"]["QuoteProposalFidelityEnum"];
-            speaker: components["schemas"]["SpeakerProposal"] | null;
-            attribution: components["schemas"]["Attribution"] | null;
+            speaker: components["schemas"]["SpeakerProposal"] | (never | null);
+            attribution: components["schemas"]["Attribution"] | (never | null);
             alterations: components["schemas"]["Alteration"][];
         };
         /**
@@ -1559,6 +1828,12 @@ export interface components {
             name: string;
             /** Format: uri */
             url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief
+             */
+            readonly shape: components["schemas"]["BriefShapeEnum"];
             role: components["schemas"]["StakeholderRoleEnum"];
         };
         SearchHit: {
@@ -1589,20 +1864,22 @@ export interface components {
             results: components["schemas"]["SearchHit"][];
         };
         Span: {
-            start: number;
-            end: number;
+            /** @description First code point of the span. */
+            readonly start: number;
+            /** @description Code point after the span's last. */
+            readonly end: number;
         };
         Speaker: {
-            slug: string;
+            readonly slug: string;
             /** Format: uri */
             readonly url: string;
-            name: string;
-            sort_name?: string;
-            given_name?: string;
-            family_name?: string;
-            other_names?: string[];
-            biography?: string;
-            wikidata_id?: (string) | null;
+            readonly name: string;
+            readonly sort_name: string;
+            readonly given_name: string;
+            readonly family_name: string;
+            readonly other_names: string[];
+            readonly biography: string;
+            readonly wikidata_id: string | null;
             readonly roles: components["schemas"]["SpeakerRole"][];
             readonly quote_count: number;
             readonly statement_count: number;
@@ -1611,27 +1888,100 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description A speaker in brief; `?expand=` gives the whole object where the field allows it. */
         SpeakerBrief: {
-            slug: string;
-            name: string;
+            readonly slug: string;
+            readonly name: string;
             /** Format: uri */
             readonly url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "brief";
         };
-        SpeakerBriefOrSpeaker: components["schemas"]["SpeakerBrief"] | components["schemas"]["Speaker"];
+        SpeakerBriefOrExpandedSpeaker: components["schemas"]["SpeakerBrief"] | components["schemas"]["ExpandedSpeaker"];
+        /** @description One line of the speakers NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        SpeakerExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly sort_name: string;
+            readonly given_name: string;
+            readonly family_name: string;
+            readonly other_names: string[];
+            readonly biography: string;
+            readonly wikidata_id: string | null;
+            readonly roles: components["schemas"]["SpeakerRole"][];
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        SpeakerKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            results: (components["schemas"]["Speaker"] | components["schemas"]["PartialSpeaker"])[];
+        };
+        /** @description A page-number page: `page` says which and how many. */
+        SpeakerPage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: (components["schemas"]["Speaker"] | components["schemas"]["PartialSpeaker"])[];
+        };
         SpeakerProposal: {
             name: string;
             /** @description A known speaker's slug; null for a new one. */
             slug: string | null;
         };
         SpeakerRole: {
-            title: string;
-            organization: string;
+            readonly title: string;
+            readonly organization: string;
             /** Format: date */
-            start_date: string;
+            readonly start_date: string;
             /** Format: date */
-            end_date?: string | null;
-            source_url?: (string) | null;
-            note?: string;
+            readonly end_date: string | null;
+            /** Format: uri */
+            readonly source_url: string | null;
+            readonly note: string;
         };
         SpeakerRoleBrief: {
             title: string;
@@ -1649,12 +1999,12 @@ export interface components {
          */
         StakeholderCategoryEnum: "government" | "civil_society" | "private_sector" | "multilateral_institution" | "public_agency" | "affected_population" | "other";
         StakeholderGroup: {
-            slug: string;
+            readonly slug: string;
             /** Format: uri */
             readonly url: string;
-            name: string;
-            category: components["schemas"]["StakeholderCategoryEnum"];
-            description?: string;
+            readonly name: string;
+            readonly category: components["schemas"]["StakeholderCategoryEnum"];
+            readonly description: string;
             readonly quote_count: number;
             readonly statement_count: number;
             /** Format: date-time */
@@ -1662,13 +2012,80 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description A stakeholder group in brief; `?expand=` gives the whole object where the field allows it. */
         StakeholderGroupBrief: {
-            slug: string;
-            name: string;
+            readonly slug: string;
+            readonly name: string;
             /** Format: uri */
             readonly url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "brief";
         };
-        StakeholderGroupBriefOrStakeholderGroup: components["schemas"]["StakeholderGroupBrief"] | components["schemas"]["StakeholderGroup"];
+        StakeholderGroupBriefOrExpandedStakeholderGroup: components["schemas"]["StakeholderGroupBrief"] | components["schemas"]["ExpandedStakeholderGroup"];
+        /** @description One line of the stakeholder groups NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        StakeholderGroupExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly category: components["schemas"]["StakeholderCategoryEnum"];
+            readonly description: string;
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        StakeholderGroupKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            results: (components["schemas"]["StakeholderGroup"] | components["schemas"]["PartialStakeholderGroup"])[];
+        };
+        /** @description A page-number page: `page` says which and how many. */
+        StakeholderGroupPage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: (components["schemas"]["StakeholderGroup"] | components["schemas"]["PartialStakeholderGroup"])[];
+        };
         /**
          * @description * `called_to_act` - Called on to act
          *     * `affected` - Affected
@@ -1680,24 +2097,25 @@ export interface components {
         StakeholderRoleEnum: "called_to_act" | "affected" | "beneficiary" | "partner" | "mentioned";
         /** @description A statement in a list: everything but its text. */
         Statement: {
-            slug: string;
+            readonly slug: string;
             /** Format: uri */
             readonly url: string;
-            title: string;
-            kind: components["schemas"]["StatementKindEnum"];
-            publisher: string;
+            readonly title: string;
+            readonly kind: components["schemas"]["StatementKindEnum"];
+            readonly publisher: string;
             /** Format: uri */
-            source_url: string;
+            readonly source_url: string;
             /** Format: date */
-            published_on?: string | null;
-            language: string;
-            license: string;
-            license_url?: (string) | null;
+            readonly published_on: string | null;
+            readonly language: string;
+            readonly license: string;
+            /** Format: uri */
+            readonly license_url: string | null;
             readonly text_sha256: string;
-            readonly speaker: components["schemas"]["SpeakerBriefOrSpeaker"] | null;
-            readonly event: components["schemas"]["EventBriefOrEvent"] | null;
-            readonly themes: components["schemas"]["ThemeBriefOrTheme"][];
-            readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrStakeholderGroup"][];
+            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
+            readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count: number;
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight: string | null;
@@ -1706,48 +2124,106 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description A statement in brief; `?expand=` gives the whole object where the field allows it. */
         StatementBrief: {
-            slug: string;
-            title: string;
+            readonly slug: string;
+            readonly title: string;
             /** Format: uri */
             readonly url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "brief";
         };
-        StatementBriefOrStatement: components["schemas"]["StatementBrief"] | components["schemas"]["Statement"];
-        /**
-         * @description A statement with its verbatim text, paragraphs and anchored quotes.
-         *
-         *     Every property is present unless `fields` leaves it out.
-         */
+        StatementBriefOrExpandedStatement: components["schemas"]["StatementBrief"] | components["schemas"]["ExpandedStatement"];
+        /** @description A statement with its verbatim text, paragraphs and anchored quotes. */
         StatementDetail: {
-            slug?: string;
+            readonly slug: string;
             /** Format: uri */
-            readonly url?: string;
-            title?: string;
-            kind?: components["schemas"]["StatementKindEnum"];
-            publisher?: string;
+            readonly url: string;
+            readonly title: string;
+            readonly kind: components["schemas"]["StatementKindEnum"];
+            readonly publisher: string;
             /** Format: uri */
-            source_url?: string;
+            readonly source_url: string;
             /** Format: date */
-            published_on?: string | null;
-            language?: string;
-            license?: string;
-            license_url?: (string) | null;
-            readonly text_sha256?: string;
-            readonly speaker?: components["schemas"]["SpeakerBriefOrSpeaker"] | null;
-            readonly event?: components["schemas"]["EventBriefOrEvent"] | null;
-            readonly themes?: components["schemas"]["ThemeBriefOrTheme"][];
-            readonly stakeholder_groups?: components["schemas"]["StakeholderGroupBriefOrStakeholderGroup"][];
-            readonly quote_count?: number;
+            readonly published_on: string | null;
+            readonly language: string;
+            readonly license: string;
+            /** Format: uri */
+            readonly license_url: string | null;
+            readonly text_sha256: string;
+            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
+            readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
+            readonly quote_count: number;
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
-            readonly highlight?: string | null;
+            readonly highlight: string | null;
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /** Format: date-time */
-            readonly updated_at?: string;
-            provenance_note?: string;
-            text?: string;
-            readonly paragraphs?: components["schemas"]["Paragraph"][];
-            readonly quotes?: components["schemas"]["StatementQuote"][];
+            readonly updated_at: string;
+            readonly provenance_note: string;
+            readonly text: string;
+            readonly paragraphs: components["schemas"]["Paragraph"][];
+            readonly quotes: components["schemas"]["StatementQuote"][];
+        };
+        /** @description One line of the statements NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        StatementExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly title: string;
+            readonly kind: components["schemas"]["StatementKindEnum"];
+            readonly publisher: string;
+            /** Format: uri */
+            readonly source_url: string;
+            /** Format: date */
+            readonly published_on: string | null;
+            readonly language: string;
+            readonly license: string;
+            /** Format: uri */
+            readonly license_url: string | null;
+            readonly text_sha256: string;
+            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
+            readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
+            readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
+            readonly quote_count: number;
+            readonly provenance_note: string;
+            readonly text: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        StatementKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            results: (components["schemas"]["Statement"] | components["schemas"]["PartialStatement"])[];
         };
         /**
          * @description * `editorial` - Editorial
@@ -1761,23 +2237,43 @@ export interface components {
          * @enum {string}
          */
         StatementKindEnum: "editorial" | "article" | "transcript" | "press_release" | "interview" | "speech" | "social_media" | "other";
+        /** @description A page-number page: `page` says which and how many. */
+        StatementPage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: (components["schemas"]["Statement"] | components["schemas"]["PartialStatement"])[];
+        };
         /** @description A quote inside its statement: enough to highlight it in place. */
         StatementQuote: {
-            slug: string;
+            readonly slug: string;
             /** Format: uri */
             readonly url: string;
-            fidelity: components["schemas"]["FidelityEnum"];
-            text: string;
+            readonly fidelity: components["schemas"]["FidelityEnum"];
+            readonly text: string;
             readonly speaker: components["schemas"]["SpeakerBrief"];
             readonly spans: components["schemas"]["Span"][];
         };
         Theme: {
-            slug: string;
+            readonly slug: string;
             /** Format: uri */
             readonly url: string;
-            name: string;
-            description?: string;
-            readonly parent: components["schemas"]["ThemeBrief"] | null;
+            readonly name: string;
+            readonly description: string;
+            readonly parent: components["schemas"]["ThemeBrief"] | (never | null);
             readonly children: components["schemas"]["ThemeBrief"][];
             readonly quote_count: number;
             readonly statement_count: number;
@@ -1786,13 +2282,81 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description A theme in brief; `?expand=` gives the whole object where the field allows it. */
         ThemeBrief: {
-            slug: string;
-            name: string;
+            readonly slug: string;
+            readonly name: string;
             /** Format: uri */
             readonly url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "brief";
         };
-        ThemeBriefOrTheme: components["schemas"]["ThemeBrief"] | components["schemas"]["Theme"];
+        ThemeBriefOrExpandedTheme: components["schemas"]["ThemeBrief"] | components["schemas"]["ExpandedTheme"];
+        /** @description One line of the themes NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        ThemeExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            readonly description: string;
+            readonly parent: components["schemas"]["ThemeBrief"] | (never | null);
+            readonly children: components["schemas"]["ThemeBrief"][];
+            readonly quote_count: number;
+            readonly statement_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        ThemeKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            results: (components["schemas"]["Theme"] | components["schemas"]["PartialTheme"])[];
+        };
+        /** @description A page-number page: `page` says which and how many. */
+        ThemePage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            results: (components["schemas"]["Theme"] | components["schemas"]["PartialTheme"])[];
+        };
     };
     responses: never;
     parameters: never;
@@ -2150,7 +2714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartialEvent"];
+                    "application/json": components["schemas"]["Event"] | components["schemas"]["PartialEvent"];
                 };
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
@@ -2526,7 +3090,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed. */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -2806,7 +3370,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed. */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3010,7 +3574,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed. */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3234,7 +3798,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed. */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3504,7 +4068,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed. */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -3712,7 +4276,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The NDJSON file, streamed. */
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
             200: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
@@ -4146,7 +4710,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Quote"];
+                    "application/json": components["schemas"]["Quote"] | components["schemas"]["PartialQuote"];
                 };
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
@@ -4767,7 +5331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartialSpeaker"];
+                    "application/json": components["schemas"]["Speaker"] | components["schemas"]["PartialSpeaker"];
                 };
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
@@ -5147,7 +5711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartialStakeholderGroup"];
+                    "application/json": components["schemas"]["StakeholderGroup"] | components["schemas"]["PartialStakeholderGroup"];
                 };
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
@@ -5554,7 +6118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatementDetail"];
+                    "application/json": components["schemas"]["StatementDetail"] | components["schemas"]["PartialStatementDetail"];
                 };
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
@@ -5926,7 +6490,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartialTheme"];
+                    "application/json": components["schemas"]["Theme"] | components["schemas"]["PartialTheme"];
                 };
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */

@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework.generics import GenericAPIView
 
 from statements import db, exports
-from statements.api import caching, filters, schema, throttling
+from statements.api import caching, filters, schema, serializers, throttling
 from statements.api.concurrency import ExportSlots, HeldStream
 from statements.api.params import StrictQueryMixin
 from statements.problems import PROBLEM_CONTENT_TYPE
@@ -117,6 +117,18 @@ def _description(resource: exports.ExportResource, fmt: exports.ExportFormat) ->
     return "\n".join(lines)
 
 
+def _file_response(resource: exports.ExportResource, fmt: exports.ExportFormat):
+    if fmt.name == "csv":
+        return OpenApiResponse(OpenApiTypes.STR, description="The CSV file, streamed.")
+    # The schema of one line; schema_hooks.ndjson_bodies_are_lines_of_records
+    # makes the body a string whose lines it describes.
+    return OpenApiResponse(
+        serializers.export_record_serializer(resource.resource.kind),
+        description="The NDJSON file, streamed: one JSON object per line, each "
+        "as `x-ndjson-item` describes.",
+    )
+
+
 def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
     camel = "".join(part.title() for part in resource.name.split("-"))
     view = type(
@@ -137,10 +149,7 @@ def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
             description=_description(resource, fmt),
             tags=["exports"],
             responses={
-                (200, media_type): OpenApiResponse(
-                    OpenApiTypes.STR,
-                    description=f"The {fmt.name.upper()} file, streamed.",
-                ),
+                (200, media_type): _file_response(resource, fmt),
                 (400, PROBLEM_CONTENT_TYPE): schema.PROBLEM,
                 (429, PROBLEM_CONTENT_TYPE): schema.TOO_MANY_EXPORTS,
                 (503, PROBLEM_CONTENT_TYPE): schema.EXPORTS_BUSY,

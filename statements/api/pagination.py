@@ -1,6 +1,7 @@
 """Pagination that never truncates silently and links every page: page numbers
 for browsing, keyset cursors for incremental sync."""
 
+import copy
 import datetime
 import hashlib
 import math
@@ -378,15 +379,34 @@ class ListPagination(PageNumberPagination):
         ]
 
     def get_paginated_response_schema(self, schema):
-        body = super().get_paginated_response_schema(schema)
-        body["properties"]["count"] = {
-            "type": "integer",
-            "nullable": True,
-            "description": "Rows matching the query; null on sync (cursor) pages.",
+        """Either form of page, told apart by `page` (an object or null); the
+        schema hooks make each a component (schema_hooks.page_forms_are_components).
+        """
+        page = super().get_paginated_response_schema(schema)
+        keyset = copy.deepcopy(page)
+        # Made `nullable`, `enum: [null]` by the hook, after drf-spectacular's
+        # enum post-processing (which would name each null a component).
+        null = {"x-always-null": True}
+        keyset["properties"].update(
+            count={
+                "type": "integer",
+                **null,
+                "description": "Always null: keyset pages are not counted.",
+            },
+            previous={
+                "type": "string",
+                **null,
+                "description": "Always null: keyset pages go forward only.",
+            },
+            page={"type": "object", **null, "description": "Always null."},
+        )
+        keyset["properties"]["next"] = {
+            **keyset["properties"]["next"],
+            "description": "The next page (with `cursor`); null at the end.",
         }
-        body["properties"]["page"] = {
-            **body["properties"]["page"],
-            "nullable": True,
-            "description": "Page metadata; null on sync (cursor) pages.",
-        }
-        return body
+        keyset["description"] = (
+            "A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) "
+            "order; follow `next` until it is null."
+        )
+        page["description"] = "A page-number page: `page` says which and how many."
+        return {"anyOf": [{"title": "page", **page}, {"title": "keyset", **keyset}]}

@@ -45,6 +45,15 @@ def _serializer(name: str, base, attrs: dict, doc: str = ""):
     )
 
 
+def _meta(model, names) -> type:
+    """The Meta of a response-only model serializer: every field is read-only,
+    so every property of the component is required (present in each object)."""
+    names = list(names)
+    return type(
+        "Meta", (), {"model": model, "fields": names, "read_only_fields": names}
+    )
+
+
 def _identity(kind: str) -> dict:
     view_name = BY_KIND[kind].detail_view
     return {
@@ -54,17 +63,43 @@ def _identity(kind: str) -> dict:
     }
 
 
+SHAPE_HELP = (
+    "`brief` (slug, name or title, url) or `full` (the whole object, as "
+    "`?expand=` returns it): tells the two forms of a related object apart."
+)
+
+
+def _shape(value: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[(value, value)], read_only=True, help_text=SHAPE_HELP
+    )
+
+
 @cache
 def brief_serializer(kind: str):
-    """{slug, name or title, url} of a resource."""
+    """{slug, name or title, url, shape: brief} of a resource."""
     resource = BY_KIND[kind]
-    meta = type(
-        "Meta", (), {"model": resource.model, "fields": ["slug", resource.label, "url"]}
-    )
+    meta = _meta(resource.model, ["slug", resource.label, "url", "shape"])
     return _serializer(
         f"{resource.model.__name__}Brief",
         serializers.ModelSerializer,
-        {**_identity(kind), "Meta": meta},
+        {**_identity(kind), "shape": _shape("brief"), "Meta": meta},
+        f"A {resource.singular} in brief; `?expand=` gives the whole object where "
+        "the field allows it.",
+    )
+
+
+@cache
+def expanded_serializer(kind: str):
+    """The whole object of a resource where `?expand=` puts it: shape `full`."""
+    resource = BY_KIND[kind]
+    full = resource_serializer(kind)
+    meta = _meta(resource.model, [*full.Meta.fields, "shape"])
+    return _serializer(
+        f"Expanded{resource.model.__name__}",
+        full,
+        {"shape": _shape("full"), "Meta": meta},
+        f"A whole {resource.singular} in place of its brief (`?expand=`).",
     )
 
 
@@ -76,18 +111,15 @@ class _ExpandableField(serializers.Field):
 
 
 def _expandable(kind: str, *, many=False, allow_null=False):
-    """A field documented as one of the brief or the full object.
-
-    Brief components forbid other properties (see schema.brief_objects_are_closed),
-    so exactly one of the two matches any response.
-    """
-    brief, full = brief_serializer(kind), resource_serializer(kind)
+    """A field documented as one of the brief or the full object, told apart by
+    their `shape` (the discriminator)."""
+    brief, full = brief_serializer(kind), expanded_serializer(kind)
     name = f"{_component(brief)}Or{_component(full)}"
     field_class = extend_schema_field(
         PolymorphicProxySerializer(
             component_name=name,
-            serializers=[brief, full],
-            resource_type_field_name=None,
+            serializers={"brief": brief, "full": full},
+            resource_type_field_name="shape",
             many=many,
             allow_null=allow_null,
         )
@@ -95,13 +127,32 @@ def _expandable(kind: str, *, many=False, allow_null=False):
     return field_class(allow_null=allow_null)
 
 
+OFFSET_UNIT = (
+    "Offsets count Unicode code points (as Python's str indexes), not bytes and "
+    "not UTF-16 code units: JavaScript strings index UTF-16, so convert before "
+    "slicing a JavaScript string (clients/typescript `codePointToUtf16`), or slice "
+    "`Array.from(text)`."
+)
+
+
 class SpanSerializer(serializers.ModelSerializer):
+    """[start, end) of a quote in its statement's text. """ + OFFSET_UNIT
+
+    start = serializers.IntegerField(
+        read_only=True, min_value=0, help_text="First code point of the span."
+    )
+    end = serializers.IntegerField(
+        read_only=True, min_value=0, help_text="Code point after the span's last."
+    )
+
     class Meta:
         model = QuoteSpan
         fields = ["start", "end"]
 
 
 class ParagraphSerializer(serializers.Serializer):
+    """[start, end) of a paragraph of the text. """ + OFFSET_UNIT
+
     index = serializers.IntegerField()
     start = serializers.IntegerField()
     end = serializers.IntegerField()
@@ -171,6 +222,7 @@ def _declared_fields(model, fields) -> dict:
     return declared
 
 
+@cache
 def _role_links_serializer(model, f: r.Links):
     """{slug, name, url, role} of a link that carries a role."""
     table = model._meta.get_field(f.through).remote_field.through
@@ -183,16 +235,18 @@ def _role_links_serializer(model, f: r.Links):
             "slug": serializers.CharField(),
             label: serializers.CharField(),
             "url": serializers.URLField(),
+            "shape": _shape("brief"),
             f.role: serializers.ChoiceField(choices=role.choices),
         },
     )
 
 
+@cache
 def _nested_serializer(model, f: r.Nested):
     related = model._meta.get_field(f.relation).related_model
     identity = _identity(f.resource) if f.resource else {}
     names = [*(["slug", "url"] if f.resource else []), *(n.name for n in f.fields)]
-    meta = type("Meta", (), {"model": related, "fields": names})
+    meta = _meta(related, names)
     return _serializer(
         f.component,
         serializers.ModelSerializer,
@@ -201,6 +255,7 @@ def _nested_serializer(model, f: r.Nested):
     )
 
 
+@cache
 def _embedded_serializer(model, f: r.Embedded):
     target = model._meta.get_field(f.via).related_model
     attrs = {key: _plain_field(target._meta.get_field(key)) for key in f.keys}
@@ -215,19 +270,41 @@ def resource_serializer(kind: str, *, detail: bool = False):
 @cache
 def _resource_serializer(kind: str, detail: bool):
     resource = BY_KIND[kind]
-    model = resource.model
     fields = (*resource.fields, *(resource.detail if detail else ()))
-    meta = type(
-        "Meta",
-        (),
-        {"model": model, "fields": list(resource.field_names(detail=detail))},
+    return _object_serializer(
+        resource,
+        resource.model.__name__ + ("Detail" if detail else ""),
+        fields,
+        resource.field_names(detail=detail),
+        resource.detail_doc if detail else resource.doc,
     )
-    name = model.__name__ + ("Detail" if detail else "")
+
+
+@cache
+def export_record_serializer(kind: str):
+    """One record (one line) of a resource's NDJSON export."""
+    resource = BY_KIND[kind]
+    fields = resource.export_fields()
+    names = ["slug", "url", *(f.name for f in fields), "created_at", "updated_at"]
+    return _object_serializer(
+        resource,
+        f"{resource.model.__name__}ExportRecord",
+        fields,
+        names,
+        f"One line of the {resource.plural.replace('_', ' ')} NDJSON export: a "
+        "JSON object, the list's item less the keys the export leaves out, plus "
+        "its detail keys marked for export (docs/exports.md).",
+    )
+
+
+def _object_serializer(resource, name: str, fields, names, doc: str):
+    model = resource.model
+    meta = _meta(model, names)
     return _serializer(
         name,
         serializers.ModelSerializer,
-        {**_identity(kind), **_declared_fields(model, fields), "Meta": meta},
-        resource.detail_doc if detail else resource.doc,
+        {**_identity(resource.kind), **_declared_fields(model, fields), "Meta": meta},
+        doc,
     )
 
 

@@ -269,13 +269,6 @@ class SearchView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
         return {"request": self.request, "view": self}
 
 
-class ApiRootSerializer(serializers.Serializer):
-    resources = serializers.DictField(child=serializers.URLField())
-    schema = serializers.URLField()
-    docs = serializers.URLField()
-    redoc = serializers.URLField()
-
-
 # The API root's entries besides the resources' lists, after the one named.
 ROOT_EXTRAS = {"quote": [("quote_facets", "quote-facets")]}
 ROOT_SERVICES = [("search", "search"), ("changes", "changes"), ("quota", "quota")]
@@ -290,11 +283,29 @@ def root_entries() -> list[tuple[str, str]]:
     return entries + ROOT_SERVICES
 
 
+ApiRootResourcesSerializer = type(
+    "ApiRootResourcesSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "The URL of every resource list and service, by name.",
+        **{key: serializers.URLField() for key, _ in root_entries()},
+    },
+)
+
+
+class ApiRootSerializer(serializers.Serializer):
+    resources = ApiRootResourcesSerializer()
+    schema = serializers.URLField()
+    docs = serializers.URLField()
+    redoc = serializers.URLField()
+
+
 class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     """GET /api/v1/ — the resources of the API and where to find them."""
 
     @extend_schema(
         summary="API root",
+        tags=["root"],
         description="Every resource with its URL, and the schema and docs.",
         responses={200: ApiRootSerializer, 429: schema.TOO_MANY},
     )

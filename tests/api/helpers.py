@@ -58,10 +58,20 @@ def row(section: str, slug: str) -> dict:
 
 
 def brief(section: str, slug: str) -> dict:
-    """The brief form (slug, name or title, url) of a fixture record."""
+    """The brief form (slug, name or title, url, shape) of a fixture record."""
     record = row(section, slug)
     label = "title" if section == "statements" else "name"
-    return {"slug": slug, label: record[label], "url": url(section, slug)}
+    return {
+        "slug": slug,
+        label: record[label],
+        "url": url(section, slug),
+        "shape": "brief",
+    }
+
+
+def expanded(obj: dict) -> dict:
+    """An object as `?expand=` puts it in place of its brief: `shape` full."""
+    return {**obj, "shape": "full"}
 
 
 def briefs_by_name(section: str, slugs) -> list[dict]:

@@ -50,6 +50,27 @@ def test_the_schema_is_yaml(client, db):
     assert set(RESOURCE_PATHS) <= set(schema["paths"])
 
 
+def test_servers_is_api_base_url_when_set(client, db, settings):
+    settings.API_BASE_URL = "https://statements.example.org"
+
+    schema = client.get("/api/v1/schema/?format=json").json()
+
+    assert schema["servers"] == [
+        {"url": "https://statements.example.org", "description": "This deployment."}
+    ]
+    assert schema["info"]["contact"]["url"] == (
+        "https://statements.example.org/api/v1/docs/"
+    )
+
+
+def test_the_committed_schema_names_the_default_server():
+    schema = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+
+    assert schema["servers"] == [
+        {"url": "http://127.0.0.1:8000", "description": "This deployment."}
+    ]
+
+
 def test_the_schema_as_json_is_the_same_schema(client, db):
     response = client.get("/api/v1/schema/?format=json")
 
@@ -76,6 +97,14 @@ def test_the_schema_references_no_outside_host(client, db):
     response = client.get("/api/v1/schema/?format=json")
     found = []
     schema = _split_examples(json.loads(response.content), found)
+    # Links a reader follows, never fetched by the docs pages: the deployment's
+    # own address (the host serving the schema) and the licence's text.
+    info = schema["info"]
+    assert schema.pop("servers") == [
+        {"url": "http://testserver", "description": "This deployment."}
+    ]
+    assert info["contact"].pop("url") == "http://testserver/api/v1/docs/"
+    assert info["license"].pop("url") == "https://opensource.org/license/mit"
 
     assert external_urls(json.dumps(schema)) == []
     # Example bodies are data, never fetched: their URLs are the example host's,

@@ -22,6 +22,7 @@ from tests.api.helpers import (
     WE_CARE,
     brief,
     briefs_by_name,
+    expanded,
     expected_event,
     expected_speaker,
     expected_statement_summary,
@@ -321,7 +322,7 @@ def test_expand_speaker_gives_the_full_speaker(client, seeded):
 
     assert strip_timestamps(body) == {
         **expected_in_particular(),
-        "speaker": expected_speaker(),
+        "speaker": expanded(expected_speaker()),
     }
 
 
@@ -330,7 +331,7 @@ def test_expand_statement_gives_the_statement_without_its_text(client, seeded):
 
     assert strip_timestamps(body) == {
         **expected_in_particular(),
-        "statement": expected_statement_summary(),
+        "statement": expanded(expected_statement_summary()),
     }
 
 
@@ -339,8 +340,8 @@ def test_expand_event_gives_the_full_event(client, seeded):
 
     assert strip_timestamps(body) == {
         **expected_in_particular(),
-        "event": expected_event(
-            RECEPTION, children=[], quote_count=3, statement_count=0
+        "event": expanded(
+            expected_event(RECEPTION, children=[], quote_count=3, statement_count=0)
         ),
     }
 
@@ -349,7 +350,7 @@ def test_expand_themes_gives_the_full_themes(client, seeded):
     body = client.get(f"/api/v1/quotes/{IN_PARTICULAR}/?expand=themes").json()
 
     themes = [
-        expected_theme(item["slug"], quote_count=count, statement_count=1)
+        expanded(expected_theme(item["slug"], quote_count=count, statement_count=1))
         for item in briefs_by_name("themes", THEME_QUOTE_COUNTS)
         for count in [THEME_QUOTE_COUNTS[item["slug"]]]
     ]
@@ -361,10 +362,10 @@ def test_expand_several_in_the_list(client, seeded):
 
     assert slugs(response) == ALL
     for item in response.json()["results"]:
-        assert strip_timestamps(item["speaker"]) == expected_speaker()
+        assert strip_timestamps(item["speaker"]) == expanded(expected_speaker())
         assert set(item["event"]) > {"slug", "name", "url", "children", "parent"}
         assert isinstance(item["statement"], dict)
-        assert set(item["statement"]) == {"slug", "title", "url"}
+        assert set(item["statement"]) == {"slug", "title", "url", "shape"}
 
 
 def test_expand_applies_to_the_top_level_only(client, seeded):
@@ -372,8 +373,8 @@ def test_expand_applies_to_the_top_level_only(client, seeded):
         f"/api/v1/quotes/{IN_PARTICULAR}/?expand=statement,speaker,event,themes"
     ).json()
 
-    assert strip_timestamps(body["speaker"]) == expected_speaker()
-    assert strip_timestamps(body["statement"]) == expected_statement_summary()
+    assert strip_timestamps(body["speaker"]) == expanded(expected_speaker())
+    assert strip_timestamps(body["statement"]) == expanded(expected_statement_summary())
 
 
 # --- ?fields= -------------------------------------------------------------------------
@@ -403,4 +404,4 @@ def test_fields_with_expand_keeps_the_expanded_object_whole(client, seeded):
 
     body = response.json()
     assert set(body) == {"slug", "speaker"}
-    assert strip_timestamps(body["speaker"]) == expected_speaker()
+    assert strip_timestamps(body["speaker"]) == expanded(expected_speaker())

@@ -1,10 +1,12 @@
 """Every property the schema declares is in a default list or detail object.
 
-`?fields=` trims the top-level objects of the list and detail operations, so the
-schema marks none of their properties required (schema_hooks.
-trimmed_objects_require_nothing). These tests keep the guarantee that `required`
-gave: without `fields`, each of those objects has every property its schema
-declares, and no other; with `fields`, exactly the ones named.
+`?fields=` trims the top-level objects of the list and detail operations, so each
+of those spots is `anyOf: [<Name>, Partial<Name>]` (schema_hooks.
+trimmed_objects_are_an_alternative): the full component requires every property
+and types a request without `fields` exactly; the partial copy requires none.
+These tests hold the server to it: without `fields`, each of those objects has
+every property of the full component, and no other; with `fields`, exactly the
+ones named.
 """
 
 import json
@@ -31,29 +33,47 @@ def _resolve(schema, node):
     return node
 
 
+def _enum(schema, node) -> list:
+    """The values of an enum property (drf-spectacular wraps its $ref in allOf)."""
+    (node,) = node.get("allOf", [node])
+    return _resolve(schema, node)["enum"]
+
+
 def _operation(schema, path):
     return schema["paths"][path]["get"]
 
 
 def _body_schema(schema, path):
     content = _operation(schema, path)["responses"]["200"]["content"]
-    return _resolve(schema, content["application/json"]["schema"])
+    return content["application/json"]["schema"]
 
 
-def top_level_object(schema, path):
-    """The schema of the objects that `fields` trims: a page's items or the body."""
-    body = _body_schema(schema, path)
+def page_forms(schema, path) -> list[str]:
+    """The component names of the forms of a list's page."""
+    body = _resolve(schema, _body_schema(schema, path))
+    return [form["$ref"].removeprefix(REF) for form in body["anyOf"]]
+
+
+def trimmed_spots(schema, path) -> list[dict]:
+    """The schemas of the objects that `fields` trims: each page form's items,
+    or the detail body."""
     if path in LISTS:
-        return _resolve(schema, body["properties"]["results"]["items"])
-    return body
+        components = schema["components"]["schemas"]
+        return [
+            components[form]["properties"]["results"]["items"]
+            for form in page_forms(schema, path)
+        ]
+    return [_body_schema(schema, path)]
 
 
 def top_level_component(schema, path) -> str:
-    content = _operation(schema, path)["responses"]["200"]["content"]
-    node = content["application/json"]["schema"]
-    if path in LISTS:
-        node = _resolve(schema, node)["properties"]["results"]["items"]
-    return node["$ref"].removeprefix(REF)
+    """The full component of the objects `fields` trims."""
+    (spot, *_) = trimmed_spots(schema, path)
+    return spot["anyOf"][0]["$ref"].removeprefix(REF)
+
+
+def top_level_object(schema, path):
+    return schema["components"]["schemas"][top_level_component(schema, path)]
 
 
 def fields_names(schema, path) -> list[str]:
@@ -93,35 +113,63 @@ def test_the_operations_that_take_fields_are_the_lists_and_details(schema):
 
 
 @pytest.mark.parametrize("path", LISTS + DETAILS)
-def test_the_trimmed_objects_require_nothing_and_say_why(schema, path):
-    component = top_level_object(schema, path)
+def test_a_trimmed_spot_is_the_full_object_or_its_partial_copy(schema, path):
+    components = schema["components"]["schemas"]
+    names = set(fields_names(schema, path))
 
-    assert "required" not in component
-    assert "present unless `fields` leaves it out" in component["description"]
-    assert set(component["properties"]) == set(fields_names(schema, path))
+    for spot in trimmed_spots(schema, path):
+        full_ref, partial_ref = (ref["$ref"] for ref in spot["anyOf"])
+        full = components[full_ref.removeprefix(REF)]
+        partial = components[partial_ref.removeprefix(REF)]
+        assert partial_ref == REF + "Partial" + full_ref.removeprefix(REF)
+        assert set(full["properties"]) == names
+        assert set(full["required"]) == names
+        assert partial["properties"] == full["properties"]
+        assert "required" not in partial
+        assert "only the properties named are present" in partial["description"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_list_answers_a_page_number_page_or_a_keyset_page(schema, path):
+    components = schema["components"]["schemas"]
+    page_name, keyset_name = page_forms(schema, path)
+    page, keyset = components[page_name], components[keyset_name]
+
+    assert keyset_name == page_name.replace("Page", "KeysetPage")
+    assert set(page["required"]) == set(keyset["required"]) == set(page["properties"])
+    assert page["properties"]["count"] == {
+        "type": "integer",
+        "description": "Rows matching the query.",
+    }
+    assert "nullable" not in page["properties"]["page"]
+    for name in ("count", "previous", "page"):
+        assert keyset["properties"][name]["enum"] == [None], name
 
 
 @pytest.mark.parametrize(
-    ("name", "whole"),
-    [
-        ("SpeakerBriefOrSpeaker", "Speaker"),
-        ("EventBriefOrEvent", "Event"),
-        ("ThemeBriefOrTheme", "Theme"),
-        ("StakeholderGroupBriefOrStakeholderGroup", "StakeholderGroup"),
-        ("StatementBriefOrStatement", "Statement"),
-    ],
+    "kind",
+    ["Speaker", "Event", "Theme", "StakeholderGroup", "Statement"],
 )
-def test_an_expanded_object_keeps_its_required_properties(schema, name, whole):
-    """`expand` returns whole objects, never trimmed: their component keeps
-    `required`, and the top-level objects get a copy of it without."""
+def test_brief_and_expanded_objects_have_a_discriminator(schema, kind):
+    """`expand` returns whole objects, never trimmed, marked `shape: full`; a
+    brief is `shape: brief`."""
     components = schema["components"]["schemas"]
-    component = components[whole]
+    either = components[f"{kind}BriefOrExpanded{kind}"]
+    brief, expanded = components[f"{kind}Brief"], components[f"Expanded{kind}"]
 
-    assert {"$ref": REF + whole} in components[name]["oneOf"]
-    assert {"slug", "url", "created_at"} <= set(component["required"])
-    partial = components[f"Partial{whole}"]
-    assert partial["properties"] == component["properties"]
-    assert "required" not in partial
+    assert either["oneOf"] == [
+        {"$ref": f"{REF}{kind}Brief"},
+        {"$ref": f"{REF}Expanded{kind}"},
+    ]
+    assert either["discriminator"] == {
+        "propertyName": "shape",
+        "mapping": {"brief": f"{REF}{kind}Brief", "full": f"{REF}Expanded{kind}"},
+    }
+    assert set(expanded["properties"]) == {*components[kind]["properties"], "shape"}
+    assert set(expanded["required"]) == set(expanded["properties"])
+    assert _enum(schema, expanded["properties"]["shape"]) == ["full"]
+    assert _enum(schema, brief["properties"]["shape"]) == ["brief"]
+    assert "shape" in brief["required"]
 
 
 @pytest.mark.parametrize("path", LISTS + DETAILS)
@@ -152,3 +200,27 @@ def test_fields_leaves_only_the_named_properties(client, seeded, schema, path):
     assert response.status_code == 200, response.content
     for item in objects_of(path, response.json()):
         assert set(item) == wanted
+
+
+def _references(node) -> set[str]:
+    if isinstance(node, list):
+        return set().union(*(_references(value) for value in node))
+    if not isinstance(node, dict):
+        return set()
+    found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+    return found.union(*(_references(value) for value in node.values()))
+
+
+def test_every_component_is_referenced(schema):
+    """Including the NDJSON records, referenced from `x-ndjson-item` only."""
+    references = _references(schema)
+
+    unused = [
+        name for name in schema["components"]["schemas"] if REF + name not in references
+    ]
+    assert unused == []
+    for path, operations in schema["paths"].items():
+        if path.endswith(".ndjson"):
+            media = operations["get"]["responses"]["200"]["content"]
+            item = media["application/x-ndjson"]["schema"]["x-ndjson-item"]
+            assert item["$ref"].endswith("ExportRecord"), path

@@ -15,6 +15,7 @@ from tests.api.helpers import (
     STATEMENT_ROW,
     STATEMENT_TEXT,
     brief,
+    expanded,
     expected_event,
     expected_group,
     expected_speaker,
@@ -102,25 +103,31 @@ def test_expand_everything_on_the_detail(client, seeded):
         link["group"] for q in row_quotes() for link in q["stakeholder_groups"]
     ]
     themes = [
-        expected_theme(
-            item["slug"],
-            quote_count=quote_themes.count(item["slug"]),
-            statement_count=1,
+        expanded(
+            expected_theme(
+                item["slug"],
+                quote_count=quote_themes.count(item["slug"]),
+                statement_count=1,
+            )
         )
         for item in expected_statement_summary()["themes"]
     ]
     groups = [
-        expected_group(item["slug"], quote_count=quote_groups.count(item["slug"]))
+        expanded(
+            expected_group(item["slug"], quote_count=quote_groups.count(item["slug"]))
+        )
         for item in expected_statement_summary()["stakeholder_groups"]
     ]
     assert body == {
         **expected_statement_detail(),
-        "speaker": expected_speaker(),
-        "event": expected_event(
-            CONFERENCE,
-            children=[f"{CONFERENCE}-reception", SESSION],
-            quote_count=3,
-            statement_count=1,
+        "speaker": expanded(expected_speaker()),
+        "event": expanded(
+            expected_event(
+                CONFERENCE,
+                children=[f"{CONFERENCE}-reception", SESSION],
+                quote_count=3,
+                statement_count=1,
+            )
         ),
         "themes": themes,
         "stakeholder_groups": groups,
@@ -137,7 +144,7 @@ def test_expand_in_the_list(client, seeded):
     (item,) = response.json()["results"]
     assert strip_timestamps(item) == {
         **expected_statement_summary(),
-        "speaker": expected_speaker(),
+        "speaker": expanded(expected_speaker()),
     }
 
 

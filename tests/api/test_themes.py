@@ -37,12 +37,14 @@ def test_a_theme_with_its_parent_and_children(client, seeded):
             "slug": "migration",
             "name": "Migration",
             "url": "http://testserver/api/v1/themes/migration/",
+            "shape": "brief",
         },
         "children": [
             {
                 "slug": slug,
                 "name": name,
                 "url": f"http://testserver/api/v1/themes/{slug}/",
+                "shape": "brief",
             }
             for slug, name in [
                 ("jobs-and-education", "Access to jobs and education"),
