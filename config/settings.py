@@ -231,6 +231,9 @@ CORS_EXPOSE_HEADERS = ["ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-A
 RATE_LIMIT_ANONYMOUS = env.int("RATE_LIMIT_ANONYMOUS", default=60)
 RATE_LIMIT_PARTNER = env.int("RATE_LIMIT_PARTNER", default=600)
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=60)
+# Writes (POST, PUT, PATCH, DELETE) per window for each editor (key or user), on
+# top of the key's own rate: a smaller budget for what costs more.
+RATE_LIMIT_WRITES = env.int("RATE_LIMIT_WRITES", default=60)
 # Reverse proxies in front of the server that append to X-Forwarded-For. 0: the
 # client is REMOTE_ADDR and X-Forwarded-For is ignored, so it cannot be forged.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)

@@ -461,3 +461,33 @@ def data_version(request=None) -> tuple[str, datetime.datetime]:
     if request is not None:
         request._data_version = (token, changed_at)
     return token, changed_at
+
+
+def record_version(kind: str, slug: str) -> tuple | None:
+    """(id, updated_at, changes, last change id) of the record of `kind` with
+    `slug`, or None: what versions its JSON, in one query.
+
+    Every committed transaction that changes what the record's JSON shows adds
+    one row for it to the change feed (the triggers follow every relation the
+    JSON embeds or counts, statements.changefeed), so the number of its rows
+    grows with each such commit; the count and not the last id alone, since two
+    transactions may commit in the other order than their rows' ids. The feed
+    records a record once per transaction, so `updated_at` (set on every save)
+    tells apart two direct writes inside one transaction as well.
+    """
+    model = BY_KIND[kind].model
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT r.id, r.updated_at, c.changes, c.last_id
+            FROM {model._meta.db_table} r,
+                 LATERAL (
+                     SELECT COUNT(*) AS changes, COALESCE(MAX(id), 0) AS last_id
+                     FROM statements_change
+                     WHERE resource_type = %s AND object_id = r.id
+                 ) c
+            WHERE r.slug = %s
+            """,
+            [kind, slug],
+        )
+        return cursor.fetchone()
