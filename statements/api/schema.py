@@ -383,7 +383,7 @@ WRITE_EXAMPLES = {
         "title": "Los Angeles Declaration on Migration and Protection",
         "kind": "press_release",
         "publisher": "U.S. Department of State",
-        "source_url": "https://www.state.gov/example",
+        "source_url": "https://statements.example.org/los-angeles-declaration",
         "published_on": "2022-06-10",
         "language": "en",
         "license": "Public domain (work of the U.S. Government)",

@@ -273,8 +273,9 @@ class RateLimitThrottle(BaseThrottle):
         self.usage = count_request(request._request, request.auth)
         if self.usage is not None and self.usage.exceeded:
             return False
-        if request.method not in SAFE_METHODS:
-            # Only editors get this far with a write (permissions come first).
+        editor = request.auth is not None or request.user is not None
+        if request.method not in SAFE_METHODS and editor:
+            # Permissions come first: on the resources only editors get here.
             policy = write_policy(request, request.auth)
             self.usage = count_request(request._request, request.auth, policy)
         return self.usage is None or not self.usage.exceeded

@@ -355,6 +355,14 @@ class WriteMixin:
     resource: Resource
     permission_classes = [EditorsWrite]
 
+    def initial(self, request, *args, **kwargs):
+        # A method the route does not take is a 405 for everyone, before
+        # credentials are asked for (a 401) on the ones it takes.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     def get_authenticators(self):
         authenticators = super().get_authenticators()
         request = getattr(self, "request", None)
