@@ -9,10 +9,11 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 from statements.api.caching import ConditionalGetMixin
 from statements.api.filters import list_valued
+from statements.api.permissions import EditorsWrite
 from statements.api.serializers import resource_serializer
 
 
@@ -236,6 +237,18 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = self._get_response_for_code(response, code)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def get_auth(self):
+        """Reads stay open to anonymous clients (`{}`) where only writes need an
+        editor (statements.api.permissions.EditorsWrite)."""
+        auths = super().get_auth()
+        if (
+            self.method in permissions.SAFE_METHODS
+            and {} not in auths
+            and EditorsWrite in (p.__class__ for p in self.view.get_permissions())
+        ):
+            auths.append({})
+        return auths
 
     def _get_examples(self, serializer, direction, media_type, *args, **kwargs):
         # The list examples (statements.api.examples) are whole pages, as the API

@@ -12,11 +12,13 @@ import json
 import logging
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_etags
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -347,6 +349,23 @@ def remember(request, key: str, response: Response) -> None:
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
     """A Django user's session (the admin's login), CSRF checked: editors' tools
     that run in the browser. Offered on writes only."""
+
+
+class CsrfSessionScheme(OpenApiAuthenticationExtension):
+    """The editors' session in the schema: on the write operations only."""
+
+    target_class = CsrfSessionAuthentication
+    name = "EditorSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "The session of a Django user in the `editors` group "
+            "(log in at /admin/); send the `csrftoken` cookie's value in "
+            "X-CSRFToken.",
+        }
 
 
 class WriteMixin:
