@@ -26,6 +26,7 @@ export DEBUG=false
 export SECRET_KEY="${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 export RATE_LIMIT_ANONYMOUS=${FUZZ_RATE_LIMIT:-100000000}
 export RATE_LIMIT_PARTNER=${FUZZ_RATE_LIMIT:-100000000}
+export RATE_LIMIT_WRITES=${FUZZ_RATE_LIMIT:-100000000}
 export WHITENOISE_USE_FINDERS=true
 
 if [ -n "${DATABASE_URL:-}" ] && command -v psql >/dev/null; then
@@ -107,6 +108,10 @@ write("cursor", [sync["next"].split("cursor=")[1].split("&")[0]])
 write("since", ["now", get("/api/v1/changes/?limit=1")["next_cursor"]])
 PYTHON
 
+# Writes are fuzzed too, as an editor: a key of the editor scope for this run,
+# sent with every request (reads then run as a partner's).
+editor_key=$($PY manage.py apikey create "fuzz $(date -u +%FT%TZ)" --scope editor)
+
 echo "== schemathesis: seed $SEED, $MAX_EXAMPLES examples per operation, all checks"
 status=0
 # Slug filters draw the seeded slugs (.ci/fuzz_hooks.py).
@@ -124,6 +129,7 @@ timeout --kill-after=30 "$TIMEOUT" "$VENV/bin/schemathesis" run \
     --report junit,ndjson \
     --report-dir "$REPORT_DIR" \
     --no-color \
+    --header "Authorization: Api-Key $editor_key" \
     ${FUZZ_ARGS:-} || status=$?
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
     echo "schemathesis did not finish within FUZZ_TIMEOUT=${TIMEOUT}s"

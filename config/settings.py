@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "statements.api.schema_hooks.brief_objects_are_closed",
+        "statements.api.schema_hooks.write_bodies_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
         "statements.api.schema_hooks.empty_query_values_mean_absent",
         "statements.api.schema_hooks.trimmed_objects_require_nothing",

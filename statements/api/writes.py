@@ -100,14 +100,34 @@ def rule_error(error: DjangoValidationError) -> exceptions.ValidationError:
 # --- Request bodies ----------------------------------------------------------------
 
 
-class StakeholderLinkWriteSerializer(serializers.Serializer):
+class ClosedSerializer(serializers.Serializer):
+    """Takes only its fields: any other key is a 400 naming it, as the schema
+    says (`additionalProperties: false`, schema_hooks.write_bodies_are_closed)."""
+
+    def ignored_keys(self) -> set[str]:
+        return set()
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Expected a JSON object."]}
+            )
+        unknown = sorted(set(data) - set(self.fields) - self.ignored_keys())
+        if unknown:
+            raise exceptions.ValidationError(
+                {str(name)[:100]: ["Unknown field."] for name in unknown[:20]}
+            )
+        return super().to_internal_value(data)
+
+
+class StakeholderLinkWriteSerializer(ClosedSerializer):
     """A quote's link to a stakeholder group, by slug, with the group's role."""
 
     slug = serializers.SlugField(help_text="The stakeholder group's slug.")
     role = serializers.ChoiceField(choices=StakeholderRole.choices)
 
 
-class QuoteAnchorWriteSerializer(serializers.Serializer):
+class QuoteAnchorWriteSerializer(ClosedSerializer):
     """A quote of the statement with its new spans (and text) in the new text."""
 
     slug = serializers.SlugField(help_text="The quote's slug.")
@@ -117,7 +137,7 @@ class QuoteAnchorWriteSerializer(serializers.Serializer):
     )
 
 
-class SpeakerRoleWriteSerializer(serializers.ModelSerializer):
+class SpeakerRoleWriteSerializer(ClosedSerializer, serializers.ModelSerializer):
     class Meta:
         model = r.SPEAKER.model._meta.get_field("roles").related_model
         fields = [
@@ -131,25 +151,15 @@ class SpeakerRoleWriteSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class WriteSerializer(serializers.ModelSerializer):
+class WriteSerializer(ClosedSerializer, serializers.ModelSerializer):
     """Base of the request bodies: unknown keys are a 400; the keys of the
     resource's JSON that cannot be written (url, counts, ...) are ignored, so
     that a body read with GET can be sent back changed."""
 
     resource: Resource
 
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise exceptions.ValidationError(
-                {"non_field_errors": ["The body must be a JSON object."]}
-            )
-        known = set(self.fields) | set(self.resource.field_names(detail=True))
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise exceptions.ValidationError(
-                {name[:100]: ["Unknown field."] for name in unknown[:20]}
-            )
-        return super().to_internal_value(data)
+    def ignored_keys(self) -> set[str]:
+        return set(self.resource.field_names(detail=True))
 
     def get_fields(self):
         fields = super().get_fields()
