@@ -14,6 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MinLengthValidator
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -106,6 +107,16 @@ class ClosedSerializer(serializers.Serializer):
 
     def ignored_keys(self) -> set[str]:
         return set()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            for text in (field, getattr(field, "child", None)):
+                if isinstance(text, serializers.CharField) and not text.allow_blank:
+                    # The schema says so (minLength: 1), as the field checks it.
+                    text.min_length = text.min_length or 1
+                    text.validators.append(MinLengthValidator(1))
+        return fields
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -230,6 +241,7 @@ def write_serializer(kind: str):
     declared["reason"] = serializers.CharField(
         max_length=REASON_MAX_LENGTH,
         required=False,
+        allow_blank=True,
         write_only=True,
         help_text="Why the change is made, for the history (at most 500 "
         "characters); required to change a published quote's text or spans.",
@@ -440,15 +452,19 @@ class WriteMixin:
             )
         return Response(body, status=status_code, headers=headers)
 
-    def save(self, request, *, instance=None, partial=False) -> object:
+    def validated(self, request, *, partial=False) -> dict:
+        """The body, checked for shape (400) before anything else is looked at."""
         serializer = self.get_serializer_class()(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        reason = serializer.validated_data.get("reason")
+        return serializer.validated_data
+
+    def save(self, request, data: dict, *, instance=None, partial=False) -> object:
+        reason = data.get("reason") or None
         try:
             with recording_for(request, reason):
                 return services.save_record(
                     resource=self.resource,
-                    data=domain_data(serializer.validated_data),
+                    data=domain_data(data),
                     instance=instance,
                     partial=partial,
                     reason=reason,
@@ -458,6 +474,7 @@ class WriteMixin:
 
     def create(self, request, *args, **kwargs):
         key = idempotency_key(request)
+        data = self.validated(request)
         with transaction.atomic():
             if key is not None:
                 stored = replay_or_claim(request, key)
@@ -467,7 +484,7 @@ class WriteMixin:
                         status=stored.status,
                         headers={**stored.headers, REPLAYED_HEADER: "true"},
                     )
-            record = self.save(request)
+            record = self.save(request, data)
             response = self.written(
                 record, status_code=status.HTTP_201_CREATED, request=request
             )
@@ -476,9 +493,10 @@ class WriteMixin:
         return response
 
     def update(self, request, *args, partial=False, **kwargs):
+        data = self.validated(request, partial=partial)
         with transaction.atomic():
             record = self.locked_record(request)
-            record = self.save(request, instance=record, partial=partial)
+            record = self.save(request, data, instance=record, partial=partial)
             return self.written(record, status_code=status.HTTP_200_OK, request=request)
 
     def partial_update(self, request, *args, **kwargs):
@@ -502,7 +520,10 @@ class WriteMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in permissions.SAFE_METHODS:
-            who = principal(request) if request.auth or request.user else "anonymous"
+            # Only who authenticated: reading request.user here would run the
+            # authenticators again after a 405 or a 401.
+            authenticated = getattr(request, "_authenticator", None) is not None
+            who = principal(request) if authenticated else "anonymous"
             logger.info(
                 "write %s %s by %s: %s",
                 request.method,
