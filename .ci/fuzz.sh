@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make fuzz: schemathesis against a live server and the schema that server serves.
 #
-# Migrates and seeds DATABASE_URL (the embedded PostgreSQL when unset), starts
+# Migrates and seeds DATABASE_URL (the embedded PostgreSQL when unset; a database
+# named *_fuzz is dropped and created afresh, since the run writes), starts
 # gunicorn with production settings on a free loopback port, runs every check in
 # positive and negative mode with a fixed seed, and stops the server. The run is
 # bounded by FUZZ_TIMEOUT seconds. Settings that need a reason live in
@@ -31,6 +32,11 @@ export WHITENOISE_USE_FINDERS=true
 
 if [ -n "${DATABASE_URL:-}" ] && command -v psql >/dev/null; then
     dbname="${DATABASE_URL##*/}"
+    # The run writes (as an editor), and a deleted fixture slug stays retired, so
+    # a database of its own (named *_fuzz) starts afresh each run.
+    if [[ "$dbname" == *_fuzz ]]; then
+        psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"$dbname\" WITH (FORCE)"
+    fi
     if ! psql "${DATABASE_URL%/*}/postgres" -tAc \
             "SELECT 1 FROM pg_database WHERE datname = '$dbname'" | grep -q 1; then
         psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$dbname\""

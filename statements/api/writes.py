@@ -112,7 +112,14 @@ class ClosedSerializer(serializers.Serializer):
         fields = super().get_fields()
         for field in fields.values():
             for text in (field, getattr(field, "child", None)):
-                if isinstance(text, serializers.CharField) and not text.allow_blank:
+                if not isinstance(text, serializers.CharField):
+                    continue
+                # Editors' text is kept verbatim (a quote reads its spans exactly).
+                text.trim_whitespace = False
+                if text.allow_null:
+                    # None is null: one way to say it, and a plain schema.
+                    text.allow_blank = False
+                if not text.allow_blank:
                     # The schema says so (minLength: 1), as the field checks it.
                     text.min_length = text.min_length or 1
                     text.validators.append(MinLengthValidator(1))
@@ -142,13 +149,17 @@ class QuoteAnchorWriteSerializer(ClosedSerializer):
     """A quote of the statement with its new spans (and text) in the new text."""
 
     slug = serializers.SlugField(help_text="The quote's slug.")
-    spans = SpanSerializer(many=True, allow_empty=False)
+    spans = serializers.ListField(
+        child=SpanSerializer(), allow_empty=False, min_length=1
+    )
     text = serializers.CharField(
         required=False, help_text="The quote's new text, if it changes too."
     )
 
 
 class SpeakerRoleWriteSerializer(ClosedSerializer, serializers.ModelSerializer):
+    """An office a speaker held; a speaker's `roles` replace all of them."""
+
     class Meta:
         model = r.SPEAKER.model._meta.get_field("roles").related_model
         fields = [
@@ -199,9 +210,10 @@ def _write_field(f: r.Field):
         case r.Links(through=str()):
             return StakeholderLinkWriteSerializer(many=True, required=False)
         case r.Spans():
-            return SpanSerializer(
-                many=True,
+            return serializers.ListField(
+                child=SpanSerializer(),
                 allow_empty=False,
+                min_length=1,
                 help_text="Where the quote sits in its statement's text: code-point "
                 "offsets [start, end), in order; direct and reported quotes read "
                 "exactly their text (spans joined by one space).",

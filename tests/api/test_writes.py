@@ -8,6 +8,7 @@ the same before and after.
 import psycopg
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.middleware.csrf import _get_new_csrf_string
@@ -15,7 +16,7 @@ from rest_framework.test import APIClient
 
 from statements.api.permissions import EDITORS_GROUP
 from statements.choices import KeyScope
-from statements.models import PartnerKey, Quote, QuoteSpan, Statement
+from statements.models import PartnerKey, Quote, QuoteSpan, Statement, Theme
 from tests.api.helpers import (
     MASS_MIGRATION,
     PROBLEM_TYPE,
@@ -596,3 +597,13 @@ def test_a_detail_etag_moves_when_what_it_embeds_changes(committed):
     assert tag != quote_tag
     assert client.get(quote_url, HTTP_IF_NONE_MATCH=tag).status_code == 304
     assert client.get(quote_url, HTTP_IF_NONE_MATCH=quote_tag).status_code == 200
+
+
+def test_a_retired_slug_is_refused_by_the_models_too(editor, seeded):
+    """The admin and the seed validate with full_clean: the same rule holds."""
+    url = f"{API}/themes/poverty/"
+    response = editor.delete(url, HTTP_IF_MATCH=etag_of(editor, url))
+    assert response.status_code == 204, response.content
+    with pytest.raises(ValidationError) as error:
+        Theme(slug="poverty", name="Poverty").full_clean()
+    assert error.value.error_dict["slug"][0].code == "slug_retired"
