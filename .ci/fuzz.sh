@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make fuzz: schemathesis against a live server and the schema that server serves.
 #
-# Migrates and seeds DATABASE_URL (the embedded PostgreSQL when unset), starts
+# Migrates and seeds DATABASE_URL (the embedded PostgreSQL when unset; a database
+# named *_fuzz is dropped and created afresh, since the run writes), starts
 # gunicorn with production settings on a free loopback port, runs every check in
 # positive and negative mode with a fixed seed, and stops the server. The run is
 # bounded by FUZZ_TIMEOUT seconds. Settings that need a reason live in
@@ -19,10 +20,19 @@ TIMEOUT=${FUZZ_TIMEOUT:-900}
 REPORT_DIR=.data/fuzz
 LIVE_RATE_LIMIT=${FUZZ_RATE_LIMIT:-100000000}
 
-# schemathesis runs several workers from one address: no export slot may run out.
+# schemathesis runs several workers from one address: no export slot may run out,
+# and the editors' write budget is raised like the other limits.
 export EXPORTS_PER_CLIENT=64 EXPORTS_IN_TOTAL=64
+export RATE_LIMIT_WRITES=$LIVE_RATE_LIMIT
 # shellcheck source=.ci/live_server.sh
 . .ci/live_server.sh
+# The run writes (as an editor), and a deleted fixture slug stays retired, so a
+# database of its own (named *_fuzz) starts afresh each run.
+if [ -n "${DATABASE_URL:-}" ] && [[ "${DATABASE_URL##*/}" == *_fuzz ]] \
+        && command -v psql >/dev/null; then
+    psql "${DATABASE_URL%/*}/postgres" -qc \
+        "DROP DATABASE IF EXISTS \"${DATABASE_URL##*/}\" WITH (FORCE)"
+fi
 seed_database
 mkdir -p "$REPORT_DIR"
 server_log="$REPORT_DIR/server.log"
@@ -73,6 +83,10 @@ write("cursor", [sync["next"].split("cursor=")[1].split("&")[0]])
 write("since", ["now", get("/api/v1/changes/?limit=1")["next_cursor"]])
 PYTHON
 
+# Writes are fuzzed too, as an editor: a key of the editor scope for this run,
+# sent with every request (reads then run as a partner's).
+editor_key=$($PY manage.py apikey create "fuzz $(date -u +%FT%TZ)" --scope editor)
+
 echo "== schemathesis: seed $SEED, $MAX_EXAMPLES examples per operation, all checks"
 status=0
 # Slug filters draw the seeded slugs (.ci/fuzz_hooks.py).
@@ -90,6 +104,7 @@ timeout --kill-after=30 "$TIMEOUT" "$VENV/bin/schemathesis" run \
     --report junit,ndjson \
     --report-dir "$REPORT_DIR" \
     --no-color \
+    --header "Authorization: Api-Key $editor_key" \
     ${FUZZ_ARGS:-} || status=$?
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
     echo "schemathesis did not finish within FUZZ_TIMEOUT=${TIMEOUT}s"

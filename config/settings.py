@@ -262,6 +262,9 @@ RATE_LIMIT_EXPORT_COST = env.int("RATE_LIMIT_EXPORT_COST", default=10)
 # Exports running at once: per client (API key or address) and on the service.
 EXPORTS_PER_CLIENT = env.int("EXPORTS_PER_CLIENT", default=2)
 EXPORTS_IN_TOTAL = env.int("EXPORTS_IN_TOTAL", default=4)
+# Writes (POST, PUT, PATCH, DELETE) per window for each editor (key or user), on
+# top of the key's own rate: a smaller budget for what costs more.
+RATE_LIMIT_WRITES = env.int("RATE_LIMIT_WRITES", default=60)
 # Reverse proxies in front of the server that append to X-Forwarded-For. 0: the
 # client is REMOTE_ADDR and X-Forwarded-For is ignored, so it cannot be forged.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
@@ -322,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "statements.api.schema_hooks.servers_name_this_deployment",
         "statements.api.schema_hooks.brief_objects_are_closed",
+        "statements.api.schema_hooks.write_bodies_are_closed",
         "statements.api.schema_hooks.errors_are_problem_json",
         "statements.api.schema_hooks.ndjson_bodies_are_lines_of_records",
         "statements.api.schema_hooks.empty_query_values_mean_absent",

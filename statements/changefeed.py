@@ -95,7 +95,7 @@ VISIBLE: dict[type[models.Model], str] = {
 }
 
 
-def _visible(model: type[models.Model], alias: str = "") -> str:
+def visible_condition(model: type[models.Model], alias: str = "") -> str:
     """` AND <the condition>` for a model with hidden rows, else nothing."""
     if model not in VISIBLE:
         return ""
@@ -103,7 +103,9 @@ def _visible(model: type[models.Model], alias: str = "") -> str:
 
 
 def _by_id(model: type[models.Model]) -> str:
-    return f"SELECT id, slug FROM {_table(model)} WHERE id = $3{_visible(model)}"
+    return (
+        f"SELECT id, slug FROM {_table(model)} WHERE id = $3{visible_condition(model)}"
+    )
 
 
 def _alias(model: type[models.Model]) -> str:
@@ -135,12 +137,13 @@ def shows(model: type[models.Model], field: str, *, distinct: bool = False) -> T
             f"SELECT {'DISTINCT ' if distinct else ''}{alias}.id, {alias}.slug "
             f"FROM {_table(model)} {alias} JOIN {_table(link)} l "
             f"ON l.{relation.m2m_column_name()} = {alias}.id "
-            f"WHERE l.{relation.m2m_reverse_name()} = $3{_visible(model, alias)}"
+            f"WHERE l.{relation.m2m_reverse_name()} = $3"
+            + visible_condition(model, alias)
         )
     else:
         query = (
             f"SELECT id, slug FROM {_table(model)} "
-            f"WHERE {relation.column} = $3{_visible(model)}"
+            f"WHERE {relation.column} = $3{visible_condition(model)}"
         )
     return Touch(
         changed=source,
@@ -194,7 +197,7 @@ def part_of(
             f"SELECT {outer}.id, {outer}.slug FROM {_table(target)} {outer} "
             f"JOIN {_table(owner)} {inner} "
             f"ON {inner}.{_column(owner, owner_field)} = {outer}.id "
-            f"WHERE {inner}.id = $3{_visible(owner, inner)}"
+            f"WHERE {inner}.id = $3{visible_condition(owner, inner)}"
         )
     elif shown_by:
         target, target_field = shown_by
@@ -509,6 +512,6 @@ BACKFILL = "\n".join(
     f"(transaction_id, resource_type, object_id, slug, action, changed_at) "
     f"SELECT pg_current_xact_id()::text::bigint, '{kind}', id, slug, 'created', "
     f"clock_timestamp() FROM {_table(model)}"
-    f"{_visible(model).replace(' AND ', ' WHERE ', 1)} ORDER BY id;"
+    f"{visible_condition(model).replace(' AND ', ' WHERE ', 1)} ORDER BY id;"
     for model, kind in RESOURCES.items()
 )

@@ -230,6 +230,9 @@ class Resource:
     search: Search
     export_chunk_size: int = EXPORT_CHUNK_SIZE
     export_note: str = ""
+    # Editors create, change and delete its records through the API
+    # (statements.api.writes, statements.services.save_record).
+    writable: bool = False
 
     @property
     def plural(self) -> str:
@@ -295,6 +298,7 @@ _NAME_AND_DESCRIPTION = Search(
 )
 
 SPEAKER = Resource(
+    writable=True,
     kind="speaker",
     model=Speaker,
     fields=(
@@ -328,6 +332,7 @@ SPEAKER = Resource(
 )
 
 EVENT = Resource(
+    writable=True,
     kind="event",
     model=Event,
     fields=(
@@ -355,6 +360,7 @@ EVENT = Resource(
 )
 
 THEME = Resource(
+    writable=True,
     kind="theme",
     model=Theme,
     fields=(
@@ -372,6 +378,7 @@ THEME = Resource(
 )
 
 STAKEHOLDER_GROUP = Resource(
+    writable=True,
     kind="stakeholder_group",
     model=StakeholderGroup,
     fields=(
@@ -384,6 +391,7 @@ STAKEHOLDER_GROUP = Resource(
 )
 
 STATEMENT = Resource(
+    writable=True,
     kind="statement",
     model=Statement,
     label="title",
@@ -439,6 +447,7 @@ STATEMENT = Resource(
 )
 
 QUOTE = Resource(
+    writable=True,
     kind="quote",
     model=Quote,
     fields=(

@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
-from statements import db
+from statements import changefeed, db
 from statements.choices import QuoteStatus
 from statements.models import (
     SEARCH_CONFIG,
@@ -467,3 +467,35 @@ def data_version(request=None) -> tuple[str, datetime.datetime]:
     if request is not None:
         request._data_version = (token, changed_at)
     return token, changed_at
+
+
+def record_version(kind: str, slug: str) -> tuple | None:
+    """(id, updated_at, changes, last change id) of the record of `kind` with
+    `slug`, or None: what versions its JSON, in one query.
+
+    Every committed transaction that changes what the record's JSON shows adds
+    one row for it to the change feed (the triggers follow every relation the
+    JSON embeds or counts, statements.changefeed), so the number of its rows
+    grows with each such commit; the count and not the last id alone, since two
+    transactions may commit in the other order than their rows' ids. The feed
+    records a record once per transaction, so `updated_at` (set on every save)
+    tells apart two direct writes inside one transaction as well.
+    """
+    model = BY_KIND[kind].model
+    # Only public rows have a version: a proposed quote is not there to read.
+    public = changefeed.visible_condition(model, "r")
+    with db.reader().cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT r.id, r.updated_at, c.changes, c.last_id
+            FROM {model._meta.db_table} r,
+                 LATERAL (
+                     SELECT COUNT(*) AS changes, COALESCE(MAX(id), 0) AS last_id
+                     FROM statements_change
+                     WHERE resource_type = %s AND object_id = r.id
+                 ) c
+            WHERE r.slug = %s{public}
+            """,
+            [kind, slug],
+        )
+        return cursor.fetchone()

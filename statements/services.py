@@ -19,18 +19,23 @@ from statements.models import (
     StakeholderGroup,
     Statement,
     Theme,
-    quote_spans_problems,
+    quote_anchor_problems,
 )
 from statements.resources import (
+    BY_KIND,
     EVENT,
     QUOTE,
     SPEAKER,
     STAKEHOLDER_GROUP,
     STATEMENT,
     THEME,
+    Link,
+    Links,
     Resource,
     Value,
 )
+
+BY_KIND_MODELS = {kind: resource.model for kind, resource in BY_KIND.items()}
 
 
 class FixtureError(Exception):
@@ -61,6 +66,20 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def writable_values(resource: Resource) -> list[Value]:
+    """The values of a resource that a fixture or an editor sets: those its
+    declaration shows that are editable model fields (no annotations, no
+    relations, nothing computed such as text_sha256)."""
+    writable = []
+    for f in resource.fields + resource.detail:
+        if not isinstance(f, Value) or f.type:
+            continue
+        field = resource.model._meta.get_field(f.path)
+        if field.editable and not field.is_relation:
+            writable.append(f)
+    return writable
+
+
 def fixture_values(
     resource: Resource, row: dict[str, Any], *, exclude=frozenset()
 ) -> dict[str, Any]:
@@ -68,15 +87,13 @@ def fixture_values(
     shows that is an editable model field, dates parsed, a missing key defaulting
     as the model does (a required one is a KeyError, reported as missing)."""
     values = {}
-    for f in resource.fields + resource.detail:
-        if not isinstance(f, Value) or f.type or f.name in exclude:
+    for f in writable_values(resource):
+        if f.name in exclude:
             continue
         field = resource.model._meta.get_field(f.path)
-        if not field.editable or field.is_relation:
-            continue
         if f.name in row:
             value = row[f.name]
-            if isinstance(field, models.DateField) and value is not None:
+            if isinstance(field, models.DateField) and isinstance(value, str):
                 value = datetime.date.fromisoformat(value)
         elif field.has_default():
             value = field.get_default()
@@ -108,14 +125,19 @@ def _upsert(model, slug: str, values: dict[str, Any], *, kind: str, result: Seed
     return instance
 
 
-def _by_slug(model, slug: str | None, *, what: str):
+def _by_slug(model, slug: str | None, *, what: str, lock: bool = False):
     if slug is None:
         return None
+    rows = model.objects.select_for_update() if lock else model.objects
     try:
-        return model.objects.get(slug=slug)
+        return rows.get(slug=slug)
     except model.DoesNotExist:
         raise ValidationError(
-            {what: f"no {model.__name__} with slug {slug!r}"}
+            {
+                what: ValidationError(
+                    f"no {model.__name__} with slug {slug!r}", code="does_not_exist"
+                )
+            }
         ) from None
 
 
@@ -239,9 +261,7 @@ def _load_statement(row, result, base_dir: Path):
 def _load_quote(row, result):
     statement = _by_slug(Statement, row["statement"], what="statement")
     spans = [tuple(span) for span in row["spans"]]
-    problems = quote_spans_problems(statement.text, spans, row["fidelity"], row["text"])
-    if problems:
-        raise ValidationError({"spans": problems})
+    check_quote_anchor(statement.text, spans, row["fidelity"], row["text"])
     quote = _upsert(
         Quote,
         row["slug"],
@@ -256,24 +276,49 @@ def _load_quote(row, result):
     )
     changed = set_quote_spans(quote=quote, spans=spans)
     changed |= _set_m2m(quote.themes, Theme, row.get("themes", []), what="themes")
-    wanted_links = {
-        (
-            _by_slug(StakeholderGroup, link["group"], what="stakeholder_groups").pk,
-            link["role"],
-        )
-        for link in row.get("stakeholder_groups", [])
-    }
-    current_links = set(quote.stakeholder_links.values_list("group_id", "role"))
-    if wanted_links != current_links:
-        for group_id, role in current_links - wanted_links:
-            quote.stakeholder_links.filter(group_id=group_id, role=role).delete()
-        for group_id, role in wanted_links - current_links:
-            link = QuoteStakeholder(quote=quote, group_id=group_id, role=role)
-            link.full_clean()
-            link.save()
-        changed = True
+    changed |= set_stakeholder_links(
+        quote=quote,
+        links=[
+            (link["group"], link["role"]) for link in row.get("stakeholder_groups", [])
+        ],
+    )
     if changed:
         quote.save(update_fields=["updated_at"])
+
+
+def check_quote_anchor(
+    text: str,
+    spans: list[tuple[int, int]],
+    fidelity: str,
+    quote_text: str,
+    *,
+    prefix="",
+) -> None:
+    """Raise a ValidationError naming `spans` or `text` (after `prefix`) when the
+    spans do not anchor the quote in `text` (models.quote_anchor_problems)."""
+    problems = quote_anchor_problems(text, spans, fidelity, quote_text)
+    if problems:
+        raise ValidationError(
+            {prefix + name: messages for name, messages in problems.items()}
+        )
+
+
+def set_stakeholder_links(*, quote: Quote, links: list[tuple[str, str]]) -> bool:
+    """Make a quote's (group slug, role) links exactly `links`; True on a change."""
+    wanted_links = {
+        (_by_slug(StakeholderGroup, slug, what="stakeholder_groups").pk, role)
+        for slug, role in links
+    }
+    current_links = set(quote.stakeholder_links.values_list("group_id", "role"))
+    if wanted_links == current_links:
+        return False
+    for group_id, role in current_links - wanted_links:
+        quote.stakeholder_links.filter(group_id=group_id, role=role).delete()
+    for group_id, role in wanted_links - current_links:
+        link = QuoteStakeholder(quote=quote, group_id=group_id, role=role)
+        link.full_clean()
+        link.save()
+    return True
 
 
 def set_quote_spans(*, quote: Quote, spans: list[tuple[int, int]]) -> bool:
@@ -387,3 +432,267 @@ def _describe(exc: ValidationError) -> str:
             for name, messages in exc.message_dict.items()
         )
     return " ".join(exc.messages)
+
+
+# --- Editing: the write API's services ---------------------------------------------
+
+# ValidationError codes that mean "conflicts with the current data" (HTTP 409),
+# not "invalid" (422).
+CONFLICT_CODES = frozenset({"unique", "slug_retired", "text_immutable", "protected"})
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A quote re-anchored in the same write as its statement's new text."""
+
+    slug: str
+    spans: list[tuple[int, int]]
+    text: str | None = None
+
+
+def _writable_links(resource: Resource):
+    """The resource's links an editor sets: to-one links (foreign keys) and
+    many-to-many links; a tree's children are set from the child's side."""
+    for f in resource.fields + resource.detail:
+        if isinstance(f, Link) or isinstance(f, Links) and f.through:
+            yield f
+
+
+def _set_speaker_roles(*, speaker: Speaker, rows: list[dict]) -> bool:
+    """Make a speaker's roles exactly `rows` (title, organization, start_date, ...)."""
+    keep = []
+    changed = False
+    for index, row in enumerate(rows):
+        role = SpeakerRole.objects.filter(
+            speaker=speaker,
+            title=row["title"],
+            organization=row["organization"],
+            start_date=row["start_date"],
+        ).first() or SpeakerRole(speaker=speaker)
+        values = {
+            "title": row["title"],
+            "organization": row["organization"],
+            "start_date": row["start_date"],
+            "end_date": row.get("end_date"),
+            "source_url": row.get("source_url"),
+            "note": row.get("note", ""),
+        }
+        if role.pk is None or any(getattr(role, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(role, name, value)
+            try:
+                role.full_clean(exclude=["speaker"])
+            except ValidationError as error:
+                raise ValidationError(
+                    {f"roles[{index}].{k}": v for k, v in error.message_dict.items()}
+                ) from None
+            role.save()
+            changed = True
+        keep.append(role.pk)
+    stale = speaker.roles.exclude(pk__in=keep)
+    if stale.exists():
+        stale.delete()
+        changed = True
+    return changed
+
+
+def _reanchor(*, statement: Statement, anchors: list[Anchor], text_changed: bool):
+    """Check and apply the quotes' new spans (and texts) for the statement's text.
+
+    A statement's text cannot change while quotes are anchored to it unless every
+    one of them is re-anchored in the same write.
+    """
+    quotes = {q.slug: q for q in statement.quotes.select_for_update()}
+    if text_changed:
+        missing = sorted(set(quotes) - {anchor.slug for anchor in anchors})
+        if missing:
+            raise ValidationError(
+                {
+                    "text": ValidationError(
+                        "The text cannot change while quotes are anchored to it; "
+                        "re-anchor every quote in `quotes` in the same request "
+                        f"(missing: {', '.join(missing)}).",
+                        code="text_immutable",
+                    )
+                }
+            )
+    errors = {}
+    for index, anchor in enumerate(anchors):
+        quote = quotes.get(anchor.slug)
+        if quote is None:
+            errors[f"quotes[{index}].slug"] = [
+                ValidationError(
+                    f"no quote {anchor.slug!r} is anchored to this statement",
+                    code="does_not_exist",
+                )
+            ]
+            continue
+        try:
+            check_quote_anchor(
+                statement.text,
+                anchor.spans,
+                quote.fidelity,
+                anchor.text if anchor.text is not None else quote.text,
+                prefix=f"quotes[{index}].",
+            )
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    for anchor in anchors:
+        quote = quotes[anchor.slug]
+        changed = set_quote_spans(quote=quote, spans=anchor.spans)
+        if anchor.text is not None and anchor.text != quote.text:
+            quote.text = anchor.text
+            changed = True
+        if changed:
+            quote.full_clean(validate_unique=False)
+            quote.save()
+
+
+def quote_anchor_changes(*, resource: Resource, instance, data: dict) -> bool:
+    """Whether a write changes the text or spans of a quote that is already
+    published (every stored quote is): such an edit needs a reason."""
+    if instance is None:
+        return False
+    if resource.model is Statement:
+        anchors = data.get("quotes") or []
+        if not anchors:
+            return False
+        current = {
+            q.slug: (q.text, list(q.spans.values_list("start", "end")))
+            for q in instance.quotes.prefetch_related("spans")
+        }
+        return any(
+            anchor.slug in current
+            and (
+                (anchor.text is not None and anchor.text != current[anchor.slug][0])
+                or list(anchor.spans) != current[anchor.slug][1]
+            )
+            for anchor in anchors
+        )
+    if resource.model is not Quote:
+        return False
+    if "text" in data and data["text"] != instance.text:
+        return True
+    spans = data.get("spans")
+    return spans is not None and list(spans) != list(
+        instance.spans.values_list("start", "end")
+    )
+
+
+@transaction.atomic
+def save_record(
+    *,
+    resource: Resource,
+    data: dict[str, Any],
+    instance: models.Model | None = None,
+    partial: bool = False,
+    reason: str | None = None,
+) -> models.Model:
+    """Create (`instance` None) or change a record of `resource` from the write
+    API's data: the JSON field names of its declaration, links by slug.
+
+    Without `partial`, a field left out takes the model's default (as a fixture
+    row does, `fixture_values`). The rules the fixtures obey hold here too: model
+    validation (`full_clean`: constraints, unique and never-reused slugs, acyclic
+    parents), quote spans that read the quote's text, a statement text that
+    changes only with its quotes re-anchored. Raises ValidationError naming each
+    field at fault (codes in CONFLICT_CODES mean a conflict); the transaction
+    then rolls back and nothing is written.
+    """
+    model = resource.model
+    if quote_anchor_changes(resource=resource, instance=instance, data=data) and not (
+        reason and reason.strip()
+    ):
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    "A reason is required to change the text or spans of a "
+                    "published quote.",
+                    code="required",
+                )
+            }
+        )
+    creating = instance is None
+    if creating:
+        instance = model()
+    old_text = None if creating else getattr(instance, "text", None)
+    if partial:
+        current = {f.name: getattr(instance, f.path) for f in writable_values(resource)}
+        values = fixture_values(resource, {**current, **data})
+    else:
+        values = fixture_values(resource, data)
+    if "slug" in data:
+        values["slug"] = data["slug"]
+    links = {}
+    for f in _writable_links(resource):
+        if isinstance(f, Link) and (f.name in data or not partial):
+            target = BY_KIND_MODELS[f.target]
+            lock = model is Quote and f.name == "statement"
+            values[f.path] = _by_slug(target, data.get(f.name), what=f.name, lock=lock)
+        elif isinstance(f, Links) and (f.name in data or not partial):
+            links[f] = data.get(f.name, [])
+    for name, value in values.items():
+        setattr(instance, name, value)
+    text_changed = model is Statement and not creating and instance.text != old_text
+    anchors = (data.get("quotes") or []) if model is Statement else []
+    if creating and anchors:
+        raise ValidationError(
+            {"quotes": "A new statement has no quotes to re-anchor; leave it out."}
+        )
+    if model is Statement and not creating:
+        # The quotes are checked against the new text below, anchors applied.
+        instance.quotes_reanchored = True
+    instance.full_clean()
+    if model is Quote:
+        spans = data.get("spans")
+        if spans is None:
+            spans = [] if creating else list(instance.spans.values_list("start", "end"))
+        check_quote_anchor(
+            instance.statement.text, spans, instance.fidelity, instance.text
+        )
+    if model is Statement and not creating:
+        instance.save(check_quotes=False)
+        _reanchor(statement=instance, anchors=anchors, text_changed=text_changed)
+        instance.validate_quotes_against_text()
+    else:
+        instance.save()
+    touched = False
+    if model is Quote and "spans" in data:
+        touched |= set_quote_spans(quote=instance, spans=data["spans"])
+    if model is Speaker and ("roles" in data or not partial):
+        touched |= _set_speaker_roles(speaker=instance, rows=data.get("roles", []))
+    for f, slugs in links.items():
+        if f.role:
+            touched |= set_stakeholder_links(
+                quote=instance, links=[(link["slug"], link["role"]) for link in slugs]
+            )
+        else:
+            touched |= _set_m2m(
+                getattr(instance, f.through),
+                BY_KIND_MODELS[f.target],
+                slugs,
+                what=f.name,
+            )
+    if touched and not creating:
+        instance.save(update_fields=["updated_at"])
+    return instance
+
+
+@transaction.atomic
+def delete_record(*, instance: models.Model) -> None:
+    """Delete a record; a record others still point at is a conflict (409)."""
+    try:
+        instance.delete()
+    except models.ProtectedError as error:
+        kinds = sorted(
+            {str(obj._meta.verbose_name_plural) for obj in error.protected_objects}
+        )
+        raise ValidationError(
+            ValidationError(
+                f"Other records still point at this one ({', '.join(kinds)}); "
+                "change or delete them first.",
+                code="protected",
+            )
+        ) from None

@@ -3,11 +3,17 @@
 from drf_spectacular import openapi
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import permissions, serializers
 
 from statements.api.caching import ConditionalGetMixin
 from statements.api.filters import list_valued
+from statements.api.permissions import EditorsWrite
 from statements.api.serializers import resource_serializer
 
 
@@ -248,6 +254,18 @@ class AutoSchema(openapi.AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
+    def get_auth(self):
+        """Reads stay open to anonymous clients (`{}`) where only writes need an
+        editor (statements.api.permissions.EditorsWrite)."""
+        auths = super().get_auth()
+        if (
+            self.method in permissions.SAFE_METHODS
+            and {} not in auths
+            and EditorsWrite in (p.__class__ for p in self.view.get_permissions())
+        ):
+            auths.append({})
+        return auths
+
     def _get_examples(self, serializer, direction, media_type, *args, **kwargs):
         # The list examples (statements.api.examples) are whole pages, as the API
         # returns them: not single items for drf-spectacular to wrap in a page.
@@ -269,3 +287,226 @@ class AutoSchema(openapi.AutoSchema):
         if self._is_conditional():
             parameters.extend(VALIDATOR_HEADERS)
         return parameters
+
+
+# --- Writes (statements.api.writes) --------------------------------------------------
+
+CONFLICT = _problem(
+    "Conflicts with the current data: a slug taken or retired, a statement text "
+    "with quotes anchored to it, a record others point at; `errors` names the "
+    "fields."
+)
+UNPROCESSABLE = _problem(
+    "Well-formed but breaks a rule (spans that do not read the quote's text, a "
+    "parent cycle, an unknown linked slug, a missing reason, ...); `errors` names "
+    "each field."
+)
+MALFORMED = _problem(
+    "Malformed body: not a JSON object, a wrong type, a missing required field or "
+    "an unknown one; `errors` names each field."
+)
+FORBIDDEN = _problem("The key or user may read but not write (not an editor).")
+WRITE_UNAUTHORIZED = _problem(
+    "No credentials (or a bad key): writes need an editor key or an editor's "
+    "session; see WWW-Authenticate."
+)
+PRECONDITION_FAILED = _problem(
+    "If-Match does not hold the record's current ETag: someone changed it since."
+)
+PRECONDITION_REQUIRED = _problem("If-Match is missing.")
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The record's current ETag, from a GET of its detail or the "
+    "response of the last write: the change applies only to that version.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255},
+    location=OpenApiParameter.HEADER,
+    description="A unique key (a UUID) that makes retrying the POST safe for 24 "
+    "hours: the same key and body from the same client get the first response "
+    "again, with `Idempotent-Replayed: true`, and nothing more is written; the "
+    "same key with another body is a 422, and a duplicate sent while the first "
+    "is still running a 409.",
+)
+DELETE_REASON = OpenApiParameter(
+    "reason",
+    {"type": "string", "maxLength": 500},
+    description="Why the record is deleted, for the history.",
+)
+ETAG_HEADER = _response_header(
+    "ETag",
+    "The record's strong ETag after the write: send it in If-Match to change it again.",
+    codes=[200, 201],
+)
+WRITE_HEADERS = [
+    ETAG_HEADER,
+    _response_header("Location", "The URL of the new record.", codes=[201]),
+    _response_header(
+        "Idempotent-Replayed",
+        "`true` when the response is the stored one of an earlier request with "
+        "the same Idempotency-Key.",
+        codes=[201],
+    ),
+]
+WRITE_ERRORS = {
+    400: MALFORMED,
+    401: WRITE_UNAUTHORIZED,
+    403: FORBIDDEN,
+    409: CONFLICT,
+    422: UNPROCESSABLE,
+}
+PRECONDITION_ERRORS = {
+    404: NOT_FOUND,
+    412: PRECONDITION_FAILED,
+    428: PRECONDITION_REQUIRED,
+}
+
+_STATEMENT = "voa-blinken-on-meeting-the-migration-challenge"
+# One body per resource, for POST (and, whole, PUT): links by slug to seeded rows.
+WRITE_EXAMPLES = {
+    "speaker": {
+        "slug": "alejandro-mayorkas",
+        "name": "Alejandro Mayorkas",
+        "sort_name": "Mayorkas, Alejandro",
+        "given_name": "Alejandro",
+        "family_name": "Mayorkas",
+        "wikidata_id": "Q4717052",
+        "roles": [
+            {
+                "title": "Secretary of Homeland Security",
+                "organization": "United States Department of Homeland Security",
+                "start_date": "2021-02-02",
+                "end_date": "2025-01-20",
+            }
+        ],
+        "reason": "Speaker of a statement being added.",
+    },
+    "event": {
+        "slug": "summit-of-the-americas-2022",
+        "name": "Ninth Summit of the Americas",
+        "kind": "summit",
+        "start_date": "2022-06-06",
+        "end_date": "2022-06-10",
+        "city": "Los Angeles",
+        "country": "US",
+        "parent": None,
+    },
+    "theme": {
+        "slug": "labour-migration",
+        "name": "Labour migration",
+        "description": "Migration for work.",
+        "parent": "migration",
+    },
+    "stakeholder_group": {
+        "slug": "employers",
+        "name": "Employers",
+        "category": "private_sector",
+    },
+    "statement": {
+        "slug": "state-department-press-release-2022-06-10",
+        "title": "Los Angeles Declaration on Migration and Protection",
+        "kind": "press_release",
+        "publisher": "U.S. Department of State",
+        "source_url": "https://statements.example.org/los-angeles-declaration",
+        "published_on": "2022-06-10",
+        "language": "en",
+        "license": "Public domain (work of the U.S. Government)",
+        "text": "We, the Heads of State and Government...",
+        "speaker": None,
+        "event": "summit-of-the-americas-2022",
+        "themes": ["migration"],
+        "stakeholder_groups": ["governments-of-the-region"],
+    },
+    "quote": {
+        "slug": "blinken-migration-a-priority-paraphrase",
+        "statement": _STATEMENT,
+        "speaker": "antony-blinken",
+        "fidelity": "paraphrase",
+        "text": "Blinken called mass migration in the hemisphere a priority.",
+        "spans": [{"start": 0, "end": 109}],
+        "event": "ministerial-conference-on-migration-and-protection-2022",
+        "themes": ["migration"],
+        "stakeholder_groups": [
+            {"slug": "united-states-government", "role": "mentioned"}
+        ],
+        "reason": "Paraphrase added for the summary page.",
+    },
+}
+PATCH_EXAMPLES = {
+    "quote": {
+        "text": "Blinken called migration a priority.",
+        "reason": "Shorter paraphrase.",
+    },
+    "statement": {"title": "Blinken on meeting the migration challenge"},
+}
+
+
+def write_operations(resource) -> dict:
+    """The schema of a writable resource's POST, PUT, PATCH and DELETE."""
+    from statements.api.writes import write_serializer
+
+    singular = resource.singular
+    body = write_serializer(resource.kind)
+    detail = resource_serializer(resource.kind, detail=bool(resource.detail))
+    example = WRITE_EXAMPLES[resource.kind]
+    patch = PATCH_EXAMPLES.get(resource.kind, {"description": "Corrected wording."})
+    if "description" in patch and not any(
+        f.name == "description" for f in resource.fields
+    ):
+        patch = {"name": example.get("name", "New name")}
+
+    def examples(value, name):
+        return [OpenApiExample(name, value=value, request_only=True)]
+
+    rules = (
+        "Only editors may write: an API key with the editor scope, or the "
+        "session of a Django user in the `editors` group (with its CSRF token). "
+        "Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a "
+        "rule; each names the fields, and nothing is written."
+    )
+    return {
+        "create": extend_schema(
+            summary=f"Create a {singular}",
+            description=f"Create a {singular}; the response is its detail, with "
+            f"its URL in Location and its ETag. {rules}",
+            request=body,
+            parameters=[IDEMPOTENCY_KEY, *WRITE_HEADERS],
+            responses={201: detail, **WRITE_ERRORS},
+            examples=examples(example, f"A new {singular}"),
+        ),
+        "update": extend_schema(
+            summary=f"Replace a {singular}",
+            description=f"Replace a {singular}: fields left out take their "
+            f"defaults. Needs If-Match. {rules}",
+            request=body,
+            parameters=[IF_MATCH, ETAG_HEADER],
+            responses={200: detail, **WRITE_ERRORS, **PRECONDITION_ERRORS},
+            examples=examples(example, f"A whole {singular}"),
+        ),
+        "partial_update": extend_schema(
+            summary=f"Change a {singular}",
+            description=f"Change the fields sent, leave the others. Needs "
+            f"If-Match. {rules}",
+            request=body,
+            parameters=[IF_MATCH, ETAG_HEADER],
+            responses={200: detail, **WRITE_ERRORS, **PRECONDITION_ERRORS},
+            examples=examples(patch, "Some fields"),
+        ),
+        "destroy": extend_schema(
+            summary=f"Delete a {singular}",
+            description=f"Delete a {singular}; its slug is retired, never reused. "
+            "A record others still point at is a 409. Needs If-Match. " + rules,
+            parameters=[IF_MATCH, DELETE_REASON],
+            responses={
+                204: OpenApiResponse(description="Deleted."),
+                **{k: v for k, v in WRITE_ERRORS.items() if k != 422},
+                400: PROBLEM,
+                **PRECONDITION_ERRORS,
+            },
+        ),
+    }

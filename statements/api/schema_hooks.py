@@ -40,6 +40,16 @@ def brief_objects_are_closed(result, generator, request, public):
     return result
 
 
+def write_bodies_are_closed(result, generator, request, public):
+    """A request body (`<Model>Write` and its parts) takes only its properties:
+    any other key is a 400 (statements.api.writes.WriteSerializer; the read-only
+    keys of the resource's JSON, which it ignores, are left out of the schema)."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Write") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result
+
+
 def errors_are_problem_json(result, generator, request, public):
     """Every 4xx/5xx body is RFC 9457 problem+json, whatever the operation."""
     for path in result.get("paths", {}).values():

@@ -138,11 +138,12 @@ OFFSET_UNIT = (
 class SpanSerializer(serializers.ModelSerializer):
     """[start, end) of a quote in its statement's text. """ + OFFSET_UNIT
 
+    # Read and written alike: the write API takes spans in this shape.
     start = serializers.IntegerField(
-        read_only=True, min_value=0, help_text="First code point of the span."
+        min_value=0, help_text="First code point of the span."
     )
     end = serializers.IntegerField(
-        read_only=True, min_value=0, help_text="Code point after the span's last."
+        min_value=0, help_text="Code point after the span's last."
     )
 
     class Meta:

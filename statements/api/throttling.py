@@ -30,6 +30,7 @@ from django.db import DatabaseError, connection
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import BaseThrottle
 
 from statements.api.authentication import InvalidKey, key_of_request, sends_key
@@ -41,6 +42,7 @@ API_PATH_PREFIX = "/api/"
 VARY = ("Accept", "Authorization", "X-API-Key", "Origin")
 ANONYMOUS = "anonymous"
 PARTNER = "partner"
+WRITES = "writes"
 # Share of hits that also delete the counters of ended windows.
 PRUNE_PROBABILITY = 0.001
 
@@ -160,6 +162,13 @@ def policy_for(request, key: PartnerKey | None) -> Policy:
     return Policy(ANONYMOUS, quota, window, f"ip:{client_address(request)}")
 
 
+def write_policy(request, key: PartnerKey | None) -> Policy:
+    """The write budget of an editor: per key, or per user of a session."""
+    who = f"key:{key.prefix}" if key is not None else f"user:{request.user.pk}"
+    window = settings.RATE_LIMIT_WINDOW
+    return Policy(WRITES, settings.RATE_LIMIT_WRITES, window, f"writes:{who}")
+
+
 class DatabaseCounter:
     """Counters in a table: one atomic upsert per hit, one indexed read per peek."""
 
@@ -247,15 +256,17 @@ def _usage(policy: Policy, hits: int, left: float) -> Usage:
     return Usage(policy, hits, max(0, math.ceil(left)))
 
 
-def count_request(request, key: PartnerKey | None, cost: int = 1) -> Usage | None:
-    """Count a request of `cost` units against its policy; None when Redis is
-    unreachable.
+def count_request(
+    request, key: PartnerKey | None, cost: int = 1, policy: Policy | None = None
+) -> Usage | None:
+    """Count a request of `cost` units against its policy (by default the key's
+    or the address's); None when Redis is unreachable.
 
     Redis being away lets requests through unlimited rather than failing them:
     the data is public, and the outage is logged. Database errors propagate, to
     be answered 503 like any other request while the database is away.
     """
-    policy = policy_for(request, key)
+    policy = policy or policy_for(request, key)
     try:
         hits, left = counter().hit(policy.bucket, policy.window, cost)
     except RedisError as exc:
@@ -285,6 +296,13 @@ class RateLimitThrottle(BaseThrottle):
     def allow_request(self, request, view):
         cost = request_cost(request, view)
         self.usage = count_request(request._request, request.auth, cost)
+        if self.usage is not None and self.usage.exceeded:
+            return False
+        editor = request.auth is not None or request.user is not None
+        if request.method not in SAFE_METHODS and editor:
+            # Permissions come first: on the resources only editors get here.
+            policy = write_policy(request, request.auth)
+            self.usage = count_request(request._request, request.auth, 1, policy)
         return self.usage is None or not self.usage.exceeded
 
     def wait(self):

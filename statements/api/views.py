@@ -1,4 +1,4 @@
-"""Read-only resource viewsets of the public API."""
+"""Resource viewsets of the public API: reads for all, writes for editors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from statements import selectors
-from statements.api import examples, filters, params, schema
+from statements.api import examples, filters, params, schema, writes
 from statements.api import serializers as s
-from statements.api.caching import ConditionalGetMixin
+from statements.api.caching import ConditionalGetMixin, Validators, record_etag
 from statements.api.history import HistoryMixin, history_operation
 from statements.api.pagination import ListPagination, result_cache
 from statements.models import Quote
@@ -115,12 +115,40 @@ class ResourceViewSet(
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.represent([row["id"] for row in page]))
 
+    # The detail's record version (selectors.record_version), read with its
+    # validators (its id first), or None without such a record.
+    record_version = None
+
+    def get_validators(self, request) -> Validators:
+        """A detail's ETag is its record's strong one (caching.record_etag)."""
+        validators = super().get_validators(request)
+        if self.action != "retrieve":
+            return validators
+        slug = str(self.kwargs[self.lookup_field])
+        self.record_version = selectors.record_version(self.resource.kind, slug)
+        if self.record_version is None:
+            return validators
+        etag = record_etag(
+            self.resource.kind,
+            self.record_version,
+            request._request.META.get("QUERY_STRING", ""),
+        )
+        return Validators(etag=etag, last_modified=validators.last_modified)
+
     def retrieve(self, request, *args, **kwargs):
         slug = str(kwargs[self.lookup_field])
-        pk = self.get_queryset().filter(slug=slug).values_list("pk", flat=True).first()
+        if self.record_version is not None:
+            pk = self.record_version[0]
+        else:
+            rows = self.get_queryset().filter(slug=slug)
+            pk = rows.values_list("pk", flat=True).first()
         if pk is None:
             raise NotFound(f"No {self.resource.singular} with slug {slug[:100]!r}.")
         return Response(self.represent([pk])[0])
+
+    def represent_detail(self, pk) -> dict:
+        """The detail JSON of one record, whole (no ?fields=, no ?expand=)."""
+        return Representer(self.request).build(self.resource.kind, [pk], detail=True)[0]
 
     def represent(self, ids):
         representer = Representer(
@@ -179,24 +207,30 @@ MIXINS = {"quote": (QuoteFacetsMixin,)}
 def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
     """The viewset of a resource, documented from its declaration."""
     name = "".join(part.title() for part in resource.kind.split("_"))
+    bases = (*MIXINS.get(resource.kind, ()), HistoryMixin, ResourceViewSet)
+    operations = {
+        "list": schema.list_operation(
+            resource, examples=examples.response_examples(f"{resource.route}-list")
+        ),
+        "retrieve": schema.detail_operation(
+            resource, examples=examples.response_examples(f"{resource.route}-detail")
+        ),
+        "history": history_operation(resource),
+    }
+    if resource.writable:
+        bases = (writes.WriteMixin, *bases)
+        operations.update(schema.write_operations(resource))
     viewset = type(
         f"{name}ViewSet",
-        (*MIXINS.get(resource.kind, ()), HistoryMixin, ResourceViewSet),
+        bases,
         {
             "resource": resource,
             "filterset_class": filters.FILTERSETS[resource.kind],
-            "__doc__": f"List and detail of {resource.plural.replace('_', ' ')}.",
+            "__doc__": f"List and detail of {resource.plural.replace('_', ' ')}"
+            + (", and their editing." if resource.writable else "."),
         },
     )
-    return extend_schema_view(
-        list=schema.list_operation(
-            resource, examples=examples.response_examples(f"{resource.route}-list")
-        ),
-        retrieve=schema.detail_operation(
-            resource, examples=examples.response_examples(f"{resource.route}-detail")
-        ),
-        history=history_operation(resource),
-    )(viewset)
+    return extend_schema_view(**operations)(viewset)
 
 
 VIEWSETS = {resource.kind: resource_viewset(resource) for resource in RESOURCES}

@@ -32,15 +32,26 @@ from statements.models.speech import (
     Theme,
     TimeStampedModel,
     format_citation,
+    quote_anchor_problems,
     quote_date,
     quote_spans_problems,
     role_on,
     split_paragraphs,
     text_sha256,
 )
+from statements.models.writes import (
+    IDEMPOTENCY_TTL,
+    IdempotencyKey,
+    RetiredSlug,
+    slug_kind,
+)
 
 __all__ = [
     "ArticleImport",
+    "IDEMPOTENCY_TTL",
+    "IdempotencyKey",
+    "RetiredSlug",
+    "slug_kind",
     "SEARCH_CONFIG",
     "SPAN_SEPARATOR",
     "Change",
@@ -70,6 +81,7 @@ __all__ = [
     "ThemeEvent",
     "TimeStampedModel",
     "format_citation",
+    "quote_anchor_problems",
     "quote_date",
     "quote_spans_problems",
     "role_on",

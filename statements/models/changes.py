@@ -27,6 +27,10 @@ class Change(models.Model):
         ordering = ["transaction_id", "id"]
         indexes = [
             models.Index(fields=["transaction_id", "id"], name="change_cursor_idx"),
+            # A record's changes: its strong ETag (statements.selectors.record_tag).
+            models.Index(
+                fields=["resource_type", "object_id"], name="change_object_idx"
+            ),
             # The triggers' look-up "already recorded in this transaction?" has
             # its own index, on an expression (migration 0008, raw SQL).
         ]

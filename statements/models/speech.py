@@ -25,6 +25,7 @@ from statements.choices import (
     StakeholderRole,
     StatementKind,
 )
+from statements.models.writes import RetiredSlug, slug_kind
 from statements.text import (  # noqa: F401 (re-exported)
     SPAN_SEPARATOR,
     Paragraph,
@@ -64,6 +65,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_unique(self, exclude=None):
+        """Unique fields, and a slug no record of the kind has had before."""
+        errors = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        slug = getattr(self, "slug", None)
+        if slug and "slug" not in (exclude or ()) and "slug" not in errors:
+            retired = RetiredSlug.objects.filter(kind=slug_kind(type(self)), slug=slug)
+            if retired.exists():
+                errors["slug"] = [
+                    ValidationError(
+                        "This slug belonged to a record that was deleted or "
+                        "renamed; slugs are never reused.",
+                        code="slug_retired",
+                    )
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Speaker(TimeStampedModel):
@@ -317,18 +339,25 @@ class Statement(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, check_quotes: bool = True, **kwargs):
+        """Save, refusing a text its quotes no longer match; `check_quotes=False`
+        only where the caller re-anchors the quotes and checks them in the same
+        transaction (statements.services.save_record)."""
         self.text_sha256 = text_sha256(self.text)
-        if self.pk is not None:
+        if self.pk is not None and check_quotes:
             self.validate_quotes_against_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("statement-detail", kwargs={"slug": self.slug})
 
+    # Set by a write that re-anchors the quotes to a new text in the same
+    # transaction and checks them itself (statements.services.save_record).
+    quotes_reanchored = False
+
     def clean(self):
         self.text_sha256 = text_sha256(self.text)
-        if self.pk is not None:
+        if self.pk is not None and not self.quotes_reanchored:
             self.validate_quotes_against_text()
 
     def validate_quotes_against_text(self):
@@ -348,12 +377,15 @@ class Statement(TimeStampedModel):
             )
 
 
-def quote_spans_problems(
+def quote_anchor_problems(
     text: str, spans: list[tuple[int, int]], fidelity: str, quote_text: str
-) -> list[str]:
-    """Every way the spans fail to anchor the quote in `text`; empty when they hold."""
+) -> dict[str, list[str]]:
+    """Every way the spans fail to anchor the quote in `text`, by the field at
+    fault: `spans` (outside the text, out of order) or `text` (not what the spans
+    read, joined by SPAN_SEPARATOR, for direct and reported quotes). Empty when
+    they hold."""
     if not spans:
-        return ["a quote needs at least one span"]
+        return {"spans": ["a quote needs at least one span"]}
     problems = []
     previous_end = None
     for index, (start, end) in enumerate(spans):
@@ -369,16 +401,26 @@ def quote_spans_problems(
             )
         previous_end = end
     if problems:
-        return problems
+        return {"spans": problems}
     joined = join_spans(text, spans)
     if fidelity in (Fidelity.DIRECT, Fidelity.REPORTED) and joined != quote_text:
-        problems.append(
-            f"the spans read {joined[:80]!r}... but the quote text is "
-            f"{quote_text[:80]!r}..."
-            if len(joined) > 80
-            else f"the spans read {joined!r} but the quote text is {quote_text!r}"
-        )
-    return problems
+        return {
+            "text": [
+                f"the spans read {joined[:80]!r}... but the quote text is "
+                f"{quote_text[:80]!r}..."
+                if len(joined) > 80
+                else f"the spans read {joined!r} but the quote text is {quote_text!r}"
+            ]
+        }
+    return {}
+
+
+def quote_spans_problems(
+    text: str, spans: list[tuple[int, int]], fidelity: str, quote_text: str
+) -> list[str]:
+    """quote_anchor_problems as one list of messages."""
+    problems = quote_anchor_problems(text, spans, fidelity, quote_text)
+    return [message for messages in problems.values() for message in messages]
 
 
 class ConfirmedQuoteManager(models.Manager):

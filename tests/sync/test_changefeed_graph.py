@@ -20,6 +20,7 @@ from statements.models import (
     Statement,
     Theme,
 )
+from statements.models.writes import RETIRE_SLUG_TRIGGERS
 
 # Every trigger that is not PostgreSQL's own (foreign keys) on the app's tables.
 TRIGGERS = """
@@ -51,6 +52,7 @@ def test_every_trigger_on_the_apps_tables_is_declared(db):
         *changefeed.TRIGGERS,
         *changefeed.DATA_VERSION_TRIGGERS,
         *history.triggers(),
+        *RETIRE_SLUG_TRIGGERS,
     }
     assert len(changefeed.TRIGGERS) == len(set(changefeed.TRIGGERS))
     assert not set(changefeed.TRIGGERS) & set(history.triggers())
@@ -74,7 +76,11 @@ def test_the_modules_sql_recreates_exactly_what_is_installed(db):
             cursor.execute(f"DROP FUNCTION {signature} CASCADE")
         cursor.execute(TRIGGERS)
         left = {(table, name) for table, name, _ in cursor}
-        assert left == {*changefeed.DATA_VERSION_TRIGGERS, *history.triggers()}
+        assert left == {
+            *changefeed.DATA_VERSION_TRIGGERS,
+            *history.triggers(),
+            *RETIRE_SLUG_TRIGGERS,
+        }
         cursor.execute(changefeed.CREATE_SQL)
     after = catalog()
     assert after[0] == before[0]

@@ -53,7 +53,11 @@ export interface paths {
          */
         get: operations["events_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create a event
+         * @description Create a event; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["events_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -72,12 +76,24 @@ export interface paths {
          * @description One event by its slug, the stable public id.
          */
         get: operations["events_retrieve"];
-        put?: never;
+        /**
+         * Replace a event
+         * @description Replace a event: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["events_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a event
+         * @description Delete a event; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["events_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a event
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["events_partial_update"];
         trace?: never;
     };
     "/api/v1/events/{slug}/history/": {
@@ -644,7 +660,11 @@ export interface paths {
          */
         get: operations["quotes_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create a quote
+         * @description Create a quote; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["quotes_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -663,12 +683,24 @@ export interface paths {
          * @description One quote by its slug, the stable public id.
          */
         get: operations["quotes_retrieve"];
-        put?: never;
+        /**
+         * Replace a quote
+         * @description Replace a quote: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["quotes_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a quote
+         * @description Delete a quote; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["quotes_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a quote
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["quotes_partial_update"];
         trace?: never;
     };
     "/api/v1/quotes/{slug}/history/": {
@@ -744,7 +776,11 @@ export interface paths {
          */
         get: operations["speakers_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create a speaker
+         * @description Create a speaker; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["speakers_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -763,12 +799,24 @@ export interface paths {
          * @description One speaker by its slug, the stable public id.
          */
         get: operations["speakers_retrieve"];
-        put?: never;
+        /**
+         * Replace a speaker
+         * @description Replace a speaker: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["speakers_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a speaker
+         * @description Delete a speaker; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["speakers_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a speaker
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["speakers_partial_update"];
         trace?: never;
     };
     "/api/v1/speakers/{slug}/history/": {
@@ -804,7 +852,11 @@ export interface paths {
          */
         get: operations["stakeholder_groups_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create a stakeholder group
+         * @description Create a stakeholder group; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["stakeholder_groups_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -823,12 +875,24 @@ export interface paths {
          * @description One stakeholder group by its slug, the stable public id.
          */
         get: operations["stakeholder_groups_retrieve"];
-        put?: never;
+        /**
+         * Replace a stakeholder group
+         * @description Replace a stakeholder group: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["stakeholder_groups_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a stakeholder group
+         * @description Delete a stakeholder group; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["stakeholder_groups_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a stakeholder group
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["stakeholder_groups_partial_update"];
         trace?: never;
     };
     "/api/v1/stakeholder-groups/{slug}/history/": {
@@ -864,7 +928,11 @@ export interface paths {
          */
         get: operations["statements_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create a statement
+         * @description Create a statement; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["statements_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -883,12 +951,24 @@ export interface paths {
          * @description One statement by its slug, the stable public id.
          */
         get: operations["statements_retrieve"];
-        put?: never;
+        /**
+         * Replace a statement
+         * @description Replace a statement: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["statements_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a statement
+         * @description Delete a statement; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["statements_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a statement
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["statements_partial_update"];
         trace?: never;
     };
     "/api/v1/statements/{slug}/history/": {
@@ -924,7 +1004,11 @@ export interface paths {
          */
         get: operations["themes_list"];
         put?: never;
-        post?: never;
+        /**
+         * Create a theme
+         * @description Create a theme; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["themes_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -943,12 +1027,24 @@ export interface paths {
          * @description One theme by its slug, the stable public id.
          */
         get: operations["themes_retrieve"];
-        put?: never;
+        /**
+         * Replace a theme
+         * @description Replace a theme: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["themes_update"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete a theme
+         * @description Delete a theme; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["themes_destroy"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a theme
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["themes_partial_update"];
         trace?: never;
     };
     "/api/v1/themes/{slug}/history/": {
@@ -1197,6 +1293,27 @@ export interface components {
                 total_pages: number;
             };
             results: (components["schemas"]["Event"] | components["schemas"]["PartialEvent"])[];
+        };
+        /** @description A event as an editor sends it: links by slug. */
+        EventWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            name: string;
+            kind: components["schemas"]["EventKindEnum"];
+            description?: string;
+            /** Format: date */
+            start_date?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            venue?: string | null;
+            city?: string | null;
+            country?: string | null;
+            hosts?: string[];
+            source_urls?: string[];
+            /** @description The event's slug (null: none). */
+            parent?: string | null;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
         };
         /** @description A whole event in place of its brief (`?expand=`). */
         ExpandedEvent: {
@@ -1612,6 +1729,120 @@ export interface components {
             /** Format: date-time */
             readonly updated_at?: string;
         };
+        /** @description A event as an editor sends it: links by slug. */
+        PatchedEventWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            name?: string;
+            kind?: components["schemas"]["EventKindEnum"];
+            description?: string;
+            /** Format: date */
+            start_date?: string | null;
+            /** Format: date */
+            end_date?: string | null;
+            venue?: string | null;
+            city?: string | null;
+            country?: string | null;
+            hosts?: string[];
+            source_urls?: string[];
+            /** @description The event's slug (null: none). */
+            parent?: string | null;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A quote as an editor sends it: links by slug. */
+        PatchedQuoteWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            text?: string;
+            fidelity?: components["schemas"]["FidelityEnum"];
+            /** Format: date */
+            said_on?: string | null;
+            as_delivered?: string | null;
+            /** Format: uri */
+            as_delivered_source_url?: string | null;
+            provenance_note?: string;
+            /** @description Where the quote sits in its statement's text: code-point offsets [start, end), in order; direct and reported quotes read exactly their text (spans joined by one space). */
+            spans?: components["schemas"]["Span"][];
+            /** @description The speaker's slug. */
+            speaker?: string;
+            /** @description The statement's slug. */
+            statement?: string;
+            /** @description The event's slug (null: none). */
+            event?: string | null;
+            /** @description The themes' slugs (all of them). */
+            themes?: string[];
+            stakeholder_groups?: components["schemas"]["StakeholderLinkWrite"][];
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A speaker as an editor sends it: links by slug. */
+        PatchedSpeakerWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            name?: string;
+            sort_name?: string;
+            given_name?: string;
+            family_name?: string;
+            other_names?: string[];
+            biography?: string;
+            wikidata_id?: string | null;
+            /** @description The offices held (all of them). */
+            roles?: components["schemas"]["SpeakerRoleWrite"][];
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A stakeholder group as an editor sends it: links by slug. */
+        PatchedStakeholderGroupWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            name?: string;
+            category?: components["schemas"]["StakeholderCategoryEnum"];
+            description?: string;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A statement as an editor sends it: links by slug. */
+        PatchedStatementWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            title?: string;
+            kind?: components["schemas"]["StatementKindEnum"];
+            publisher?: string;
+            /** Format: uri */
+            source_url?: string;
+            /** Format: date */
+            published_on?: string | null;
+            language?: string;
+            license?: string;
+            /** Format: uri */
+            license_url?: string | null;
+            provenance_note?: string;
+            text?: string;
+            /** @description The speaker's slug (null: none). */
+            speaker?: string | null;
+            /** @description The event's slug (null: none). */
+            event?: string | null;
+            /** @description The themes' slugs (all of them). */
+            themes?: string[];
+            /** @description The stakeholder groups' slugs (all of them). */
+            stakeholder_groups?: string[];
+            /** @description With a new `text`: every quote anchored to the statement, with its spans (and text) in the new text, changed in the same transaction. Needs `reason`. */
+            quotes?: components["schemas"]["QuoteAnchorWrite"][];
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A theme as an editor sends it: links by slug. */
+        PatchedThemeWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            name?: string;
+            description?: string;
+            /** @description The theme's slug (null: none). */
+            parent?: string | null;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
         Preview: {
             quotes: components["schemas"]["QuoteProposal"][];
         };
@@ -1707,6 +1938,14 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        /** @description A quote of the statement with its new spans (and text) in the new text. */
+        QuoteAnchorWrite: {
+            /** @description The quote's slug. */
+            slug: string;
+            spans: components["schemas"]["Span"][];
+            /** @description The quote's new text, if it changes too. */
+            text?: string;
         };
         /** @description One line of the quotes NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
         QuoteExportRecord: {
@@ -1832,6 +2071,32 @@ export interface components {
             readonly shape: components["schemas"]["BriefShapeEnum"];
             role: components["schemas"]["StakeholderRoleEnum"];
         };
+        /** @description A quote as an editor sends it: links by slug. */
+        QuoteWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            text: string;
+            fidelity: components["schemas"]["FidelityEnum"];
+            /** Format: date */
+            said_on?: string | null;
+            as_delivered?: string | null;
+            /** Format: uri */
+            as_delivered_source_url?: string | null;
+            provenance_note?: string;
+            /** @description Where the quote sits in its statement's text: code-point offsets [start, end), in order; direct and reported quotes read exactly their text (spans joined by one space). */
+            spans: components["schemas"]["Span"][];
+            /** @description The speaker's slug. */
+            speaker: string;
+            /** @description The statement's slug. */
+            statement: string;
+            /** @description The event's slug (null: none). */
+            event?: string | null;
+            /** @description The themes' slugs (all of them). */
+            themes?: string[];
+            stakeholder_groups?: components["schemas"]["StakeholderLinkWrite"][];
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
         SearchHit: {
             type: components["schemas"]["SearchHitTypeEnum"];
             slug: string;
@@ -1861,9 +2126,9 @@ export interface components {
         };
         Span: {
             /** @description First code point of the span. */
-            readonly start: number;
+            start: number;
             /** @description Code point after the span's last. */
-            readonly end: number;
+            end: number;
         };
         Speaker: {
             readonly slug: string;
@@ -1983,6 +2248,34 @@ export interface components {
             title: string;
             organization: string;
         };
+        /** @description An office a speaker held; a speaker's `roles` replace all of them. */
+        SpeakerRoleWrite: {
+            title: string;
+            organization: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date?: string | null;
+            /** Format: uri */
+            source_url?: string | null;
+            note?: string;
+        };
+        /** @description A speaker as an editor sends it: links by slug. */
+        SpeakerWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            name: string;
+            sort_name?: string;
+            given_name?: string;
+            family_name?: string;
+            other_names?: string[];
+            biography?: string;
+            wikidata_id?: string | null;
+            /** @description The offices held (all of them). */
+            roles?: components["schemas"]["SpeakerRoleWrite"][];
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
         /**
          * @description * `government` - Government
          *     * `civil_society` - Civil society
@@ -2081,6 +2374,22 @@ export interface components {
                 total_pages: number;
             };
             results: (components["schemas"]["StakeholderGroup"] | components["schemas"]["PartialStakeholderGroup"])[];
+        };
+        /** @description A stakeholder group as an editor sends it: links by slug. */
+        StakeholderGroupWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            name: string;
+            category: components["schemas"]["StakeholderCategoryEnum"];
+            description?: string;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A quote's link to a stakeholder group, by slug, with the group's role. */
+        StakeholderLinkWrite: {
+            /** @description The stakeholder group's slug. */
+            slug: string;
+            role: components["schemas"]["StakeholderRoleEnum"];
         };
         /**
          * @description * `called_to_act` - Called on to act
@@ -2263,6 +2572,36 @@ export interface components {
             readonly speaker: components["schemas"]["SpeakerBrief"];
             readonly spans: components["schemas"]["Span"][];
         };
+        /** @description A statement as an editor sends it: links by slug. */
+        StatementWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            title: string;
+            kind: components["schemas"]["StatementKindEnum"];
+            publisher: string;
+            /** Format: uri */
+            source_url: string;
+            /** Format: date */
+            published_on?: string | null;
+            language: string;
+            license: string;
+            /** Format: uri */
+            license_url?: string | null;
+            provenance_note?: string;
+            text: string;
+            /** @description The speaker's slug (null: none). */
+            speaker?: string | null;
+            /** @description The event's slug (null: none). */
+            event?: string | null;
+            /** @description The themes' slugs (all of them). */
+            themes?: string[];
+            /** @description The stakeholder groups' slugs (all of them). */
+            stakeholder_groups?: string[];
+            /** @description With a new `text`: every quote anchored to the statement, with its spans (and text) in the new text, changed in the same transaction. Needs `reason`. */
+            quotes?: components["schemas"]["QuoteAnchorWrite"][];
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
         Theme: {
             readonly slug: string;
             /** Format: uri */
@@ -2352,6 +2691,17 @@ export interface components {
                 total_pages: number;
             };
             results: (components["schemas"]["Theme"] | components["schemas"]["PartialTheme"])[];
+        };
+        /** @description A theme as an editor sends it: links by slug. */
+        ThemeWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            name: string;
+            description?: string;
+            /** @description The theme's slug (null: none). */
+            parent?: string | null;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
         };
     };
     responses: never;
@@ -2679,6 +3029,136 @@ export interface operations {
             };
         };
     };
+    events_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     events_retrieve: {
         parameters: {
             query?: {
@@ -2764,6 +3244,506 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedEventWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -4673,6 +5653,136 @@ export interface operations {
             };
         };
     };
+    quotes_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     quotes_retrieve: {
         parameters: {
             query?: {
@@ -4760,6 +5870,506 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quotes_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quotes_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quotes_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedQuoteWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -5296,6 +6906,136 @@ export interface operations {
             };
         };
     };
+    speakers_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeakerWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Speaker"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     speakers_retrieve: {
         parameters: {
             query?: {
@@ -5381,6 +7121,506 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    speakers_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeakerWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Speaker"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    speakers_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    speakers_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSpeakerWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Speaker"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -5676,6 +7916,136 @@ export interface operations {
             };
         };
     };
+    stakeholder_groups_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StakeholderGroupWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StakeholderGroup"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     stakeholder_groups_retrieve: {
         parameters: {
             query?: {
@@ -5761,6 +8131,506 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stakeholder_groups_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StakeholderGroupWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StakeholderGroup"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stakeholder_groups_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stakeholder_groups_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedStakeholderGroupWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StakeholderGroup"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -6081,6 +8951,136 @@ export interface operations {
             };
         };
     };
+    statements_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementDetail"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     statements_retrieve: {
         parameters: {
             query?: {
@@ -6168,6 +9168,506 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statements_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementDetail"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statements_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statements_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedStatementWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementDetail"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -6455,6 +9955,136 @@ export interface operations {
             };
         };
     };
+    themes_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThemeWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Theme"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     themes_retrieve: {
         parameters: {
             query?: {
@@ -6540,6 +10170,506 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    themes_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThemeWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Theme"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    themes_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    themes_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedThemeWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Theme"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
