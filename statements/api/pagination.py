@@ -126,6 +126,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         offset = (number - 1) * size
         return list(queryset[offset : offset + size])
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            parameter["schema"]["maximum"] = MAX_QUERY_INT
+        return parameters
+
     def count(self, queryset, request) -> int:
         """How many rows there are to page through."""
         return cached_count(queryset, request)
@@ -344,8 +351,6 @@ class ListPagination(PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
-            parameter["schema"]["maximum"] = MAX_QUERY_INT
             if parameter["name"] == self.page_query_param:
                 parameter["description"] = (
                     f"Page number, from 1; pages stop {self.max_offset_rows} rows deep "
