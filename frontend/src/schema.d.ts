@@ -1850,12 +1850,6 @@ export interface components {
         Preview: {
             quotes: components["schemas"]["QuoteProposal"][];
         };
-        PreviewRequest: {
-            /** @description The article as plain text: its lines are its paragraphs. */
-            text?: string;
-            /** @description The article as an HTML page: its text is read by the importer's rule (docs/importer.md). */
-            html?: string;
-        };
         /** @description RFC 9457 problem details, the shape of every error response. */
         Problem: {
             /**
@@ -5346,7 +5340,13 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PreviewRequest"];
+                "application/json": {
+                    /** @description The article as plain text: its lines are its paragraphs. */
+                    text: string;
+                } | {
+                    /** @description The article as an HTML page: its text is read by the importer's rule (docs/importer.md). */
+                    html: string;
+                };
             };
         };
         responses: {

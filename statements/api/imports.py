@@ -44,6 +44,35 @@ class PreviewRequestSerializer(serializers.Serializer):
         return attrs
 
 
+def _one_of_the_fields(serializer: type[serializers.Serializer]) -> dict:
+    """The request body's schema: an object with exactly one of the serializer's
+    fields, not blank (what `validate` and the fields require)."""
+    fields = serializer().fields
+    return {
+        "oneOf": [
+            {
+                "type": "object",
+                "title": name,
+                "required": [name],
+                # The other field must not come along, whatever its value.
+                "not": {
+                    "required": others,
+                    "properties": {other: {} for other in others},
+                },
+                "properties": {
+                    name: {
+                        "type": "string",
+                        "minLength": 1,
+                        "description": str(field.help_text),
+                    }
+                },
+            }
+            for name, field in fields.items()
+            for others in [[other for other in fields if other != name]]
+        ]
+    }
+
+
 class SpeakerProposalSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField(
@@ -106,7 +135,7 @@ class ImportPreviewView(APIView):
             "user of the editors group. The article is at most "
             f"{MAX_ARTICLE_CHARS} characters (413 beyond)."
         ),
-        request=PreviewRequestSerializer,
+        request={"application/json": _one_of_the_fields(PreviewRequestSerializer)},
         responses={
             200: PreviewSerializer,
             400: PROBLEM,

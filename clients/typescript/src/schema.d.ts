@@ -1846,12 +1846,6 @@ export interface components {
         Preview: {
             quotes: components["schemas"]["QuoteProposal"][];
         };
-        PreviewRequest: {
-            /** @description The article as plain text: its lines are its paragraphs. */
-            text?: string;
-            /** @description The article as an HTML page: its text is read by the importer's rule (docs/importer.md). */
-            html?: string;
-        };
         /** @description RFC 9457 problem details, the shape of every error response. */
         Problem: {
             /**
@@ -5342,7 +5336,13 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["PreviewRequest"];
+                "application/json": {
+                    /** @description The article as plain text: its lines are its paragraphs. */
+                    text: string;
+                } | {
+                    /** @description The article as an HTML page: its text is read by the importer's rule (docs/importer.md). */
+                    html: string;
+                };
             };
         };
         responses: {
