@@ -326,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "statements.api.schema_hooks.servers_name_this_deployment",
         "statements.api.schema_hooks.brief_objects_are_closed",
         "statements.api.schema_hooks.write_bodies_are_closed",
+        "statements.api.schema_hooks.marked_bodies_are_required",
         "statements.api.schema_hooks.errors_are_problem_json",
         "statements.api.schema_hooks.ndjson_bodies_are_lines_of_records",
         "statements.api.schema_hooks.empty_query_values_mean_absent",

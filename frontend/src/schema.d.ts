@@ -5338,7 +5338,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** @description The article as plain text: its lines are its paragraphs. */

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from statements.api.permissions import EditorsWrite
 from statements.api.schema import PROBLEM, UNAUTHORIZED, _problem
+from statements.api.schema_hooks import BODY_REQUIRED
 from statements.importer import services
 
 # The longest article a preview reads (a long news article is 10,000 characters).
@@ -37,6 +38,17 @@ class PreviewRequestSerializer(serializers.Serializer):
         help_text="The article as an HTML page: its text is read by the "
         "importer's rule (docs/importer.md).",
     )
+
+    def to_internal_value(self, data):
+        # A number is not an article: DRF's CharField would take 3.4e38 as text.
+        if isinstance(data, dict):
+            wrong = [name for name in self.fields if name in data]
+            wrong = [name for name in wrong if not isinstance(data[name], str)]
+            if wrong:
+                raise serializers.ValidationError(
+                    {name: ["Not a string."] for name in wrong}
+                )
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         if len(attrs) != 1:
@@ -136,6 +148,7 @@ class ImportPreviewView(APIView):
             f"{MAX_ARTICLE_CHARS} characters (413 beyond)."
         ),
         request={"application/json": _one_of_the_fields(PreviewRequestSerializer)},
+        extensions={BODY_REQUIRED: True},
         responses={
             200: PreviewSerializer,
             400: PROBLEM,

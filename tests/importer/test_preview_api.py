@@ -92,3 +92,18 @@ def test_the_schema_documents_the_endpoint(client, db):
     operation = schema["paths"][URL]["post"]
     assert operation["operationId"] == "imports_preview"
     assert set(operation["responses"]) >= {"200", "400", "401", "403", "413"}
+
+
+@pytest.mark.parametrize(
+    "body", [{"html": 3.4e38}, {"text": 12}, {"text": ["a"]}, {"html": None}]
+)
+def test_a_value_that_is_not_a_string_is_a_400_naming_it(client, db, body):
+    response = post(client, body, editor_key())
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["parameter"] == next(iter(body))
+
+
+def test_a_missing_body_is_a_400(client, db):
+    response = client.post(URL, HTTP_AUTHORIZATION=f"Bearer {editor_key()}")
+    assert response.status_code == 400

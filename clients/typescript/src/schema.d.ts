@@ -5334,7 +5334,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** @description The article as plain text: its lines are its paragraphs. */
