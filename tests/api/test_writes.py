@@ -23,7 +23,6 @@ from tests.api.helpers import (
     STATEMENT,
     STATEMENT_TEXT,
 )
-from tests.conftest import database_url
 from tests.sync.test_change_feed import _drain
 
 API = "/api/v1"
@@ -287,7 +286,17 @@ def test_the_same_key_with_another_body_is_422(editor, seeded):
 def test_a_duplicate_in_flight_is_409(editor, seeded):
     # Another connection holds the key's lock, as a first request still running.
     prefix = PartnerKey.objects.get(name="Newsroom").prefix
-    with psycopg.connect(database_url(), autocommit=True) as other:
+    db = connection.settings_dict
+    # Keywords, not database_url(): psycopg reads no socket directory in a URL's
+    # path (the embedded PostgreSQL is reached through one).
+    with psycopg.connect(
+        dbname=db["NAME"],
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        autocommit=True,
+    ) as other:
         other.execute(
             "SELECT pg_advisory_lock(hashtextextended(%s, 0))",
             [f"idempotency:key:{prefix}:k-3"],
