@@ -165,6 +165,23 @@ def run_manage(*args, env=None, timeout=120):
     )
 
 
+def connect_test_database():
+    """A psycopg connection of its own to the test database (autocommit), as
+    another server process would have: keywords, so that the embedded
+    PostgreSQL's socket directory is reached too (a URL path cannot name it)."""
+    import psycopg
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname=db["NAME"],
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
 def database_url() -> str:
     """The URL of the test database, for processes the test starts.
 

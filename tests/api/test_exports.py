@@ -22,6 +22,7 @@ from statements.api.filters import FILTERSETS
 from statements.choices import Fidelity, StakeholderRole
 from statements.management.commands.export_docs import with_tables
 from statements.models import Quote, QuoteSpan, QuoteStakeholder
+from tests.conftest import connect_test_database
 from tests.factories import (
     EventFactory,
     QuoteFactory,
@@ -508,17 +509,7 @@ def no_slots_held(db):
 @pytest.fixture
 def other_process(no_slots_held):
     """A connection of its own to the test database: another server process."""
-    import psycopg
-
-    settings = connection.settings_dict
-    with psycopg.connect(
-        dbname=settings["NAME"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        autocommit=True,
-    ) as other:
+    with connect_test_database() as other:
         yield other
 
 

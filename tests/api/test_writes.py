@@ -5,7 +5,6 @@ the speech tables (and the retired slugs, idempotency keys and change feed) is
 the same before and after.
 """
 
-import psycopg
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from tests.api.helpers import (
     STATEMENT,
     STATEMENT_TEXT,
 )
+from tests.conftest import connect_test_database
 from tests.sync.test_change_feed import _drain
 
 API = "/api/v1"
@@ -286,17 +286,7 @@ def test_the_same_key_with_another_body_is_422(editor, seeded):
 def test_a_duplicate_in_flight_is_409(editor, seeded):
     # Another connection holds the key's lock, as a first request still running.
     prefix = PartnerKey.objects.get(name="Newsroom").prefix
-    db = connection.settings_dict
-    # Keywords, not database_url(): psycopg reads no socket directory in a URL's
-    # path (the embedded PostgreSQL is reached through one).
-    with psycopg.connect(
-        dbname=db["NAME"],
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        autocommit=True,
-    ) as other:
+    with connect_test_database() as other:
         other.execute(
             "SELECT pg_advisory_lock(hashtextextended(%s, 0))",
             [f"idempotency:key:{prefix}:k-3"],
