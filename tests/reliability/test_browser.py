@@ -473,6 +473,9 @@ def test_the_keyboard_reaches_every_control(tab):
     expect(page.locator("#f-speaker-antony-blinken")).to_be_checked()
     assert _query(page) == {"speaker": ["antony-blinken"]}
     expect(page.locator("#f-speaker-antony-blinken")).to_be_focused()
+    # The new results replace the cards: wait for them, or the focus below lands
+    # on a card that is about to go.
+    expect(page.locator("#view")).not_to_have_attribute("aria-busy", "true")
 
     # Enter on a card's link opens the statement at the quote, which takes the
     # focus; the statement's links are reachable too.
