@@ -176,7 +176,7 @@ _QUOTE_COLUMNS = (
     "speaker__name",
     "statement__slug",
     "statement__title",
-    "statement__publisher",
+    "statement__publisher__name",
     "statement__source_url",
     "statement__published_on",
     "statement__language",
@@ -227,7 +227,9 @@ def quotes_b(request):
     roles = grouped(
         SpeakerRole.objects.filter(speaker_id__in={row[10] for row in rows})
         .order_by("start_date", "id")
-        .values_list("speaker_id", "title", "organization", "start_date", "end_date"),
+        .values_list(
+            "speaker_id", "title", "organization__name", "start_date", "end_date"
+        ),
         lambda *role: role,
     )
     results = []
@@ -321,15 +323,18 @@ _STATEMENT_COLUMNS = (
     "slug",
     "title",
     "kind",
-    "publisher",
+    "author_speaker__slug",
+    "author_speaker__name",
+    "author_organization__slug",
+    "author_organization__name",
+    "publisher__slug",
+    "publisher__name",
     "source_url",
     "published_on",
     "language",
     "license",
     "license_url",
     "text_sha256",
-    "speaker__slug",
-    "speaker__name",
     "event__slug",
     "event__name",
     "created_at",
@@ -375,32 +380,51 @@ def statements_b(request):
         (
             title,
             kind,
-            publisher,
+            author_speaker_slug,
+            author_speaker_name,
+            author_organization_slug,
+            author_organization_name,
+            publisher_slug,
+            publisher_name,
             source_url,
             published_on,
             language,
             license_,
             license_url,
             text_sha256,
-            speaker_slug,
-            speaker_name,
             event_slug,
             event_name,
         ) = fields
+        author = None
+        if author_speaker_slug is not None:
+            author = ("speaker", author_speaker_slug, author_speaker_name)
+        elif author_organization_slug is not None:
+            author = (
+                "organization",
+                author_organization_slug,
+                author_organization_name,
+            )
         results.append(
             {
                 "slug": slug,
                 "url": urls("statement", slug),
                 "title": title,
                 "kind": kind,
-                "publisher": publisher,
+                "author": {
+                    "type": author[0],
+                    "slug": author[1],
+                    "name": author[2],
+                    "url": urls(author[0], author[1]),
+                }
+                if author
+                else None,
+                "publisher": urls.brief("organization", publisher_slug, publisher_name),
                 "source_url": source_url,
                 "published_on": published_on,
                 "language": language,
                 "license": license_,
                 "license_url": license_url,
                 "text_sha256": text_sha256,
-                "speaker": urls.brief("speaker", speaker_slug, speaker_name),
                 "event": urls.brief("event", event_slug, event_name),
                 "themes": themes.get(pk, []),
                 "stakeholder_groups": groups.get(pk, []),
@@ -485,14 +509,14 @@ FROM (
       JOIN statements_stakeholdergroup g ON g.id = l.group_id
       WHERE l.quote_id = q.id), '[]'),
     'source', json_build_object(
-      'title', st.title, 'publisher', st.publisher, 'source_url', st.source_url,
+      'title', st.title, 'publisher', pb.name, 'source_url', st.source_url,
       'published_on', st.published_on, 'language', st.language,
       'license', st.license, 'license_url', st.license_url),
     'citation', concat_ws(', ',
         sk.name || COALESCE(' (' || r.title || ', ' || r.organization || ')', ''),
         e.name,
         COALESCE(to_char(d.day, 'YYYY-MM-DD'), 'date unknown'))
-      || '. Quoted in \u201c' || st.title || '\u201d, ' || st.publisher || ', '
+      || '. Quoted in \u201c' || st.title || '\u201d, ' || pb.name || ', '
       || COALESCE(to_char(st.published_on, 'YYYY-MM-DD'), 'n.d.') || ', '
       || st.source_url || '. ' || st.license || '. Statements API: '
       || %(quote_prefix)s || q.slug || %(quote_suffix)s,
@@ -511,11 +535,13 @@ FROM (
   ) q
   JOIN statements_speaker sk ON sk.id = q.speaker_id
   JOIN statements_statement st ON st.id = q.statement_id
+  LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
   LEFT JOIN statements_event e ON e.id = q.event_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
                                      THEN e.start_date END) AS day) d
   LEFT JOIN LATERAL (
-    SELECT ro.title, ro.organization FROM statements_speakerrole ro
+    SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
+    JOIN statements_organization og ON og.id = ro.organization_id
     WHERE ro.speaker_id = q.speaker_id
       AND ro.start_date <= COALESCE(d.day, e.start_date, st.published_on)
       AND (ro.end_date IS NULL
@@ -535,14 +561,21 @@ FROM (
     'url', %(statement_prefix)s || s.slug || %(statement_suffix)s,
     'title', s.title,
     'kind', s.kind,
-    'publisher', s.publisher,
+    'author', CASE
+      WHEN au.id IS NOT NULL THEN json_build_object('type', 'speaker',
+        'slug', au.slug, 'name', au.name,
+        'url', %(speaker_prefix)s || au.slug || %(speaker_suffix)s)
+      WHEN ao.id IS NOT NULL THEN json_build_object('type', 'organization',
+        'slug', ao.slug, 'name', ao.name,
+        'url', %(organization_prefix)s || ao.slug || %(organization_suffix)s)
+      END,
+    'publisher', {brief_sql("organization", "pb")},
     'source_url', s.source_url,
     'published_on', s.published_on,
     'language', s.language,
     'license', s.license,
     'license_url', s.license_url,
     'text_sha256', s.text_sha256,
-    'speaker', {brief_sql("speaker", "sk")},
     'event', {brief_sql("event", "e")},
     'themes', COALESCE((
       SELECT json_agg({brief_sql("theme", "t")} ORDER BY t.name, t.id)
@@ -561,9 +594,9 @@ FROM (
   ) AS item
   FROM (
     SELECT *, row_number() OVER (ORDER BY published_on DESC NULLS LAST, id) AS rn FROM (
-      SELECT id, slug, title, kind, publisher, source_url, published_on, language,
-             license, license_url, text_sha256, speaker_id, event_id, created_at,
-             updated_at
+      SELECT id, slug, title, kind, author_speaker_id, author_organization_id,
+             publisher_id, source_url, published_on, language, license,
+             license_url, text_sha256, event_id, created_at, updated_at
       FROM statements_statement JOIN (
         -- The sort reads narrow rows; the page's rows are then read by id.
         SELECT id FROM statements_statement
@@ -571,7 +604,9 @@ FROM (
       ) page_ids USING (id)
     ) rows
   ) s
-  LEFT JOIN statements_speaker sk ON sk.id = s.speaker_id
+  LEFT JOIN statements_speaker au ON au.id = s.author_speaker_id
+  LEFT JOIN statements_organization ao ON ao.id = s.author_organization_id
+  LEFT JOIN statements_organization pb ON pb.id = s.publisher_id
   LEFT JOIN statements_event e ON e.id = s.event_id
 ) page
 """
@@ -602,7 +637,14 @@ def quotes_c(request):
 
 def statements_c(request):
     """GET /bench/statements/c/: the statements list page, rows' JSON built in SQL."""
-    kinds = ("statement", "speaker", "event", "theme", "stakeholder_group")
+    kinds = (
+        "statement",
+        "speaker",
+        "organization",
+        "event",
+        "theme",
+        "stakeholder_group",
+    )
     return _floor_c(
         request, _STATEMENTS_C, "statements_statement", "statement-list", kinds
     )

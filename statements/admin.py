@@ -27,6 +27,8 @@ from statements import history
 from statements.choices import QuoteStatus
 from statements.models import (
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
     QuoteStakeholder,
@@ -483,24 +485,44 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
         "publisher",
         "published_on",
         "language",
-        "speaker",
+        "author",
         "event",
         "quote_count",
         "review_link",
         "updated_at",
     )
-    list_select_related = ("speaker", "event")
+    list_select_related = (
+        "publisher",
+        "author_speaker",
+        "author_organization",
+        "event",
+    )
     list_filter = (
         "kind",
         "language",
-        "publisher",
+        ("publisher", admin.RelatedOnlyFieldListFilter),
         ("published_on", admin.EmptyFieldListFilter),
-        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("author_organization", admin.RelatedOnlyFieldListFilter),
+        ("author_speaker", admin.RelatedOnlyFieldListFilter),
         ("event", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = ("slug", "title", "publisher", "text", "speaker__name")
-    autocomplete_fields = ("speaker", "event", "themes", "stakeholder_groups")
+    search_fields = (
+        "slug",
+        "title",
+        "publisher__name",
+        "text",
+        "author_speaker__name",
+        "author_organization__name",
+    )
+    autocomplete_fields = (
+        "publisher",
+        "author_speaker",
+        "author_organization",
+        "event",
+        "themes",
+        "stakeholder_groups",
+    )
     readonly_fields = (
         "text_sha256",
         "review_link",
@@ -509,7 +531,19 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("slug", "title", "kind", "speaker", "event")}),
+        (
+            None,
+            {
+                "fields": (
+                    "slug",
+                    "title",
+                    "kind",
+                    "author_speaker",
+                    "author_organization",
+                    "event",
+                )
+            },
+        ),
         (
             "Source",
             {
@@ -627,6 +661,7 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
 class SpeakerRoleInline(HttpsURLFieldsMixin, admin.TabularInline):
     model = SpeakerRole
     fields = ("title", "organization", "start_date", "end_date", "source_url", "note")
+    autocomplete_fields = ("organization",)
     extra = 0
 
 
@@ -640,7 +675,10 @@ class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
         "wikidata_id",
         "quote_count",
     )
-    list_filter = (("wikidata_id", admin.EmptyFieldListFilter), "roles__organization")
+    list_filter = (
+        ("wikidata_id", admin.EmptyFieldListFilter),
+        ("roles__organization", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("slug", "name", "sort_name", "other_names", "roles__title")
     readonly_fields = ("created_at", "updated_at")
     inlines = (SpeakerRoleInline,)
@@ -649,7 +687,7 @@ class SpeakerAdmin(HistoryAdminMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("roles")
+            .prefetch_related("roles__organization")
             .annotate(quote_count=count_of(Quote, "speaker"))
         )
 
@@ -684,6 +722,14 @@ class SubEventInline(admin.TabularInline):
     verbose_name_plural = "sub-events"
 
 
+class EventHostInline(admin.TabularInline):
+    model = EventHost
+    fields = ("organization", "role")
+    autocomplete_fields = ("organization",)
+    extra = 0
+    verbose_name = "host"
+
+
 @admin.register(Event)
 class EventAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     list_display = (
@@ -704,10 +750,12 @@ class EventAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
         ("parent", admin.EmptyFieldListFilter),
         ("parent", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = ("slug", "name", "description", "venue", "city", "hosts")
+    search_fields = ("slug", "name", "description", "venue", "city", "hosts__name")
     autocomplete_fields = ("parent",)
     readonly_fields = ("created_at", "updated_at")
-    inlines = (SubEventInline,)
+    # Hosts have a role: edited in their inline.
+    exclude = ("hosts",)
+    inlines = (EventHostInline, SubEventInline)
 
     def get_queryset(self, request):
         return (
@@ -752,4 +800,27 @@ class StakeholderGroupAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "category", "updated_at")
     list_filter = ("category",)
     search_fields = ("slug", "name", "description")
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "classification",
+        "parent",
+        "wikidata_id",
+        "wikidata_certainty",
+        "updated_at",
+    )
+    list_select_related = ("parent",)
+    list_filter = (
+        "classification",
+        "wikidata_certainty",
+        ("parent", admin.EmptyFieldListFilter),
+        ("parent", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("slug", "name", "description", "wikidata_id")
+    autocomplete_fields = ("parent",)
     readonly_fields = ("created_at", "updated_at")

@@ -37,8 +37,11 @@ from statements import resources as registry
 from statements.choices import QuoteStatus
 from statements.models import (
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
+    Speaker,
     SpeakerRole,
     Statement,
     Theme,
@@ -215,17 +218,66 @@ def part_of(
 
 
 # Grouped by changed table; within one, the order of the generated statements.
+def shown_through(
+    changed: type[models.Model], touched: type[models.Model], sql: str
+) -> Touch:
+    """`touched` records show `changed` rows through a join the graph's helpers
+    do not spell: `sql` selects their (id, slug) for the changed row's id $3."""
+    return Touch(
+        changed=changed,
+        column="id",
+        touched=touched,
+        query=sql + visible_condition(touched, _alias(touched)),
+        when=When.UPDATED,
+        embedded=changed,
+    )
+
+
+_ROLE = _table(SpeakerRole)
+# The organizations of a speaker's roles: shown in the speaker's roles, and by
+# name in the role of the day (and citation) of the speaker's quotes.
+ORGANIZATION_OF_ROLES = (
+    shown_through(
+        Organization,
+        Speaker,
+        f"SELECT DISTINCT s.id, s.slug FROM {_table(Speaker)} s "
+        f"JOIN {_ROLE} r ON r.speaker_id = s.id WHERE r.organization_id = $3",
+    ),
+    shown_through(
+        Organization,
+        Quote,
+        f"SELECT DISTINCT q.id, q.slug FROM {_table(Quote)} q "
+        f"JOIN {_ROLE} r ON r.speaker_id = q.speaker_id "
+        "WHERE r.organization_id = $3",
+    ),
+    # A quote's source and citation name its statement's publisher.
+    shown_through(
+        Organization,
+        Quote,
+        f"SELECT q.id, q.slug FROM {_table(Quote)} q "
+        f"JOIN {_table(Statement)} t ON t.id = q.statement_id "
+        "WHERE t.publisher_id = $3",
+    ),
+)
+
 GRAPH: tuple[Touch, ...] = (
-    # Quotes and statements show their speaker.
+    # Quotes show their speaker; statements their author.
     shows(Quote, "speaker"),
-    shows(Statement, "speaker"),
+    shows(Statement, "author_speaker"),
+    # An organization lists its children; statements show their publisher and
+    # author, events their hosts, speakers and quotes the organizations of roles.
+    listed_by(Organization, "parent", always=True),
+    shows(Organization, "parent"),
+    shows(Statement, "publisher"),
+    shows(Statement, "author_organization"),
+    shows(Event, "hosts"),
+    *ORGANIZATION_OF_ROLES,
     # An event lists its sub-events; quotes, statements and sub-events show it.
     listed_by(Event, "parent", always=True),
     shows(Quote, "event"),
     shows(Statement, "event"),
     shows(Event, "parent"),
-    # A statement is counted by its speaker and event; its quotes show it.
-    listed_by(Statement, "speaker", always=False),
+    # A statement is counted by its event; its quotes show it.
     listed_by(Statement, "event", always=False),
     shows(Quote, "statement"),
     # A quote is listed in full by its statement, counted by its speaker and event.
@@ -251,6 +303,8 @@ GRAPH: tuple[Touch, ...] = (
     part_of(SpeakerRole, "speaker", shown_by=(Quote, "speaker")),
     *linked(Statement, "themes"),
     *linked(Statement, "stakeholder_groups"),
+    # An event's hosts are part of it (an organization does not list them).
+    part_of(EventHost, "event"),
 )
 
 

@@ -58,6 +58,44 @@ class StakeholderRole(models.TextChoices):
     MENTIONED = "mentioned", "Mentioned"
 
 
+class OrganizationClassification(models.TextChoices):
+    """What kind of organization it is (Popolo Organization `classification`)."""
+
+    GOVERNMENT = "government", "Government"
+    GOVERNMENT_DEPARTMENT = "government_department", "Government department"
+    GOVERNMENT_AGENCY = "government_agency", "Government agency"
+    NEWS_MEDIA = "news_media", "News media"
+    INTERNATIONAL_ORGANIZATION = (
+        "international_organization",
+        "International organization",
+    )
+    NGO = "ngo", "Non-governmental organization"
+    COMPANY = "company", "Company"
+    OTHER = "other", "Other"
+
+
+class Certainty(models.TextChoices):
+    """How sure the data is of an assertion: certain, probable, or unknown."""
+
+    CERTAIN = "certain", "Certain"
+    PROBABLE = "probable", "Probable"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class HostRole(models.TextChoices):
+    """An organization's part in hosting an event."""
+
+    HOST = "host", "Host"
+    CO_HOST = "co_host", "Co-host"
+
+
+class AuthorType(models.TextChoices):
+    """Who a statement's author is: a person (a speaker) or an organization."""
+
+    SPEAKER = "speaker", "Speaker (a person)"
+    ORGANIZATION = "organization", "Organization"
+
+
 class ResourceType(models.TextChoices):
     SPEAKER = "speaker", "Speaker"
     EVENT = "event", "Event"
@@ -65,6 +103,7 @@ class ResourceType(models.TextChoices):
     QUOTE = "quote", "Quote"
     THEME = "theme", "Theme"
     STAKEHOLDER_GROUP = "stakeholder_group", "Stakeholder group"
+    ORGANIZATION = "organization", "Organization"
 
 
 class ChangeAction(models.TextChoices):

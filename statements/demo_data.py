@@ -38,6 +38,8 @@ from statements.choices import (
 )
 from statements.models import (
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
     QuoteStakeholder,
@@ -150,6 +152,11 @@ PUBLISHERS = [
     ("Policy Review", "policyreview.example.org"),
     ("Radio International", "radio.example.net"),
 ]
+# Every organization: the hosts and employers, then the publishers; ids from 1.
+ORGANIZATION_NAMES = [*ORGANIZATIONS, *(name for name, _ in PUBLISHERS)]
+ORGANIZATION_IDS = {name: pk for pk, name in enumerate(ORGANIZATION_NAMES, start=1)}
+# Statements of these kinds are their publisher's own voice: it is their author.
+PUBLISHER_AUTHORED = {StatementKind.EDITORIAL, StatementKind.PRESS_RELEASE}
 LICENSES = [
     ("Public domain", None),
     ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
@@ -341,6 +348,8 @@ class DemoData:
     def __init__(self, sizes: Sizes, seed: int):
         self.sizes = sizes
         self.rng = random.Random(seed)
+        # (id, role, event, organization) of the top events' hosts (events()).
+        self.event_hosts: list[tuple] = []
 
     # --- text -----------------------------------------------------------------------
 
@@ -373,6 +382,29 @@ class DemoData:
         return "".join(parts), bounds
 
     # --- reference records ----------------------------------------------------------
+
+    def organizations(self):
+        """The organizations, at a fixed time (drawing nothing, so that every other
+        record stays what it was before organizations were records)."""
+        created = datetime.datetime(2014, 1, 1, tzinfo=datetime.UTC)
+        rows = []
+        for name, pk in ORGANIZATION_IDS.items():
+            publisher = pk > len(ORGANIZATIONS)
+            rows.append(
+                (
+                    pk,
+                    created,
+                    created,
+                    f"{_slugify(name.split())}-{pk}",
+                    name,
+                    "news_media" if publisher else "government",
+                    f"{name}, {'a publisher' if publisher else 'a host and employer'}.",
+                    None,
+                    None,
+                    None,
+                )
+            )
+        return rows
 
     def speakers(self):
         """Speaker rows and their roles' rows, roles one after another in time."""
@@ -416,7 +448,7 @@ class DemoData:
                     updated,
                     speaker_pk,
                     rng.choice(ROLE_TITLES),
-                    rng.choice(ORGANIZATIONS),
+                    ORGANIZATION_IDS[rng.choice(ORGANIZATIONS)],
                     start,
                     end,
                     None,
@@ -462,11 +494,12 @@ class DemoData:
                     f"{city} Convention Centre",
                     city,
                     country,
-                    [rng.choice(ORGANIZATIONS)],
                     [f"https://events.example.org/{pk}"],
                     None,
                 )
             )
+            host = ORGANIZATION_IDS[rng.choice(ORGANIZATIONS)]
+            self.event_hosts.append((len(self.event_hosts) + 1, "host", pk, host))
         return rows
 
     def sub_events(self, parent: tuple, first_id: int):
@@ -495,7 +528,6 @@ class DemoData:
                     None,
                     parent[10],
                     parent[11],
-                    [],
                     [],
                     parent_pk,
                 )
@@ -601,6 +633,9 @@ class DemoData:
         )
         slug = f"{_slugify(title.split())}-{pk}"
         created, updated = _stamps(rng, stamp_day)
+        kind = rng.choice(STATEMENT_KINDS)
+        publisher_id = ORGANIZATION_IDS[publisher]
+        by_publisher = kind in PUBLISHER_AUTHORED
         batch["statements"].append(
             (
                 pk,
@@ -608,8 +643,8 @@ class DemoData:
                 updated,
                 slug,
                 title,
-                rng.choice(STATEMENT_KINDS),
-                publisher,
+                kind,
+                publisher_id,
                 f"https://{domain}/statements/{slug}",
                 published_on,
                 "en" if rng.random() < 0.9 else "en-GB",
@@ -618,7 +653,8 @@ class DemoData:
                 "",
                 text,
                 hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                speaker_id,
+                None if by_publisher else speaker_id,
+                publisher_id if by_publisher else None,
                 event_id,
             )
         )
@@ -711,6 +747,13 @@ _STAMPS = "id created_at updated_at "
 def written_tables() -> dict[str, tuple[type, list[str]]]:
     """(model or through model, field names in row order) of each written table."""
     return {
+        "organizations": (
+            Organization,
+            _words(
+                _STAMPS + "slug name classification description wikidata_id "
+                "wikidata_certainty parent"
+            ),
+        ),
         "speakers": (
             Speaker,
             _words(
@@ -729,9 +772,10 @@ def written_tables() -> dict[str, tuple[type, list[str]]]:
             Event,
             _words(
                 _STAMPS + "slug name kind description start_date end_date venue "
-                "city country hosts source_urls parent"
+                "city country source_urls parent"
             ),
         ),
+        "event_hosts": (EventHost, _words("id role event organization")),
         "themes": (Theme, _words(_STAMPS + "slug name description parent")),
         "groups": (
             StakeholderGroup,
@@ -742,7 +786,7 @@ def written_tables() -> dict[str, tuple[type, list[str]]]:
             _words(
                 _STAMPS + "slug title kind publisher source_url published_on "
                 "language license license_url provenance_note text text_sha256 "
-                "speaker event"
+                "author_speaker author_organization event"
             ),
         ),
         "statement_themes": (
@@ -805,9 +849,11 @@ def load(alias: str, data: DemoData, *, fire_triggers: bool, progress) -> RowCou
         event_rows, event_dates = data.events()
         themes, groups = data.themes(), data.groups()
         for table, rows in [
+            ("organizations", data.organizations()),
             ("speakers", speakers),
             ("roles", roles),
             ("events", event_rows),
+            ("event_hosts", data.event_hosts),
             ("themes", themes),
             ("groups", groups),
         ]:

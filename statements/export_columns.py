@@ -16,12 +16,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import (
     Aggregate,
+    Case,
     F,
     Func,
     OuterRef,
     Subquery,
     TextField,
     Value,
+    When,
 )
 from django.db.models.expressions import Expression
 
@@ -150,9 +152,12 @@ class _JsonAgg(OrderableAggMixin, Aggregate):
     output_field = TextField()
 
 
-def _json_objects(model, link: str, keys: tuple[str, ...], order_by) -> Subquery:
-    """A JSON array of {key: value} objects of the linked `model` rows, in order."""
-    pairs = [part for key in keys for part in (Value(key), F(key))]
+def _json_objects(
+    model, link: str, keys: tuple[tuple[str, str], ...], order_by
+) -> Subquery:
+    """A JSON array of {key: value} objects of the linked `model` rows, in order;
+    `keys` are (key, path) pairs."""
+    pairs = [part for key, path in keys for part in (Value(key), F(path))]
     return Subquery(
         model.objects.filter(**{link: OuterRef("pk")})
         .order_by()
@@ -224,6 +229,34 @@ def _link_columns(model, f: r.Link) -> list[Column]:
     ]
 
 
+def _nested_key(f: r.Field) -> tuple[str, str]:
+    """(key, path) of a nested row's field in a CSV JSON cell: a link's label."""
+    if isinstance(f, r.Link):
+        return f.name, f"{f.path}__{BY_KIND[f.target].label}"
+    return f.name, f.name
+
+
+def _nested_key_doc(f: r.Field) -> str:
+    if isinstance(f, r.Link):
+        return f"{f.name} (its {BY_KIND[f.target].label})"
+    return f.name
+
+
+def _author_sql(f: r.Author, key: str, as_kind=None) -> Expression:
+    """The author's `key` (or, with `as_kind`, its type) from whichever link is set."""
+    return Case(
+        *(
+            When(
+                **{f"{path}__isnull": False},
+                then=as_kind(kind) if as_kind else F(f"{path}__{key}"),
+            )
+            for kind, path in f.choices
+        ),
+        default=None,
+        output_field=TextField(),
+    )
+
+
 def _field_columns(resource: r.Resource, f: r.Field) -> list[Column]:  # noqa: C901
     """The CSV columns of one field of a resource (none for some)."""
     model = resource.model
@@ -244,15 +277,27 @@ def _field_columns(resource: r.Resource, f: r.Field) -> list[Column]:  # noqa: C
             return [Column(f.name, doc, _links_sql(model, f))]
         case r.Nested(csv=True):
             relation = model._meta.get_field(f.relation)
-            keys = tuple(n.name for n in f.fields)
+            keys = tuple(_nested_key(n) for n in f.fields)
             return [
                 Column(
                     f.name,
-                    "JSON array of {" + ", ".join(keys) + "}.",
+                    "JSON array of {"
+                    + ", ".join(_nested_key_doc(n) for n in f.fields)
+                    + "}.",
                     _json_objects(
                         relation.related_model, relation.field.name, keys, f.order
                     ),
                 )
+            ]
+        case r.Author():
+            return [
+                Column(
+                    "author_type",
+                    "speaker or organization; empty when the author is unknown.",
+                    _author_sql(f, "", Value),
+                ),
+                Column("author_slug", "The author's slug.", _author_sql(f, "slug")),
+                Column("author_name", "The author's name.", _author_sql(f, "name")),
             ]
         case r.Spans():
             doc = f'{f.doc.removesuffix(".")}, as "start-end" pieces joined by ";".'
@@ -314,6 +359,8 @@ def _ndjson_doc(f: r.Field) -> str:  # noqa: C901
             return "[{" + ", ".join(n.name for n in f.fields) + "}]: " + f.doc
         case r.Embedded():
             return "{" + ", ".join(f.keys) + "}: " + f.doc
+        case r.Author():
+            return "{type, slug, name, url} or null: " + f.doc
         case r.Spans():
             return "[{start, end}]: " + f.doc
         case r.RoleOfTheDay():

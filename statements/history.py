@@ -24,6 +24,9 @@ from statements.choices import HistorySource
 from statements.models import (
     Event,
     EventEvent,
+    EventHostEvent,
+    Organization,
+    OrganizationEvent,
     Quote,
     QuoteEvent,
     QuoteSpanEvent,
@@ -101,6 +104,7 @@ def actor_of(request) -> str | None:
 
 # A record's own event table, by the record's model.
 OWN_EVENTS: dict[type[models.Model], type[models.Model]] = {
+    Organization: OrganizationEvent,
     Speaker: SpeakerEvent,
     Event: EventEvent,
     Theme: ThemeEvent,
@@ -144,17 +148,25 @@ OWNED: dict[type[models.Model], tuple[Rows, ...]] = {
             events=SpeakerRoleEvent,
             owner="speaker_id",
             item=lambda row: {
-                name: row[name]
-                for name in (
-                    "title",
-                    "organization",
-                    "start_date",
-                    "end_date",
-                    "source_url",
-                    "note",
-                )
+                "title": row["title"],
+                "organization": row["organization_id"],
+                **{
+                    name: row[name]
+                    for name in ("start_date", "end_date", "source_url", "note")
+                },
             },
             order=lambda role: (str(role["start_date"]), role["title"]),
+            links=(("organization_id", Organization),),
+        ),
+    ),
+    Event: (
+        Rows(
+            field="hosts",
+            events=EventHostEvent,
+            owner="event_id",
+            item=lambda row: {"slug": row["organization_id"], "role": row["role"]},
+            order=lambda link: (link["role"], link["slug"] or ""),
+            links=(("organization_id", Organization),),
         ),
     ),
     Statement: (

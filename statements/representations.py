@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from statements.models import format_citation, split_paragraphs
 from statements.resources import (
     BY_KIND,
+    Author,
     Citation,
     Embedded,
     Field,
@@ -95,7 +96,7 @@ _CITATION_COLUMNS = (
     "speaker__name",
     "event__name",
     "statement__title",
-    "statement__publisher",
+    "statement__publisher__name",
     "statement__published_on",
     "statement__source_url",
     "statement__license",
@@ -118,7 +119,10 @@ def columns(fields: tuple[Field, ...], *, slug: bool = True) -> tuple[str, ...]:
                 label = _label(f.target)
                 wanted += [f"{f.path}_id", f"{f.path}__slug", f"{f.path}__{label}"]
             case Embedded():
-                wanted += [f"{f.via}__{key}" for key in f.keys]
+                wanted += [f.path(key) for key in f.keys]
+            case Author():
+                for _, path in f.choices:
+                    wanted += [f"{path}__slug", f"{path}__name"]
             case Spans():
                 wanted.append("span_pairs")
             case RoleOfTheDay():
@@ -279,6 +283,8 @@ class Representer:
                 return self._nested_getter(model, f, ids)
             case Embedded():
                 return self._embedded_getter(model, f)
+            case Author():
+                return self._author_getter(f)
             case Spans():
                 return lambda row: [
                     {"start": start, "end": end} for start, end in row["span_pairs"]
@@ -383,12 +389,28 @@ class Representer:
             by_owner[row[owner]].append(item)
         return lambda row: by_owner[row["id"]]
 
+    def _author_getter(self, f: Author) -> Getter:
+        """{type, slug, name, url} of the author link that is set, or None."""
+        choices = [(kind, f"{path}__slug", f"{path}__name") for kind, path in f.choices]
+        url = self.url
+
+        def author(row):
+            for kind, slug_key, name_key in choices:
+                slug = row[slug_key]
+                if slug is not None:
+                    return {
+                        "type": kind,
+                        "slug": slug,
+                        "name": row[name_key],
+                        "url": url(kind, slug),
+                    }
+            return None
+
+        return author
+
     @staticmethod
     def _embedded_getter(model, f: Embedded) -> Getter:
-        parts = [
-            (key, f"{f.via}__{key}", converter(model, f"{f.via}__{key}"))
-            for key in f.keys
-        ]
+        parts = [(key, f.path(key), converter(model, f.path(key))) for key in f.keys]
         return lambda row: {
             key: convert(row[path]) if convert else row[path]
             for key, path, convert in parts
@@ -402,7 +424,7 @@ class Representer:
             event_name=row["event__name"],
             date=row["quote_day"],
             title=row["statement__title"],
-            publisher=row["statement__publisher"],
+            publisher=row["statement__publisher__name"],
             published_on=row["statement__published_on"],
             source_url=row["statement__source_url"],
             license=row["statement__license"],

@@ -27,6 +27,7 @@ from django.db import models as django_models
 
 from statements.models import (
     Event,
+    Organization,
     Quote,
     Speaker,
     StakeholderGroup,
@@ -148,11 +149,32 @@ class Nested(Field):
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Embedded(Field):
     """An object of the columns `keys` of a to-one target (`via`), e.g. the
-    source of a quote. The link of `via` carries its CSV columns."""
+    source of a quote (`paths` reaches a key further, e.g. the publisher's name).
+    The link of `via` carries its CSV columns."""
 
     via: str
     keys: tuple[str, ...]
     component: str
+    # (key, path from the target) where a key is not a column of the target.
+    paths: tuple[tuple[str, str], ...] = ()
+
+    def path(self, key: str) -> str:
+        """The `.values()` path of `key`, from the row."""
+        return f"{self.via}__{dict(self.paths).get(key, key)}"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Author(Field):
+    """Who wrote a statement: one of two to-one links (`choices`: the author
+    type and its foreign key, in order), shown as {type, slug, name, url} of
+    the one that is set, or null when neither is. The CSV has `author_type`,
+    `author_slug` and `author_name`."""
+
+    name: str = "author"
+    choices: tuple[tuple[str, str], ...] = (
+        ("speaker", "author_speaker"),
+        ("organization", "author_organization"),
+    )
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -297,6 +319,35 @@ _NAME_AND_DESCRIPTION = Search(
     title="name", headline="description", vector=("name", "description")
 )
 
+ORGANIZATION = Resource(
+    writable=True,
+    kind="organization",
+    model=Organization,
+    doc="An organization (Popolo Organization): a publisher, a government, a "
+    "department, a host of events.",
+    fields=(
+        Value(name="name", doc="Name."),
+        Value(
+            name="classification",
+            doc="government, government_department, news_media, ...",
+        ),
+        Value(name="description", doc="A short public description."),
+        Value(name="wikidata_id", doc="Wikidata id (Q…)" + _WHEN_NULL),
+        Value(
+            name="wikidata_certainty",
+            doc="How sure the Wikidata id is: certain or probable; null without an id.",
+        ),
+        Link(name="parent", target="organization", null=True, csv_keys=("slug",)),
+        Links(
+            name="children",
+            target="organization",
+            reverse="parent",
+            doc="Organizations that are part of it.",
+        ),
+    ),
+    search=_NAME_AND_DESCRIPTION,
+)
+
 SPEAKER = Resource(
     writable=True,
     kind="speaker",
@@ -316,15 +367,15 @@ SPEAKER = Resource(
             component="SpeakerRole",
             fields=(
                 Value(name="title"),
-                Value(name="organization"),
+                Link(name="organization", target="organization"),
                 Value(name="start_date"),
                 Value(name="end_date"),
                 Value(name="source_url"),
                 Value(name="note"),
             ),
             csv=True,
-            doc="The offices held: title, organization, start and end dates, "
-            "source_url, note.",
+            doc="The offices held: title, organization (a brief link), start "
+            "and end dates, source_url, note.",
         ),
         *LINKED_COUNTS,
     ),
@@ -344,7 +395,14 @@ EVENT = Resource(
         Value(name="venue", doc="Venue" + _WHEN_NULL),
         Value(name="city", doc="City" + _WHEN_NULL),
         Value(name="country", doc="ISO 3166-1 alpha-2 code" + _WHEN_NULL),
-        Value(name="hosts", doc="Hosts."),
+        Links(
+            name="hosts",
+            target="organization",
+            through="hosts",
+            role="role",
+            doc="The organizations that hosted it, each with its role (host or "
+            "co_host).",
+        ),
         Value(name="source_urls", doc="Sources."),
         Link(name="parent", target="event", null=True, csv_keys=("slug",)),
         Links(
@@ -400,14 +458,23 @@ STATEMENT = Resource(
     fields=(
         Value(name="title", doc="Title of the document."),
         Value(name="kind", doc="editorial, article, transcript, press_release, ..."),
-        Value(name="publisher", doc="Who published it."),
+        Author(
+            doc="Who wrote it: {type, slug, name, url}, type speaker (a person) or "
+            "organization; null when unknown. Not the speaker of its quotes."
+        ),
+        Link(
+            name="publisher",
+            target="organization",
+            null=True,
+            expandable=True,
+            doc="The organization that published it" + _WHEN_NULL,
+        ),
         Value(name="source_url", doc="Where it was published."),
         Value(name="published_on", doc="YYYY-MM-DD" + _WHEN_NULL),
         Value(name="language", doc="BCP 47 language tag."),
         Value(name="license", doc="Licence of the document."),
         Value(name="license_url", doc="URL of the licence."),
         Value(name="text_sha256", doc="SHA-256 of the UTF-8 text, to check a copy."),
-        Link(name="speaker", target="speaker", null=True, expandable=True),
         Link(name="event", target="event", null=True, expandable=True),
         Links(name="themes", target="theme", through="themes", expandable=True),
         Links(
@@ -472,14 +539,26 @@ QUOTE = Resource(
             target="statement",
             expandable=True,
             csv_more=tuple(
-                Csv(name=name, path=name, doc=doc)
-                for name, doc in (
-                    ("publisher", "Who published the statement."),
-                    ("source_url", "Where the statement was published."),
-                    ("published_on", "When it was published (YYYY-MM-DD)."),
-                    ("language", "BCP 47 language tag of the statement."),
-                    ("license", "Licence of the statement the quote is taken from."),
-                    ("license_url", "URL of that licence."),
+                Csv(name=name, path=path, doc=doc)
+                for name, path, doc in (
+                    (
+                        "publisher",
+                        "publisher__name",
+                        "Name of the organization that published the statement.",
+                    ),
+                    ("source_url", "source_url", "Where the statement was published."),
+                    (
+                        "published_on",
+                        "published_on",
+                        "When it was published (YYYY-MM-DD).",
+                    ),
+                    ("language", "language", "BCP 47 language tag of the statement."),
+                    (
+                        "license",
+                        "license",
+                        "Licence of the statement the quote is taken from.",
+                    ),
+                    ("license_url", "license_url", "URL of that licence."),
                 )
             ),
         ),
@@ -520,8 +599,10 @@ QUOTE = Resource(
                 "license",
                 "license_url",
             ),
+            paths=(("publisher", "publisher__name"),),
             component="QuoteSource",
-            doc="What it takes to cite the document a quote appears in.",
+            doc="What it takes to cite the document a quote appears in; "
+            "`publisher` is the publishing organization's name.",
         ),
         Citation(),
         Value(name="provenance_note", doc="How the quote was established."),
@@ -540,6 +621,7 @@ RESOURCES: tuple[Resource, ...] = (
     EVENT,
     THEME,
     STAKEHOLDER_GROUP,
+    ORGANIZATION,
 )
 BY_KIND: dict[str, Resource] = {resource.kind: resource for resource in RESOURCES}
 BY_MODEL: dict[type, Resource] = {resource.model: resource for resource in RESOURCES}

@@ -116,7 +116,7 @@ def with_quote_context(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
         )
         .annotate(
             role_title=_role_on_role_day("title"),
-            role_organization=_role_on_role_day("organization"),
+            role_organization=_role_on_role_day("organization__name"),
         )
     )
 
@@ -158,10 +158,18 @@ def _counts(model) -> dict:
             "quote_count": count_related(Quote.themes.through, "theme", **public_quote),
             "statement_count": count_related(Statement.themes.through, "theme"),
         }
-    link = {Speaker: "speaker", Event: "event"}[model]
+    if model is Speaker:
+        # A speaker's statements are those that quote them (not the ones they
+        # wrote: the statements' `quoted_speaker` filter, not `author`).
+        return {
+            "quote_count": count_related(Quote, "speaker"),
+            "statement_count": count_related(
+                Quote, "speaker", distinct_field="statement"
+            ),
+        }
     return {
-        "quote_count": count_related(Quote, link),
-        "statement_count": count_related(Statement, link),
+        "quote_count": count_related(Quote, "event"),
+        "statement_count": count_related(Statement, "event"),
     }
 
 
@@ -208,11 +216,22 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def apply_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Filter by a full-text query and rank the matches (rank first by default)."""
+def apply_search(
+    queryset: QuerySet, text: str, *, vector: tuple[str, ...] | None = None
+) -> QuerySet:
+    """Filter by a full-text query and rank the matches (rank first by default).
+
+    `vector` names the columns searched when the model stores no search_vector.
+    """
     query = search_query(text)
-    return queryset.filter(search_vector=query).annotate(
-        rank=SearchRank(F("search_vector"), query)
+    if vector is None:
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    return (
+        queryset.annotate(match_vector=SearchVector(*vector, config=SEARCH_CONFIG))
+        .filter(match_vector=query)
+        .annotate(rank=SearchRank(F("match_vector"), query))
     )
 
 

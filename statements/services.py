@@ -9,8 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DataError, connection, models, transaction
 
+from statements.choices import AuthorType
 from statements.models import (
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
     QuoteStakeholder,
@@ -24,11 +27,13 @@ from statements.models import (
 from statements.resources import (
     BY_KIND,
     EVENT,
+    ORGANIZATION,
     QUOTE,
     SPEAKER,
     STAKEHOLDER_GROUP,
     STATEMENT,
     THEME,
+    Author,
     Link,
     Links,
     Resource,
@@ -150,6 +155,19 @@ def _set_m2m(manager, model, slugs: list[str], *, what: str) -> bool:
     return False
 
 
+def _load_organization(row, result):
+    _upsert(
+        Organization,
+        row["slug"],
+        {
+            **fixture_values(ORGANIZATION, row),
+            "parent": _by_slug(Organization, row.get("parent"), what="parent"),
+        },
+        kind="organizations",
+        result=result,
+    )
+
+
 def _load_speaker(row, result):
     speaker = _upsert(
         Speaker,
@@ -167,7 +185,9 @@ def _load_speaker(row, result):
         role, created = SpeakerRole.objects.get_or_create(
             speaker=speaker,
             title=role_row["title"],
-            organization=role_row["organization"],
+            organization=_by_slug(
+                Organization, role_row["organization"], what="roles.organization"
+            ),
             start_date=_date(role_row["start_date"]),
             defaults=values,
         )
@@ -183,7 +203,7 @@ def _load_speaker(row, result):
 
 
 def _load_event(row, result):
-    _upsert(
+    event = _upsert(
         Event,
         row["slug"],
         {
@@ -193,6 +213,9 @@ def _load_event(row, result):
         kind="events",
         result=result,
     )
+    hosts = [(link["organization"], link["role"]) for link in row.get("hosts", [])]
+    if set_event_hosts(event=event, links=hosts):
+        event.save(update_fields=["updated_at"])
 
 
 def _load_theme(row, result):
@@ -241,7 +264,8 @@ def _load_statement(row, result, base_dir: Path):
         {
             **fixture_values(STATEMENT, row, exclude={"text"}),
             "text": text,
-            "speaker": _by_slug(Speaker, row.get("speaker"), what="speaker"),
+            **author_values(row.get("author")),
+            "publisher": _by_slug(Organization, row.get("publisher"), what="publisher"),
             "event": _by_slug(Event, row.get("event"), what="event"),
         },
         kind="statements",
@@ -303,6 +327,63 @@ def check_quote_anchor(
         )
 
 
+def author_values(author: dict | None) -> dict[str, Any]:
+    """The two author columns of a statement from {type, slug} (or None)."""
+    if author is None:
+        return {"author_speaker": None, "author_organization": None}
+    if not isinstance(author, dict) or set(author) - {"type", "slug", "name", "url"}:
+        raise ValidationError(
+            {"author": "An author is {type, slug}: speaker or organization."}
+        )
+    models_by_type = {
+        AuthorType.SPEAKER: Speaker,
+        AuthorType.ORGANIZATION: Organization,
+    }
+    kind = author.get("type")
+    if kind not in models_by_type:
+        raise ValidationError(
+            {"author": f"type must be one of {', '.join(AuthorType.values)}."}
+        )
+    found = _by_slug(models_by_type[kind], author.get("slug"), what="author")
+    if found is None:
+        raise ValidationError({"author": "An author needs a slug."})
+    return {
+        "author_speaker": found if kind == AuthorType.SPEAKER else None,
+        "author_organization": found if kind == AuthorType.ORGANIZATION else None,
+    }
+
+
+def set_event_hosts(*, event: Event, links: list[tuple[str, str]]) -> bool:
+    """Make an event's (organization slug, role) hosts exactly `links`; True on a
+    change. An organization hosts an event once, in one role."""
+    wanted = {}
+    for index, (slug, role) in enumerate(links):
+        organization = _by_slug(Organization, slug, what=f"hosts[{index}].slug")
+        if organization.pk in wanted:
+            raise ValidationError(
+                {f"hosts[{index}].slug": f"{slug!r} is listed twice."}
+            )
+        wanted[organization.pk] = role
+    current = dict(event.host_links.values_list("organization_id", "role"))
+    if wanted == current:
+        return False
+    event.host_links.exclude(organization_id__in=list(wanted)).delete()
+    for index, (organization_id, role) in enumerate(wanted.items()):
+        if current.get(organization_id) == role:
+            continue
+        link = event.host_links.filter(organization_id=organization_id).first()
+        link = link or EventHost(event=event, organization_id=organization_id)
+        link.role = role
+        try:
+            link.full_clean(validate_unique=False)
+        except ValidationError as error:
+            raise ValidationError(
+                {f"hosts[{index}].{k}": v for k, v in error.message_dict.items()}
+            ) from None
+        link.save()
+    return True
+
+
 def set_stakeholder_links(*, quote: Quote, links: list[tuple[str, str]]) -> bool:
     """Make a quote's (group slug, role) links exactly `links`; True on a change."""
     wanted_links = {
@@ -335,6 +416,7 @@ def set_quote_spans(*, quote: Quote, spans: list[tuple[int, int]]) -> bool:
 
 
 SECTIONS = [
+    ("organizations", _load_organization),
     ("speakers", _load_speaker),
     ("events", _load_event),
     ("themes", _load_theme),
@@ -454,7 +536,7 @@ def _writable_links(resource: Resource):
     """The resource's links an editor sets: to-one links (foreign keys) and
     many-to-many links; a tree's children are set from the child's side."""
     for f in resource.fields + resource.detail:
-        if isinstance(f, Link) or isinstance(f, Links) and f.through:
+        if isinstance(f, Link | Author) or isinstance(f, Links) and f.through:
             yield f
 
 
@@ -463,15 +545,18 @@ def _set_speaker_roles(*, speaker: Speaker, rows: list[dict]) -> bool:
     keep = []
     changed = False
     for index, row in enumerate(rows):
+        organization = _by_slug(
+            Organization, row["organization"], what=f"roles[{index}].organization"
+        )
         role = SpeakerRole.objects.filter(
             speaker=speaker,
             title=row["title"],
-            organization=row["organization"],
+            organization=organization,
             start_date=row["start_date"],
         ).first() or SpeakerRole(speaker=speaker)
         values = {
             "title": row["title"],
-            "organization": row["organization"],
+            "organization": organization,
             "start_date": row["start_date"],
             "end_date": row.get("end_date"),
             "source_url": row.get("source_url"),
@@ -633,6 +718,8 @@ def save_record(
             values[f.path] = _by_slug(target, data.get(f.name), what=f.name, lock=lock)
         elif isinstance(f, Links) and (f.name in data or not partial):
             links[f] = data.get(f.name, [])
+        elif isinstance(f, Author) and (f.name in data or not partial):
+            values.update(author_values(data.get(f.name)))
     for name, value in values.items():
         setattr(instance, name, value)
     text_changed = model is Statement and not creating and instance.text != old_text
@@ -664,7 +751,11 @@ def save_record(
     if model is Speaker and ("roles" in data or not partial):
         touched |= _set_speaker_roles(speaker=instance, rows=data.get("roles", []))
     for f, slugs in links.items():
-        if f.role:
+        if f.role and model is Event:
+            touched |= set_event_hosts(
+                event=instance, links=[(link["slug"], link["role"]) for link in slugs]
+            )
+        elif f.role:
             touched |= set_stakeholder_links(
                 quote=instance, links=[(link["slug"], link["role"]) for link in slugs]
             )

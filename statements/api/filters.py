@@ -5,6 +5,7 @@ several values of one list filter, repeated (`theme=a&theme=b`) or comma-separat
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django_filters.fields import BaseCSVField
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,12 +23,15 @@ from statements.api.params import (
 from statements.choices import (
     EventKind,
     Fidelity,
+    OrganizationClassification,
+    QuoteStatus,
     StakeholderCategory,
     StakeholderRole,
     StatementKind,
 )
 from statements.models import (
     Event,
+    Organization,
     Quote,
     Speaker,
     StakeholderGroup,
@@ -88,6 +92,11 @@ class FilterBackend(DjangoFilterBackend):
     FilterSet is not built at all: building it and its form deep-copies every
     filter and form field, a cost a plain page does not need to pay.
     """
+
+    def retired_parameters(self, view) -> dict[str, str]:
+        """Parameters the filter set no longer takes, each with its replacement."""
+        filterset_class = self.get_filterset_class(view)
+        return dict(getattr(filterset_class, "retired_parameters", {}))
 
     def query_parameters(self, view) -> dict[str, bool]:
         """The filters' names, each with whether it takes a list (for
@@ -175,6 +184,64 @@ class SlugListFilter(django_filters.CharFilter):
         return qs.filter(**lookup)
 
 
+class AuthorSlugListField(forms.CharField):
+    """Comma-separated slugs of authors, each a speaker's or an organization's:
+    (speaker ids, organization ids)."""
+
+    def __init__(self, *, model=None, **kwargs):
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        slugs = comma_list(super().clean(value))
+        if not slugs:
+            return None
+        if len(slugs) > MAX_LIST_VALUES:
+            raise ValidationError(
+                f"At most {MAX_LIST_VALUES} values are allowed.", code="too_many_values"
+            )
+        speakers = dict(
+            Speaker.objects.filter(slug__in=slugs).values_list("slug", "pk")
+        )
+        organizations = dict(
+            Organization.objects.filter(slug__in=slugs).values_list("slug", "pk")
+        )
+        missing = sorted(set(slugs) - set(speakers) - set(organizations))
+        if missing:
+            raise ValidationError(
+                "No speaker or organization with slug %(slugs)s.",
+                code="unknown_slug",
+                params={"slugs": ", ".join(repr(slug[:80]) for slug in missing[:5])},
+            )
+        return list(speakers.values()), list(organizations.values())
+
+
+class AuthorFilter(SlugListFilter):
+    """Statements written by any of the speakers or organizations named."""
+
+    field_class = AuthorSlugListField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        speakers, organizations = value
+        return qs.filter(
+            Q(author_speaker__in=speakers) | Q(author_organization__in=organizations)
+        )
+
+
+class QuotedSpeakerFilter(SlugListFilter):
+    """Statements with a public (confirmed) quote of any of the speakers."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return filter_once(
+            qs,
+            quotes__speaker__in=[obj.pk for obj in value],
+            quotes__status=QuoteStatus.CONFIRMED,
+        )
+
+
 class StrictBooleanField(forms.Field):
     """true or false (also 1/0, yes/no); anything else is an error, not "any"."""
 
@@ -260,6 +327,28 @@ class FullTextFilter(django_filters.CharFilter):
         if not value:
             return qs
         return apply_search(qs, value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": MAX_SEARCH_LENGTH,
+        "description": (
+            "Full-text search of the name and description in websearch syntax: "
+            'words, "quoted phrases", OR, -exclusion; English stemming; ranked.'
+        ),
+    }
+)
+class NameSearchFilter(django_filters.CharFilter):
+    """Full-text search of a resource's searched columns (its `Search.vector`),
+    for a model that stores no search_vector; ranked."""
+
+    field_class = TextQueryField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return apply_search(qs, value, vector=BY_MODEL[qs.model].search.vector)
 
 
 @extend_schema_field(
@@ -404,7 +493,19 @@ class StatementFilterSet(django_filters.FilterSet):
             "a `highlight` snippet."
         ),
     )
-    speaker = _slug_filter(Speaker, "speaker", "Speaker slug(s).")
+    author = AuthorFilter(
+        model=None,
+        help_text="Author slug(s): a speaker (a person) or an organization that "
+        "wrote the statement (not the speakers it quotes: see quoted_speaker).",
+    )
+    quoted_speaker = QuotedSpeakerFilter(
+        model=Speaker,
+        field_name="quotes__speaker",
+        help_text="Speaker slug(s): statements that quote any of them.",
+    )
+    publisher = _slug_filter(
+        Organization, "publisher", "Publisher organization slug(s)."
+    )
     event = _slug_filter(
         Event,
         "event",
@@ -421,9 +522,6 @@ class StatementFilterSet(django_filters.FilterSet):
         StakeholderGroup,
         "stakeholder_groups",
         "Stakeholder group slug(s).",
-    )
-    publisher = bounded_text_filter(
-        200, "Publisher name (case-insensitive).", lookup_expr="iexact"
     )
     kind = ChoiceInFilter(choices=StatementKind.choices, help_text="Kind(s).")
     language = bounded_text_filter(35, "BCP 47 language tag.")
@@ -444,6 +542,13 @@ class StatementFilterSet(django_filters.FilterSet):
         ],
         help_text="Sort by published_on, title, created_at or updated_at; - reverses.",
     )
+
+    # Parameters this list no longer takes, with what to use instead
+    # (params.name_errors).
+    retired_parameters = {
+        "speaker": "A statement's speaker is ambiguous: use author (who wrote it, "
+        "a speaker or an organization) or quoted_speaker (whom it quotes).",
+    }
 
     class Meta:
         model = Statement
@@ -534,6 +639,32 @@ class StakeholderGroupFilterSet(django_filters.FilterSet):
         fields = []
 
 
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = NameSearchFilter()
+    classification = ChoiceInFilter(
+        choices=OrganizationClassification.choices, help_text="Classification(s)."
+    )
+    parent = _slug_filter(
+        Organization,
+        "parent",
+        "Parent organization slug(s): the organizations directly part of these.",
+    )
+    top_level = StrictBooleanFilter(
+        field_name="parent",
+        lookup_expr="isnull",
+        help_text="true: only organizations without a parent.",
+    )
+    ordering = RankedOrderingFilter(
+        fields=[("name", "name"), ("updated_at", "updated_at")],
+        help_text="Sort by name or updated_at; - reverses. Default: name, or rank "
+        "with q.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+
 # The filter set of each resource, by its kind (statements.resources).
 FILTERSETS = {
     BY_MODEL[filterset._meta.model].kind: filterset
@@ -544,5 +675,6 @@ FILTERSETS = {
         QuoteFilterSet,
         ThemeFilterSet,
         StakeholderGroupFilterSet,
+        OrganizationFilterSet,
     )
 }

@@ -165,14 +165,23 @@ def _error(message: str, code: str) -> list[ErrorDetail]:
     return [ErrorDetail(message, code=code)]
 
 
-def name_errors(query_params: QueryDict, known: Mapping[str, bool]) -> dict:
-    """Errors for each parameter not in `known` (with the closest known name) and
-    each single-valued one given more than once. `known` maps every name the
-    operation takes to whether it is list-valued."""
+def name_errors(
+    query_params: QueryDict,
+    known: Mapping[str, bool],
+    retired: Mapping[str, str] | None = None,
+) -> dict:
+    """Errors for each parameter not in `known` (with the closest known name, or
+    for a `retired` one what replaces it) and each single-valued one given more
+    than once. `known` maps every name the operation takes to whether it is
+    list-valued."""
     errors = {}
     for name in query_params:
         shown = name[:MAX_NAME_ECHO]
-        if name not in known:
+        if name in (retired or {}) and name not in known:
+            errors[shown] = _error(
+                f"Unknown parameter {name}: {retired[name]}", "retired_parameter"
+            )
+        elif name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean {close[0]}?" if close else "."
             errors[shown] = _error(f"Unknown parameter{hint}", "unknown_parameter")
@@ -250,6 +259,15 @@ class StrictQueryMixin:
             known[self.format_parameter()] = False
         return known
 
+    def retired_query_parameters(self) -> dict[str, str]:
+        """Names this operation no longer takes, each with what replaces it."""
+        retired = {}
+        if self.applies_to_many():
+            for backend in getattr(self, "filter_backends", ()):
+                if hasattr(backend, "retired_parameters"):
+                    retired.update(backend().retired_parameters(self))
+        return retired
+
     def query_checks(self) -> list[Callable[[], object]]:
         """The checks of parameter values; each raises ValidationError."""
         checks = []
@@ -267,7 +285,13 @@ class StrictQueryMixin:
         if request.method not in ("GET", "HEAD"):
             return  # other methods are a 405, whatever the query says
         errors = QueryErrors()
-        errors.add(name_errors(request.query_params, self.known_query_parameters()))
+        errors.add(
+            name_errors(
+                request.query_params,
+                self.known_query_parameters(),
+                self.retired_query_parameters(),
+            )
+        )
         for check in self.query_checks():
             with errors.collect():
                 check()

@@ -379,7 +379,7 @@ WRITE_EXAMPLES = {
         "roles": [
             {
                 "title": "Secretary of Homeland Security",
-                "organization": "United States Department of Homeland Security",
+                "organization": "government-of-the-united-states",
                 "start_date": "2021-02-02",
                 "end_date": "2025-01-20",
             }
@@ -394,6 +394,7 @@ WRITE_EXAMPLES = {
         "end_date": "2022-06-10",
         "city": "Los Angeles",
         "country": "US",
+        "hosts": [{"slug": "government-of-the-united-states", "role": "host"}],
         "parent": None,
     },
     "theme": {
@@ -411,16 +412,26 @@ WRITE_EXAMPLES = {
         "slug": "state-department-press-release-2022-06-10",
         "title": "Los Angeles Declaration on Migration and Protection",
         "kind": "press_release",
-        "publisher": "U.S. Department of State",
+        "author": {"type": "organization", "slug": "us-department-of-state"},
+        "publisher": "us-department-of-state",
         "source_url": "https://statements.example.org/los-angeles-declaration",
         "published_on": "2022-06-10",
         "language": "en",
         "license": "Public domain (work of the U.S. Government)",
         "text": "We, the Heads of State and Government...",
-        "speaker": None,
         "event": "summit-of-the-americas-2022",
         "themes": ["migration"],
         "stakeholder_groups": ["governments-of-the-region"],
+    },
+    "organization": {
+        "slug": "us-department-of-homeland-security",
+        "name": "U.S. Department of Homeland Security",
+        "classification": "government_department",
+        "description": "The executive department of the United States Government "
+        "responsible for homeland security.",
+        "wikidata_id": None,
+        "wikidata_certainty": None,
+        "parent": "government-of-the-united-states",
     },
     "quote": {
         "slug": "blinken-migration-a-priority-paraphrase",

@@ -23,7 +23,7 @@ from statements.api.params import (
     search_text_problem,
     split_values,
 )
-from statements.choices import ChangeAction, ResourceType
+from statements.choices import AuthorType, ChangeAction, ResourceType
 from statements.models import QuoteSpan
 from statements.resources import BY_KIND
 from statements.selectors import SEARCH_TYPES, safe_highlight
@@ -161,7 +161,19 @@ class ParagraphSerializer(serializers.Serializer):
 
 class SpeakerRoleBriefSerializer(serializers.Serializer):
     title = serializers.CharField()
-    organization = serializers.CharField()
+    organization = serializers.CharField(help_text="The organization's name.")
+
+
+class AuthorSerializer(serializers.Serializer):
+    """Who wrote a statement: a person (a speaker) or an organization."""
+
+    type = serializers.ChoiceField(
+        choices=AuthorType.choices,
+        help_text="speaker (a person) or organization: which resource `url` is.",
+    )
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.URLField()
 
 
 def _plain_field(model_field) -> serializers.Field:
@@ -199,6 +211,8 @@ def _declared_field(model, f: r.Field):  # noqa: C901
             return _nested_serializer(model, f)(many=True, read_only=True)
         case r.Embedded():
             return _embedded_serializer(model, f)(read_only=True)
+        case r.Author():
+            return AuthorSerializer(read_only=True, allow_null=True, help_text=f.doc)
         case r.Spans():
             return SpanSerializer(many=True, read_only=True)
         case r.RoleOfTheDay():
@@ -256,10 +270,24 @@ def _nested_serializer(model, f: r.Nested):
     )
 
 
+def _path_field(model, path: str):
+    """The model field at the end of `path`, nullable when any hop is."""
+    *hops, last = path.split("__")
+    null = False
+    for hop in hops:
+        relation = model._meta.get_field(hop)
+        null = null or relation.null
+        model = relation.related_model
+    field = model._meta.get_field(last)
+    if null and not field.null:
+        field = field.clone()
+        field.null = True
+    return field
+
+
 @cache
 def _embedded_serializer(model, f: r.Embedded):
-    target = model._meta.get_field(f.via).related_model
-    attrs = {key: _plain_field(target._meta.get_field(key)) for key in f.keys}
+    attrs = {key: _plain_field(_path_field(model, f.path(key))) for key in f.keys}
     return _serializer(f.component, serializers.Serializer, attrs, f.doc)
 
 

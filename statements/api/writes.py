@@ -29,7 +29,7 @@ from statements import selectors, services
 from statements.api.caching import PreconditionFailed, record_etag
 from statements.api.permissions import EditorsWrite
 from statements.api.serializers import SpanSerializer
-from statements.choices import StakeholderRole
+from statements.choices import AuthorType, HostRole, StakeholderRole
 from statements.history import recording
 from statements.models import IDEMPOTENCY_TTL, IdempotencyKey
 from statements.resources import BY_KIND, Resource
@@ -145,6 +145,20 @@ class StakeholderLinkWriteSerializer(ClosedSerializer):
     role = serializers.ChoiceField(choices=StakeholderRole.choices)
 
 
+class HostLinkWriteSerializer(ClosedSerializer):
+    """An event's link to an organization that hosted it, by slug, with its role."""
+
+    slug = serializers.SlugField(help_text="The organization's slug.")
+    role = serializers.ChoiceField(choices=HostRole.choices)
+
+
+class AuthorWriteSerializer(ClosedSerializer):
+    """A statement's author: a speaker (a person) or an organization, by slug."""
+
+    type = serializers.ChoiceField(choices=AuthorType.choices)
+    slug = serializers.SlugField(help_text="The speaker's or organization's slug.")
+
+
 class QuoteAnchorWriteSerializer(ClosedSerializer):
     """A quote of the statement with its new spans (and text) in the new text."""
 
@@ -159,6 +173,8 @@ class QuoteAnchorWriteSerializer(ClosedSerializer):
 
 class SpeakerRoleWriteSerializer(ClosedSerializer, serializers.ModelSerializer):
     """An office a speaker held; a speaker's `roles` replace all of them."""
+
+    organization = serializers.SlugField(help_text="The organization's slug.")
 
     class Meta:
         model = r.SPEAKER.model._meta.get_field("roles").related_model
@@ -207,8 +223,16 @@ def _write_field(f: r.Field):
                 required=False,
                 help_text=f"The {f.target.replace('_', ' ')}s' slugs (all of them).",
             )
+        case r.Links(through=str(), target="organization"):
+            return HostLinkWriteSerializer(many=True, required=False)
         case r.Links(through=str()):
             return StakeholderLinkWriteSerializer(many=True, required=False)
+        case r.Author():
+            return AuthorWriteSerializer(
+                allow_null=True,
+                required=False,
+                help_text="Who wrote it: {type, slug}; null when unknown.",
+            )
         case r.Spans():
             return serializers.ListField(
                 child=SpanSerializer(),

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from statements.choices import QuoteStatus, StatementKind
+from statements.choices import OrganizationClassification, QuoteStatus, StatementKind
 from statements.importer.extract import KnownSpeaker, Proposal, extract_quotes
 from statements.importer.html import looks_like_html, read_html
 from statements.models import (
     ArticleImport,
+    Organization,
     Quote,
     Speaker,
     Statement,
@@ -90,6 +91,25 @@ def _unique_slug(model, base: str, *, max_length: int) -> str:
     return slug
 
 
+def publisher_organization(name: str) -> Organization:
+    """The organization a publisher's name (or slug) names; a new one, of
+    classification `other`, when no organization has that name."""
+    found = (
+        Organization.objects.filter(slug=name).first()
+        or Organization.objects.filter(name__iexact=name).order_by("id").first()
+    )
+    if found is not None:
+        return found
+    organization = Organization(
+        slug=_unique_slug(Organization, name, max_length=100),
+        name=name[:200],
+        classification=OrganizationClassification.OTHER,
+    )
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
 def _date(value: str | None) -> datetime.date | None:
     """A date from an ISO 8601 date or date-time; None when there is none."""
     if not value:
@@ -162,7 +182,7 @@ def import_article(
         slug=_unique_slug(Statement, title, max_length=150),
         title=title[:300],
         kind=StatementKind.ARTICLE,
-        publisher=publisher,
+        publisher=publisher_organization(publisher),
         source_url=url,
         published_on=published_on or _date(article.published),
         language=language or article.language or "en",

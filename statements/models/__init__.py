@@ -4,6 +4,8 @@ from statements.models.access import PartnerKey, RateLimitCounter
 from statements.models.changes import Change
 from statements.models.history import (
     EventEvent,
+    EventHostEvent,
+    OrganizationEvent,
     QuoteEvent,
     QuoteSpanEvent,
     QuoteStakeholderEvent,
@@ -21,6 +23,8 @@ from statements.models.speech import (
     SEARCH_CONFIG,
     SPAN_SEPARATOR,
     Event,
+    EventHost,
+    Organization,
     Paragraph,
     Quote,
     QuoteSpan,
@@ -57,6 +61,10 @@ __all__ = [
     "Change",
     "Event",
     "EventEvent",
+    "EventHost",
+    "EventHostEvent",
+    "Organization",
+    "OrganizationEvent",
     "Paragraph",
     "PartnerKey",
     "Quote",

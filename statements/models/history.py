@@ -17,6 +17,8 @@ from django.db import models
 
 from statements.models.speech import (
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
     QuoteStakeholder,
@@ -79,9 +81,11 @@ def _event_model(model, name: str, *, link: bool = False):
     )
 
 
+OrganizationEvent = _event_model(Organization, "OrganizationEvent")
 SpeakerEvent = _event_model(Speaker, "SpeakerEvent")
 SpeakerRoleEvent = _event_model(SpeakerRole, "SpeakerRoleEvent")
 EventEvent = _event_model(Event, "EventEvent")
+EventHostEvent = _event_model(EventHost, "EventHostEvent")
 ThemeEvent = _event_model(Theme, "ThemeEvent")
 StakeholderGroupEvent = _event_model(StakeholderGroup, "StakeholderGroupEvent")
 StatementEvent = _event_model(Statement, "StatementEvent")
@@ -97,9 +101,11 @@ QuoteThemeEvent = _event_model(Quote.themes.through, "QuoteThemeEvent", link=Tru
 QuoteStakeholderEvent = _event_model(QuoteStakeholder, "QuoteStakeholderEvent")
 
 EVENT_MODELS = (
+    OrganizationEvent,
     SpeakerEvent,
     SpeakerRoleEvent,
     EventEvent,
+    EventHostEvent,
     ThemeEvent,
     StakeholderGroupEvent,
     StatementEvent,

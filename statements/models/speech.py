@@ -18,8 +18,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from statements.choices import (
+    AuthorType,
+    Certainty,
     EventKind,
     Fidelity,
+    HostRole,
+    OrganizationClassification,
     QuoteStatus,
     StakeholderCategory,
     StakeholderRole,
@@ -88,6 +92,95 @@ class TimeStampedModel(models.Model):
             raise ValidationError(errors)
 
 
+class Organization(TimeStampedModel):
+    """A body that publishes, employs or hosts (Popolo Organization)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    classification = models.CharField(
+        max_length=32,
+        choices=OrganizationClassification.choices,
+        help_text="What kind of organization it is.",
+    )
+    description = models.TextField(blank=True, help_text="A short public description.")
+    wikidata_id = models.CharField(
+        max_length=20,
+        null=True,
+        blank=True,
+        validators=[wikidata_validator],
+        help_text="Its Wikidata item (Q…); null when unknown.",
+    )
+    wikidata_certainty = models.CharField(
+        max_length=16,
+        choices=Certainty.choices,
+        null=True,
+        blank=True,
+        help_text="How sure the Wikidata id is: certain or probable; null without "
+        "an id.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organization it is part of; null when none is recorded.",
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=Q(wikidata_id__isnull=False),
+                name="%(app_label)s_%(class)s_unique_wikidata_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id__isnull=True)
+                | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="%(app_label)s_%(class)s_wikidata_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id__isnull=True, wikidata_certainty__isnull=True)
+                | Q(
+                    wikidata_id__isnull=False,
+                    wikidata_certainty__in=[Certainty.CERTAIN, Certainty.PROBABLE],
+                ),
+                name="%(app_label)s_%(class)s_wikidata_certainty",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organization-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if has_ancestor_cycle(self):
+            raise ValidationError(
+                {"parent": "An organization cannot be its own ancestor."}
+            )
+        if self.wikidata_id and self.wikidata_certainty not in (
+            Certainty.CERTAIN,
+            Certainty.PROBABLE,
+        ):
+            raise ValidationError(
+                {
+                    "wikidata_certainty": "Say how sure the Wikidata id is: certain "
+                    "or probable."
+                }
+            )
+        if not self.wikidata_id and self.wikidata_certainty:
+            raise ValidationError(
+                {"wikidata_certainty": "There is no Wikidata id to be sure of."}
+            )
+
+
 class Speaker(TimeStampedModel):
     """A person who speaks (Popolo Person)."""
 
@@ -133,7 +226,12 @@ class SpeakerRole(TimeStampedModel):
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=200)
-    organization = models.CharField(max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        help_text="The organization the post belongs to.",
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     source_url = models.URLField(max_length=500, null=True, blank=True)
@@ -176,7 +274,13 @@ class Event(TimeStampedModel):
     country = models.CharField(
         max_length=2, null=True, blank=True, validators=[country_validator]
     )
-    hosts = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    hosts = models.ManyToManyField(
+        Organization,
+        through="EventHost",
+        blank=True,
+        related_name="hosted_events",
+        help_text="The organizations that hosted it, each with its role.",
+    )
     source_urls = ArrayField(models.URLField(max_length=500), default=list, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -218,6 +322,30 @@ class Event(TimeStampedModel):
             )
         if has_ancestor_cycle(self):
             raise ValidationError({"parent": "An event cannot be its own ancestor."})
+
+
+class EventHost(models.Model):
+    """An event's link to an organization that hosted it, with its role."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="host_links"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="host_links"
+    )
+    role = models.CharField(max_length=16, choices=HostRole.choices)
+
+    class Meta:
+        ordering = ["event", "role", "organization"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organization"],
+                name="%(app_label)s_%(class)s_unique_host",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
 
 
 class Theme(TimeStampedModel):
@@ -282,7 +410,14 @@ class Statement(TimeStampedModel):
     slug = models.SlugField(max_length=150, unique=True)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=32, choices=StatementKind.choices)
-    publisher = models.CharField(max_length=200)
+    publisher = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_statements",
+        help_text="The organization that published it; null when unknown.",
+    )
     source_url = models.URLField(max_length=500)
     published_on = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=35, validators=[language_validator])
@@ -291,12 +426,21 @@ class Statement(TimeStampedModel):
     provenance_note = models.TextField(blank=True)
     text = models.TextField()
     text_sha256 = models.CharField(max_length=64, editable=False)
-    speaker = models.ForeignKey(
+    author_speaker = models.ForeignKey(
         Speaker,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="statements",
+        related_name="authored_statements",
+        help_text="The author when a person wrote it (not the speaker it quotes).",
+    )
+    author_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authored_statements",
+        help_text="The author when an organization wrote it (an editorial).",
     )
     event = models.ForeignKey(
         Event,
@@ -334,6 +478,11 @@ class Statement(TimeStampedModel):
                 condition=Q(text_sha256__regex=r"^[0-9a-f]{64}$"),
                 name="%(app_label)s_%(class)s_sha256_format",
             ),
+            models.CheckConstraint(
+                condition=Q(author_speaker__isnull=True)
+                | Q(author_organization__isnull=True),
+                name="%(app_label)s_%(class)s_one_author",
+            ),
         ]
 
     def __str__(self):
@@ -355,8 +504,25 @@ class Statement(TimeStampedModel):
     # transaction and checks them itself (statements.services.save_record).
     quotes_reanchored = False
 
+    @property
+    def author(self) -> "Speaker | Organization | None":
+        """The author, a person or an organization; None when unknown."""
+        return self.author_speaker or self.author_organization
+
+    @property
+    def author_type(self) -> str | None:
+        if self.author_speaker_id:
+            return AuthorType.SPEAKER
+        if self.author_organization_id:
+            return AuthorType.ORGANIZATION
+        return None
+
     def clean(self):
         self.text_sha256 = text_sha256(self.text)
+        if self.author_speaker_id and self.author_organization_id:
+            raise ValidationError(
+                {"author": "A statement has one author: a person or an organization."}
+            )
         if self.pk is not None and not self.quotes_reanchored:
             self.validate_quotes_against_text()
 

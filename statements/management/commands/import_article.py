@@ -25,7 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="the article: .txt or .html")
-        parser.add_argument("--publisher", help="who published it (else the page's)")
+        parser.add_argument(
+            "--publisher",
+            help="who published it: an organization's slug or name, created when "
+            "new (else the page's)",
+        )
         parser.add_argument("--url", help="where it was published (else the page's)")
         parser.add_argument(
             "--published-on",
