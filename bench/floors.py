@@ -143,7 +143,8 @@ def citation(
     published = published_on.isoformat() if published_on else "n.d."
     return (
         f"{', '.join([who, *where, when])}. "
-        f"Quoted in \u201c{title}\u201d, {publisher}, {published}, {source_url}. "
+        f"Quoted in \u201c{title}\u201d, {publisher or 'publisher unknown'}, "
+        f"{published}, {source_url}. "
         f"{license_}. Statements API: "
     )
 
@@ -516,7 +517,8 @@ FROM (
         sk.name || COALESCE(' (' || r.title || ', ' || r.organization || ')', ''),
         e.name,
         COALESCE(to_char(d.day, 'YYYY-MM-DD'), 'date unknown'))
-      || '. Quoted in \u201c' || st.title || '\u201d, ' || pb.name || ', '
+      || '. Quoted in \u201c' || st.title || '\u201d, '
+      || COALESCE(pb.name, 'publisher unknown') || ', '
       || COALESCE(to_char(st.published_on, 'YYYY-MM-DD'), 'n.d.') || ', '
       || st.source_url || '. ' || st.license || '. Statements API: '
       || %(quote_prefix)s || q.slug || %(quote_suffix)s,
@@ -659,7 +661,7 @@ COPY (
      FROM statements_quotespan sp WHERE sp.quote_id = q.id) AS spans,
     sk.slug AS speaker_slug, sk.name AS speaker_name,
     r.title AS speaker_role_title, r.organization AS speaker_role_organization,
-    st.slug AS statement_slug, st.title AS statement_title, st.publisher,
+    st.slug AS statement_slug, st.title AS statement_title, pb.name AS publisher,
     st.source_url, st.published_on, st.language, st.license, st.license_url,
     e.slug AS event_slug, e.name AS event_name, q.said_on, d.day AS date,
     q.as_delivered, q.as_delivered_source_url,
@@ -677,11 +679,13 @@ COPY (
   FROM statements_quote q
   JOIN statements_speaker sk ON sk.id = q.speaker_id
   JOIN statements_statement st ON st.id = q.statement_id
+  LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
   LEFT JOIN statements_event e ON e.id = q.event_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
                                      THEN e.start_date END) AS day) d
   LEFT JOIN LATERAL (
-    SELECT ro.title, ro.organization FROM statements_speakerrole ro
+    SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
+    JOIN statements_organization og ON og.id = ro.organization_id
     WHERE ro.speaker_id = q.speaker_id
       AND ro.start_date <= COALESCE(d.day, e.start_date, st.published_on)
       AND (ro.end_date IS NULL

@@ -14,6 +14,8 @@ from factory.django import DjangoModelFactory
 from statements.choices import (
     EventKind,
     Fidelity,
+    HostRole,
+    OrganizationClassification,
     StakeholderCategory,
     StakeholderRole,
     StatementKind,
@@ -21,6 +23,8 @@ from statements.choices import (
 from statements.models import (
     SPAN_SEPARATOR,
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
     QuoteStakeholder,
@@ -36,6 +40,20 @@ def first_sentence_bounds(text: str) -> tuple[int, int]:
     """[start, end) of the first sentence of `text`, its full stop included."""
     end = text.find(".")
     return (0, end + 1 if end > 0 else len(text))
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    classification = OrganizationClassification.NEWS_MEDIA
+    description = factory.Faker("sentence")
+    wikidata_id = None
+    wikidata_certainty = None
+    parent = None
 
 
 class SpeakerFactory(DjangoModelFactory):
@@ -60,7 +78,7 @@ class SpeakerRoleFactory(DjangoModelFactory):
 
     speaker = factory.SubFactory(SpeakerFactory)
     title = factory.Faker("job")
-    organization = factory.Faker("company")
+    organization = factory.SubFactory(OrganizationFactory)
     start_date = factory.Faker("date_between", start_date="-12y", end_date="-4y")
     end_date = factory.LazyAttribute(
         lambda o: o.start_date + datetime.timedelta(days=4 * 365)
@@ -85,9 +103,17 @@ class EventFactory(DjangoModelFactory):
     venue = None
     city = factory.Faker("city")
     country = factory.Faker("country_code")
-    hosts = factory.LazyFunction(list)
     source_urls = factory.LazyFunction(list)
     parent = None
+
+
+class EventHostFactory(DjangoModelFactory):
+    class Meta:
+        model = EventHost
+
+    event = factory.SubFactory(EventFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = HostRole.HOST
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -125,7 +151,7 @@ class StatementFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"statement-{n}")
     title = factory.Faker("sentence", nb_words=6)
     kind = StatementKind.EDITORIAL
-    publisher = factory.Faker("company")
+    publisher = factory.SubFactory(OrganizationFactory)
     source_url = factory.Faker("url")
     published_on = factory.Faker("date_between", start_date="-5y", end_date="today")
     language = "en"
@@ -133,7 +159,8 @@ class StatementFactory(DjangoModelFactory):
     license_url = None
     provenance_note = ""
     text = factory.LazyAttribute(lambda o: "\n".join(o.paragraphs))
-    speaker = factory.SubFactory(SpeakerFactory)
+    author_speaker = None
+    author_organization = factory.SelfAttribute("publisher")
     event = None
 
     @factory.post_generation
@@ -156,11 +183,7 @@ class QuoteFactory(DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"quote-{n}")
     statement = factory.SubFactory(StatementFactory)
-    speaker = factory.Maybe(
-        factory.LazyAttribute(lambda o: o.statement.speaker_id is not None),
-        yes_declaration=factory.SelfAttribute("statement.speaker"),
-        no_declaration=factory.SubFactory(SpeakerFactory),
-    )
+    speaker = factory.SubFactory(SpeakerFactory)
     fidelity = Fidelity.DIRECT
     spans = factory.LazyAttribute(lambda o: [first_sentence_bounds(o.statement.text)])
     text = factory.LazyAttribute(

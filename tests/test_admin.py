@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from statements.models import (
     Event,
+    Organization,
     PartnerKey,
     Quote,
     Speaker,
@@ -19,6 +20,7 @@ from statements.models import (
 )
 from tests.factories import (
     EventFactory,
+    OrganizationFactory,
     QuoteFactory,
     QuoteStakeholderFactory,
     SpeakerRoleFactory,
@@ -27,7 +29,15 @@ from tests.factories import (
     ThemeFactory,
 )
 
-REGISTERED = [Speaker, Event, Theme, StakeholderGroup, Statement, Quote]
+REGISTERED = [
+    Speaker,
+    Event,
+    Theme,
+    StakeholderGroup,
+    Statement,
+    Quote,
+    Organization,
+]
 STRONG_INTEREST = "blinken-strong-interest-in-border-security"
 IN_PARTICULAR = "blinken-stabilize-and-strengthen-host-communities"
 STATEMENT_SLUG = "voa-blinken-on-meeting-the-migration-challenge"
@@ -497,7 +507,15 @@ def test_the_event_page_lists_the_sub_events(seeded, admin_client):
 
     response = admin_client.get(admin_url(Event, "change", conference.pk))
 
-    (children,) = response.context["inline_admin_formsets"]
+    hosts, children = response.context["inline_admin_formsets"]
+    assert sorted(
+        (form.instance.organization.slug, form.instance.role)
+        for form in hosts.formset.forms
+        if form.instance.pk
+    ) == [
+        ("government-of-panama", "host"),
+        ("government-of-the-united-states", "co_host"),
+    ]
     assert sorted(form.instance.kind for form in children.formset.forms) == [
         "reception",
         "session",
@@ -596,6 +614,7 @@ MAKERS = {
     Event: make_event,
     Theme: make_theme,
     StakeholderGroup: StakeholderGroupFactory,
+    Organization: lambda: OrganizationFactory(parent=OrganizationFactory()),
 }
 
 

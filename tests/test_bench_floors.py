@@ -17,6 +17,7 @@ from statements.choices import Fidelity, StakeholderRole
 from statements.models import Quote, Statement
 from tests.factories import (
     EventFactory,
+    OrganizationFactory,
     QuoteFactory,
     QuoteStakeholderFactory,
     SpeakerFactory,
@@ -53,14 +54,14 @@ def rows(db):
     SpeakerRoleFactory(
         speaker=speaker,
         title="Envoy",
-        organization="Org One",
+        organization=OrganizationFactory(name="Org One"),
         start_date=datetime.date(2010, 1, 1),
         end_date=datetime.date(2015, 12, 31),
     )
     SpeakerRoleFactory(
         speaker=speaker,
         title="Minister",
-        organization="Org Two",
+        organization=OrganizationFactory(name="Org Two"),
         start_date=datetime.date(2016, 1, 1),
         end_date=None,
     )
@@ -73,17 +74,22 @@ def rows(db):
         end_date=datetime.date(2018, 3, 2),
     )
     dated = StatementFactory(
-        speaker=speaker,
+        author_speaker=speaker,
+        author_organization=None,
         event=session,
         published_on=datetime.date(2018, 3, 3),
         themes=[zeta, beta],
         stakeholder_groups=[gamma, delta],
         license_url="https://example.org/licence",
     )
-    undated = StatementFactory(speaker=None, published_on=None)
-    old = StatementFactory(speaker=speaker, published_on=datetime.date(2012, 6, 1))
+    undated = StatementFactory(
+        author_organization=None, publisher=None, published_on=None
+    )
+    old = StatementFactory(published_on=datetime.date(2012, 6, 1))
 
-    two_spans = QuoteFactory(statement=dated, themes=[zeta, beta, alpha])
+    two_spans = QuoteFactory(
+        statement=dated, speaker=speaker, themes=[zeta, beta, alpha]
+    )
     first, second = two_spans.spans.get().end, len(dated.text)
     two_spans.spans.update(end=first)
     two_spans.spans.create(position=1, start=first + 1, end=second)
@@ -95,7 +101,7 @@ def rows(db):
         (delta, StakeholderRole.MENTIONED),
     ]:
         QuoteStakeholderFactory(quote=two_spans, group=group, role=role)
-    QuoteFactory(statement=dated, event=conference)
+    QuoteFactory(statement=dated, speaker=speaker, event=conference)
     QuoteFactory(
         statement=undated,
         speaker=SpeakerFactory(),
@@ -106,7 +112,7 @@ def rows(db):
         as_delivered_source_url="https://example.org/video",
     )
     QuoteFactory(statement=undated, speaker=speaker, event=None)
-    QuoteFactory(statement=old)
+    QuoteFactory(statement=old, speaker=speaker)
     # A timestamp without microseconds is written without a fraction.
     Quote.objects.filter(pk=two_spans.pk).update(
         updated_at=datetime.datetime(2021, 1, 1, tzinfo=UTC)

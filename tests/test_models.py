@@ -365,9 +365,9 @@ def test_blinken_is_secretary_of_state_from_2021_01_26_to_2025_01_20(
     role = speaker.role_on(day)
 
     if holds:
-        assert (role.title, role.organization) == (
+        assert (role.title, role.organization.slug) == (
             "Secretary of State",
-            "United States Department of State",
+            "us-department-of-state",
         )
     else:
         assert role is None
@@ -391,27 +391,27 @@ def test_every_seeded_quote_has_blinken_as_secretary_of_state(seeded):
     assert {quote.slug: (quote.date, str(quote.speaker_role)) for quote in quotes} == {
         "blinken-mass-migration-remains-a-priority": (
             None,
-            "Secretary of State, United States Department of State",
+            "Secretary of State, U.S. Department of State",
         ),
         "blinken-more-people-on-the-move-than-since-ww2": (
             None,
-            "Secretary of State, United States Department of State",
+            "Secretary of State, U.S. Department of State",
         ),
         "blinken-stabilize-and-strengthen-host-communities": (
             datetime.date(2022, 4, 19),
-            "Secretary of State, United States Department of State",
+            "Secretary of State, U.S. Department of State",
         ),
         "blinken-stand-together-to-meet-the-challenge": (
             None,
-            "Secretary of State, United States Department of State",
+            "Secretary of State, U.S. Department of State",
         ),
         "blinken-strong-interest-in-border-security": (
             datetime.date(2022, 4, 19),
-            "Secretary of State, United States Department of State",
+            "Secretary of State, U.S. Department of State",
         ),
         "blinken-we-care-about-the-well-being-of-millions": (
             datetime.date(2022, 4, 19),
-            "Secretary of State, United States Department of State",
+            "Secretary of State, U.S. Department of State",
         ),
     }
 
@@ -432,7 +432,7 @@ def test_a_quote_without_any_date_has_no_role():
     speaker = SpeakerFactory()
     SpeakerRoleFactory(speaker=speaker, start_date=datetime.date(2000, 1, 1))
     quote = QuoteFactory(
-        statement=StatementFactory(speaker=speaker, event=None, published_on=None)
+        statement=StatementFactory(event=None, published_on=None), speaker=speaker
     )
 
     assert quote.date is None
@@ -445,14 +445,12 @@ def test_a_quote_falls_back_on_the_statement_date_for_its_role():
         start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2012, 1, 1)
     )
     inside = QuoteFactory(
-        statement=StatementFactory(
-            speaker=role.speaker, published_on=datetime.date(2011, 6, 1)
-        )
+        statement=StatementFactory(published_on=datetime.date(2011, 6, 1)),
+        speaker=role.speaker,
     )
     outside = QuoteFactory(
-        statement=StatementFactory(
-            speaker=role.speaker, published_on=datetime.date(2013, 6, 1)
-        )
+        statement=StatementFactory(published_on=datetime.date(2013, 6, 1)),
+        speaker=role.speaker,
     )
 
     assert inside.speaker_role == role
@@ -474,7 +472,7 @@ def test_factory_quotes_are_anchored_in_their_statement():
         (0, 0, 3),
         (1, 15, 19),
     ]
-    assert first.speaker == statement.speaker
+    assert first.speaker is not None
     for quote in (first, split):
         spans = list(quote.spans.values_list("start", "end"))
         assert (

@@ -312,7 +312,11 @@ def test_a_bad_row_undoes_the_good_rows_before_it(
     # A real change in the first row of the file, which must not survive either.
     data["speakers"][0]["name"] = "Someone Else"
     data["speakers"][0]["roles"].append(
-        {"title": "Envoy", "organization": "Nowhere", "start_date": "2030-01-01"}
+        {
+            "title": "Envoy",
+            "organization": "voice-of-america",
+            "start_date": "2030-01-01",
+        }
     )
     make_bad(data)
     path = write_fixture(tmp_path, data)

@@ -502,9 +502,10 @@ function renderStatement(statement: StatementDetail, state: StatementState): voi
   });
   const event = statement.event;
   const sourceUrl = webUrl(statement.source_url);
+  const publisher = statement.publisher?.name ?? "";
   const source = sourceUrl
-    ? h("a", { href: sourceUrl, rel: "noopener noreferrer" }, statement.publisher || sourceUrl)
-    : statement.publisher;
+    ? h("a", { href: sourceUrl, rel: "noopener noreferrer" }, publisher || sourceUrl)
+    : publisher || "unknown";
   const licenceUrl = webUrl(statement.license_url);
   const licence = licenceUrl
     ? h("a", { href: licenceUrl, rel: "noopener noreferrer" }, statement.license)
@@ -525,8 +526,8 @@ function renderStatement(statement: StatementDetail, state: StatementState): voi
       h(
         "dl",
         { class: "facts" },
-        h("dt", {}, "Speaker"),
-        h("dd", {}, statement.speaker?.name ?? "unknown"),
+        h("dt", {}, "Author"),
+        h("dd", {}, statement.author?.name ?? "unknown"),
         event ? [h("dt", {}, "Event"), h("dd", {}, event.name, "start_date" in event && event.start_date ? [", ", ...dateRange(event.start_date, event.end_date)] : null)] : null,
         h("dt", {}, "Source"),
         h("dd", {}, source, statement.published_on ? [", ", dateElement(statement.published_on)] : ", publication date unknown"),

@@ -58,9 +58,10 @@ def _slug(name: str, taken: set[str]) -> str:
 
 
 def names_to_organizations(apps, schema_editor):
-    Organization = apps.get_model("statements", "Organization")
-    EventHost = apps.get_model("statements", "EventHost")
-    Event = apps.get_model("statements", "Event")
+    alias = schema_editor.connection.alias
+    organizations = apps.get_model("statements", "Organization").objects.using(alias)
+    hosts = apps.get_model("statements", "EventHost").objects.using(alias)
+    events = apps.get_model("statements", "Event").objects.using(alias)
     cursor = schema_editor.connection.cursor()
     for table in TABLES:
         cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
@@ -73,20 +74,20 @@ def names_to_organizations(apps, schema_editor):
     ):
         cursor.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} <> ''")
         names.update(row[0] for row in cursor.fetchall())
-    for event in Event.objects.all():
+    for event in events.all():
         names.update(name for name in event.host_names if name)
-    taken = set(Organization.objects.values_list("slug", flat=True))
+    taken = set(organizations.values_list("slug", flat=True))
     ids = {}
     for name in sorted(names):
         slug, classification = KNOWN.get(name, (None, "other"))
         if slug is None or slug in taken:
-            existing = Organization.objects.filter(slug=slug).first() if slug else None
+            existing = organizations.filter(slug=slug).first() if slug else None
             if existing is not None:
                 ids[name] = existing.pk
                 continue
             slug = _slug(name, taken)
         taken.add(slug)
-        ids[name] = Organization.objects.create(
+        ids[name] = organizations.create(
             slug=slug, name=name, classification=classification
         ).pk
     for table, column in (
@@ -102,9 +103,9 @@ def names_to_organizations(apps, schema_editor):
         if column == "publisher":
             cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL")
             cursor.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} = ''")
-    for event in Event.objects.all():
+    for event in events.all():
         for index, name in enumerate(dict.fromkeys(event.host_names)):
-            EventHost.objects.get_or_create(
+            hosts.get_or_create(
                 event=event,
                 organization_id=ids[name],
                 defaults={"role": "host" if index == 0 else "co_host"},
@@ -502,6 +503,13 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE OR REPLACE TRIGGER statements_eventhost_change AFTER INSERT OR UPDATE OR DELETE ON statements_eventhost FOR EACH ROW EXECUTE FUNCTION statements_eventhost_change();
+"""
+
+# Its slugs are retired like every record's (migration 0014's function).
+RETIRE_SLUG_SQL = """
+CREATE TRIGGER statements_organization_retire_slug
+AFTER UPDATE OF slug OR DELETE ON statements_organization
+FOR EACH ROW EXECUTE FUNCTION retire_slug('organization');
 """
 
 CHANGE_FEED_SQL = (
@@ -1324,4 +1332,9 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunSQL(CHANGE_FEED_SQL, migrations.RunSQL.noop),
+        migrations.RunSQL(
+            RETIRE_SLUG_SQL,
+            "DROP TRIGGER statements_organization_retire_slug "
+            "ON statements_organization;",
+        ),
     ]

@@ -734,7 +734,7 @@ def format_citation(
     event_name: str | None,
     date: datetime.date | None,
     title: str,
-    publisher: str,
+    publisher: str | None,
     published_on: datetime.date | None,
     source_url: str,
     license: str,
@@ -747,7 +747,7 @@ def format_citation(
     published = published_on.isoformat() if published_on else "n.d."
     return (
         f"{', '.join([who, *where, when])}. "
-        f"Quoted in \u201c{title}\u201d, {publisher}, "
+        f"Quoted in \u201c{title}\u201d, {publisher or 'publisher unknown'}, "
         f"{published}, {source_url}. {license}. "
         f"Statements API: {permalink}"
     )

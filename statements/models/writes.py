@@ -72,7 +72,7 @@ class IdempotencyKey(models.Model):
         return self.created_at <= timezone.now() - IDEMPOTENCY_TTL
 
 
-# The triggers that retire slugs (migration 0011): (table, trigger) of each.
+# The triggers that retire slugs (migrations 0014, 0015): (table, trigger) of each.
 RETIRE_SLUG_TRIGGERS = frozenset(
     (f"statements_{table}", f"statements_{table}_retire_slug")
     for table in (
@@ -82,5 +82,6 @@ RETIRE_SLUG_TRIGGERS = frozenset(
         "stakeholdergroup",
         "statement",
         "quote",
+        "organization",
     )
 )

@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import (
     EventFactory,
+    EventHostFactory,
     QuoteFactory,
     QuoteStakeholderFactory,
     SpeakerFactory,
@@ -20,9 +21,11 @@ SEARCH_WORD = "harbour"
 def make_linked_rows(db):
     """Make `n` sets of rows that use every relation the API serializes.
 
-    Each set is a speaker with a role, an event with a parent, a theme with a
-    parent, a stakeholder group, a statement linked to all of them and a quote of
-    it linked to the child theme and the group. Every text carries SEARCH_WORD, so
+    Each set is a speaker with a role (at an organization), an event with a
+    parent (hosted by an organization), a theme with a parent, a stakeholder
+    group, a statement written by the speaker, published by the host and linked
+    to all of them, and a quote of it by the speaker linked to the child theme
+    and the group. Every text carries SEARCH_WORD, so
     that a search finds every resource.
     """
 
@@ -37,12 +40,14 @@ def make_linked_rows(db):
             SpeakerRoleFactory(speaker=speaker)
             statement = StatementFactory(
                 text=f"The {SEARCH_WORD} is open today. It was shut last year.",
-                speaker=speaker,
+                author_speaker=speaker,
+                author_organization=None,
                 event=event,
                 themes=[parent_theme, theme],
                 stakeholder_groups=[group],
             )
-            quote = QuoteFactory(statement=statement, themes=[theme])
+            EventHostFactory(event=parent_event, organization=statement.publisher)
+            quote = QuoteFactory(statement=statement, speaker=speaker, themes=[theme])
             QuoteStakeholderFactory(quote=quote, group=group)
 
     return make

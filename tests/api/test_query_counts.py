@@ -24,24 +24,25 @@ LISTS = [
     ("/api/v1/quotes/", 7),
     ("/api/v1/quotes/?expand=speaker", 9),
     ("/api/v1/quotes/?expand=statement", 10),
-    ("/api/v1/quotes/?expand=event", 9),
+    ("/api/v1/quotes/?expand=event", 10),
     ("/api/v1/quotes/?expand=themes", 9),
-    ("/api/v1/quotes/?expand=speaker,statement,event,themes", 16),
+    ("/api/v1/quotes/?expand=speaker,statement,event,themes", 17),
     ("/api/v1/quotes/?fields=slug,text", 7),
     ("/api/v1/statements/", 7),
-    ("/api/v1/statements/?expand=speaker", 9),
-    ("/api/v1/statements/?expand=event", 9),
+    ("/api/v1/statements/?expand=publisher", 9),
+    ("/api/v1/statements/?expand=event", 10),
     ("/api/v1/statements/?expand=themes", 9),
     ("/api/v1/statements/?expand=stakeholder_groups", 8),
-    ("/api/v1/statements/?expand=speaker,event,themes,stakeholder_groups", 14),
+    ("/api/v1/statements/?expand=publisher,event,themes,stakeholder_groups", 15),
     ("/api/v1/speakers/", 6),
-    ("/api/v1/events/", 6),
+    ("/api/v1/events/", 7),
     ("/api/v1/themes/", 6),
     ("/api/v1/stakeholder-groups/", 5),
+    ("/api/v1/organizations/", 6),
 ]
 
 # Rows each set of make_linked_rows adds to a list.
-ROWS_PER_SET = {"events": 2, "themes": 2}
+ROWS_PER_SET = {"events": 2, "themes": 2, "organizations": 2}
 
 
 def rows_per_set(path: str) -> int:
@@ -82,12 +83,12 @@ def test_search_costs_the_same_for_1_and_20_rows(
     client, make_linked_rows, django_assert_num_queries
 ):
     make_linked_rows(1)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         one = client.get("/api/v1/search/", {"q": SEARCH_WORD})
     assert set(one.json()["counts"].values()) >= {1}
 
     make_linked_rows(19)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         many = client.get("/api/v1/search/", {"q": SEARCH_WORD})
     counts = many.json()["counts"]
     assert counts["quote"] == 20

@@ -39,7 +39,7 @@ from tests.factories import (
 )
 
 IN_PARTICULAR_CITATION = (
-    "Antony Blinken (Secretary of State, United States Department of State), "
+    "Antony Blinken (Secretary of State, U.S. Department of State), "
     "Ministerial Conference on Migration and Protection Reception, 2022-04-19. "
     "Quoted in \u201cBlinken On Meeting The Migration Challenge\u201d, "
     "Voice of America, n.d., "
@@ -71,7 +71,7 @@ def expected_in_particular() -> dict:
         "speaker": brief("speakers", SPEAKER),
         "speaker_role": {
             "title": "Secretary of State",
-            "organization": "United States Department of State",
+            "organization": "U.S. Department of State",
         },
         "statement": brief("statements", STATEMENT),
         "event": brief("events", RECEPTION),
@@ -167,7 +167,7 @@ def test_a_quote_without_a_date_cites_date_unknown(client, seeded):
 
     assert body["date"] is None
     assert body["citation"].startswith(
-        "Antony Blinken (Secretary of State, United States Department of State), "
+        "Antony Blinken (Secretary of State, U.S. Department of State), "
         "Ministerial Conference on Migration and Protection, date unknown. "
     )
 

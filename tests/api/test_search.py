@@ -179,6 +179,7 @@ def test_search_gives_typed_hits_and_counts(client, seeded):
         "event": 0,
         "theme": 1,
         "stakeholder_group": 0,
+        "organization": 0,
     }
     hits = {(hit["type"], hit["slug"]): hit for hit in body["results"]}
     assert set(hits) == {
@@ -258,6 +259,7 @@ def test_search_without_hits(client, seeded):
             "event": 0,
             "theme": 0,
             "stakeholder_group": 0,
+            "organization": 0,
         },
         "results": [],
     }
@@ -305,3 +307,10 @@ def test_a_search_of_more_than_twenty_words_is_a_400_naming_q(client, db, path):
     # Twenty words, and OR between them, are searched.
     twenty = " OR ".join(f"word{n}" for n in range(20))
     assert client.get(path.format(q=twenty)).status_code == 200
+
+
+def test_search_finds_organizations(client, seeded):
+    body = client.get("/api/v1/search/", {"q": "Voice", "type": "organization"}).json()
+
+    assert body["counts"] == {"organization": 1}
+    assert [hit["slug"] for hit in body["results"]] == ["voice-of-america"]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from statements.choices import StatementKind
-from statements.models import Event, StakeholderGroup, Theme
+from statements.models import Event, Organization, Speaker, StakeholderGroup, Theme
 from tests.api.helpers import (
     CONFERENCE,
     QUOTES_IN_ORDER,
@@ -14,11 +14,12 @@ from tests.api.helpers import (
     STATEMENT,
     STATEMENT_ROW,
     STATEMENT_TEXT,
+    assert_problem,
     brief,
     expanded,
     expected_event,
     expected_group,
-    expected_speaker,
+    expected_organization,
     expected_statement_summary,
     expected_theme,
     row,
@@ -27,6 +28,8 @@ from tests.api.helpers import (
     url,
 )
 from tests.factories import (
+    OrganizationFactory,
+    QuoteFactory,
     SpeakerFactory,
     StakeholderGroupFactory,
     StatementFactory,
@@ -94,7 +97,8 @@ def test_the_list_leaves_the_text_out(client, seeded):
 
 def test_expand_everything_on_the_detail(client, seeded):
     response = client.get(
-        f"/api/v1/statements/{STATEMENT}/?expand=speaker,event,themes,stakeholder_groups"
+        f"/api/v1/statements/{STATEMENT}/"
+        "?expand=publisher,event,themes,stakeholder_groups"
     )
 
     body = strip_timestamps(response.json())
@@ -120,7 +124,7 @@ def test_expand_everything_on_the_detail(client, seeded):
     ]
     assert body == {
         **expected_statement_detail(),
-        "speaker": expanded(expected_speaker()),
+        "publisher": expanded(expected_organization("voice-of-america")),
         "event": expanded(
             expected_event(
                 CONFERENCE,
@@ -139,12 +143,12 @@ def row_quotes() -> list[dict]:
 
 
 def test_expand_in_the_list(client, seeded):
-    response = client.get("/api/v1/statements/?expand=speaker")
+    response = client.get("/api/v1/statements/?expand=publisher")
 
     (item,) = response.json()["results"]
     assert strip_timestamps(item) == {
         **expected_statement_summary(),
-        "speaker": expanded(expected_speaker()),
+        "publisher": expanded(expected_organization("voice-of-america")),
     }
 
 
@@ -169,14 +173,16 @@ def statements(seeded):
     economy = ThemeFactory(slug="economy", name="Economy")
     trade = ThemeFactory(slug="trade", name="Trade", parent=economy)
     unions = StakeholderGroupFactory(slug="unions", name="Unions")
+    someone_else = SpeakerFactory(slug="someone-else")
     article = StatementFactory(
         slug="an-article",
         title="An article",
         kind=StatementKind.ARTICLE,
-        publisher="Example Press",
+        publisher=OrganizationFactory(slug="example-press", name="Example Press"),
+        author_organization=None,
+        author_speaker=someone_else,
         language="es",
         published_on=datetime.date(2023, 5, 1),
-        speaker=SpeakerFactory(slug="someone-else"),
         event=Event.objects.get(slug=SESSION),
         themes=[trade, Theme.objects.get(slug="covid-19")],
         stakeholder_groups=[unions],
@@ -185,22 +191,35 @@ def statements(seeded):
         slug="a-transcript",
         title="A transcript",
         kind=StatementKind.TRANSCRIPT,
-        publisher="VOICE OF AMERICA",
+        publisher=Organization.objects.get(slug="voice-of-america"),
+        author_organization=None,
         language="en",
         published_on=datetime.date(2021, 2, 1),
-        speaker=None,
         event=None,
         stakeholder_groups=[StakeholderGroup.objects.get(slug="ngos")],
     )
+    # The article quotes Blinken; the transcript, someone else.
+    QuoteFactory(statement=article, speaker=Speaker.objects.get(slug=SPEAKER))
+    QuoteFactory(statement=transcript, speaker=someone_else)
     return article.slug, transcript.slug
+
+
+ALL_BUT_ONE = ["an-article", "a-transcript"]
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        (f"speaker={SPEAKER}", [STATEMENT]),
-        ("speaker=someone-else", ["an-article"]),
-        (f"speaker={SPEAKER},someone-else", [STATEMENT, "an-article"]),
+        # author: who wrote it, a person or an organization.
+        ("author=voice-of-america", [STATEMENT]),
+        ("author=someone-else", ["an-article"]),
+        (f"author={SPEAKER}", []),
+        ("author=voice-of-america,someone-else", [STATEMENT, "an-article"]),
+        ("author=voice-of-america&author=someone-else", [STATEMENT, "an-article"]),
+        # quoted_speaker: whom it quotes.
+        (f"quoted_speaker={SPEAKER}", [STATEMENT, "an-article"]),
+        ("quoted_speaker=someone-else", ["a-transcript"]),
+        ("quoted_speaker=voice-of-america", None),
         # The session is a sub-event of the conference.
         (f"event={CONFERENCE}", [STATEMENT, "an-article"]),
         (f"event={SESSION}", ["an-article"]),
@@ -212,9 +231,10 @@ def statements(seeded):
         ("stakeholder_group=unions", ["an-article"]),
         ("stakeholder_group=ngos", [STATEMENT, "a-transcript"]),
         ("stakeholder_group=unions,ngos", [STATEMENT, "an-article", "a-transcript"]),
-        ("publisher=voice+of+america", [STATEMENT, "a-transcript"]),
-        ("publisher=Example+Press", ["an-article"]),
-        ("publisher=Example", []),
+        ("publisher=voice-of-america", [STATEMENT, "a-transcript"]),
+        ("publisher=example-press", ["an-article"]),
+        ("publisher=example-press,voice-of-america", [STATEMENT, *ALL_BUT_ONE]),
+        ("publisher=Example+Press", None),
         ("kind=article", ["an-article"]),
         ("kind=article,transcript", ["an-article", "a-transcript"]),
         ("kind=editorial", [STATEMENT]),
@@ -233,6 +253,9 @@ def statements(seeded):
 def test_filters(client, statements, query, expected):
     response = client.get(f"/api/v1/statements/?{query}")
 
+    if expected is None:  # an unknown slug
+        assert_problem(response, 400, query.split("=")[0])
+        return
     assert sorted(slugs(response)) == sorted(expected)
     assert response.json()["count"] == len(expected)
 
@@ -257,3 +280,56 @@ def test_the_default_order_is_newest_first(client, statements):
 )
 def test_ordering(client, statements, ordering, expected):
     assert slugs(client.get(f"/api/v1/statements/?ordering={ordering}")) == expected
+
+
+def test_the_issue_request_is_a_400_naming_speaker_and_its_replacements(client, seeded):
+    response = client.get(f"/api/v1/statements/?speaker={SPEAKER}&theme=misinformation")
+
+    body = assert_problem(response, 400, "speaker")
+    (error,) = body["errors"]
+    assert error["code"] == "retired_parameter"
+    assert "author" in error["message"]
+    assert "quoted_speaker" in error["message"]
+
+
+def test_the_editorial_is_voas_and_quotes_blinken(client, seeded):
+    by_author = client.get("/api/v1/statements/?author=voice-of-america")
+    by_quoted = client.get(f"/api/v1/statements/?quoted_speaker={SPEAKER}")
+    by_blinken = client.get(f"/api/v1/statements/?author={SPEAKER}")
+
+    assert slugs(by_author) == [STATEMENT]
+    assert slugs(by_quoted) == [STATEMENT]
+    assert slugs(by_blinken) == []
+    (item,) = by_author.json()["results"]
+    assert item["author"] == {
+        "type": "organization",
+        "slug": "voice-of-america",
+        "name": "Voice of America",
+        "url": url("organizations", "voice-of-america"),
+    }
+    assert item["publisher"] == brief("organizations", "voice-of-america")
+
+
+def test_a_person_as_author(client, seeded):
+    statement = StatementFactory(
+        author_organization=None,
+        author_speaker=Speaker.objects.get(slug=SPEAKER),
+    )
+
+    body = client.get(f"/api/v1/statements/{statement.slug}/").json()
+
+    assert body["author"] == {
+        "type": "speaker",
+        "slug": SPEAKER,
+        "name": "Antony Blinken",
+        "url": url("speakers", SPEAKER),
+    }
+
+
+def test_an_unknown_author_is_null(client, seeded):
+    statement = StatementFactory(author_organization=None, publisher=None)
+
+    body = client.get(f"/api/v1/statements/{statement.slug}/").json()
+
+    assert body["author"] is None
+    assert body["publisher"] is None

@@ -27,6 +27,8 @@ from tests.sync.test_change_feed import _drain
 
 API = "/api/v1"
 TABLES = (
+    "statements_organization",
+    "statements_eventhost",
     "statements_speaker",
     "statements_speakerrole",
     "statements_event",
@@ -514,19 +516,26 @@ def test_a_speaker_with_roles_is_created_and_its_roles_replaced(editor, seeded):
         "name": "Alejandro Mayorkas",
         "wikidata_id": "Q4717052",
         "roles": [
-            {"title": "Secretary", "organization": "DHS", "start_date": "2021-02-02"}
+            {
+                "title": "Secretary",
+                "organization": "government-of-the-united-states",
+                "start_date": "2021-02-02",
+            }
         ],
     }
     response = editor.post(f"{API}/speakers/", body, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["roles"][0]["title"] == "Secretary"
+    assert response.json()["roles"][0]["organization"]["slug"] == (
+        "government-of-the-united-states"
+    )
     response = editor.patch(
         f"{API}/speakers/alejandro-mayorkas/",
         {
             "roles": [
                 {
                     "title": "Deputy",
-                    "organization": "DHS",
+                    "organization": "government-of-the-united-states",
                     "start_date": "2013-12-23",
                     "end_date": "2013-01-01",
                 }

@@ -89,7 +89,7 @@ def test_dry_run_of_an_html_article_proposes_new_speakers_without_slugs(db):
 
 def test_import_creates_the_statement_and_proposed_quotes(seeded):
     import_ap_article()
-    statement = Statement.objects.get(publisher="Associated Press")
+    statement = Statement.objects.get(publisher__name="Associated Press")
     assert statement.text == (ARTICLES / "ap-sudan-aid.txt").read_text(encoding="utf-8")
     assert statement.published_on is None
     assert statement.title == "ap sudan aid"
@@ -114,7 +114,8 @@ def test_import_of_html_reads_the_page_and_keeps_the_original(db):
     path = ARTICLES / "bbc-water-firms.html"
     run(path)
     statement = Statement.objects.get()
-    assert statement.publisher == "BBC News"
+    assert statement.publisher.name == "BBC News"
+    assert statement.publisher.classification == "other"
     assert statement.source_url == (
         "https://www.bbc.co.uk/news/articles/example-water-firms"
     )
@@ -150,7 +151,7 @@ def imported(seeded):
     """The AP article imported: 8 proposed quotes, 5 of them by the seeded
     Blinken, one linked to a seeded theme."""
     import_ap_article()
-    statement = Statement.objects.get(publisher="Associated Press")
+    statement = Statement.objects.get(publisher__name="Associated Press")
     quote = Quote.all_objects.filter(statement=statement).first()
     quote.themes.add(Theme.objects.get(slug="migration"))
     return statement

@@ -203,7 +203,8 @@ SLUGS = [
     case("unknown-version", "/api/v2/quotes/", 404),
     bad("filter-unknown-speaker", f"{QUOTES}?speaker=nobody", "speaker"),
     bad("filter-slug-10kb", f"{QUOTES}?theme={TEN_KB}", "theme"),
-    bad("filter-slug-unicode", f"{STATEMENTS}?speaker=%E2%98%83", "speaker"),
+    bad("filter-slug-unicode", f"{STATEMENTS}?author=%E2%98%83", "author"),
+    bad("filter-retired-speaker", f"{STATEMENTS}?speaker=antony-blinken", "speaker"),
     bad("filter-slug-dot-dot-slash", f"{QUOTES}?event=../../etc/passwd", "event"),
     bad("filter-slug-sql", f"{QUOTES}?speaker=%27%20OR%20%271%27%3D%271", "speaker"),
     bad("filter-slug-invalid-utf8", f"{QUOTES}?statement={INVALID_UTF8}", "statement"),
@@ -321,11 +322,13 @@ FULL_TEXT = [
     bad("search-missing-q", f"{SEARCH}", "q"),
     bad("search-10kb", f"{SEARCH}?q={TEN_KB}", "q"),
     bad("search-nul", f"{SEARCH}?q=bor%00der", "q"),
-    fine("publisher-like-wildcard-is-literal", f"{STATEMENTS}?publisher=%25", 0),
-    fine(
-        "publisher-underscore-is-literal",
-        f"{STATEMENTS}?publisher=_oice%20of%20America",
-        0,
+    bad(
+        "publisher-like-wildcard-is-no-slug", f"{STATEMENTS}?publisher=%25", "publisher"
+    ),
+    bad(
+        "publisher-underscore-is-no-slug",
+        f"{STATEMENTS}?publisher=_oice-of-america",
+        "publisher",
     ),
     fine("language-like-wildcard-is-literal", f"{STATEMENTS}?language=e_", 0),
 ]
@@ -347,6 +350,8 @@ NUL_PARAMETERS = [
     ("quotes", QUOTES, "expand"),
     ("quotes", QUOTES, "updated_since"),
     ("statements", STATEMENTS, "publisher"),
+    ("statements", STATEMENTS, "author"),
+    ("statements", STATEMENTS, "quoted_speaker"),
     ("statements", STATEMENTS, "kind"),
     ("statements", STATEMENTS, "published_to"),
     ("events", EVENTS, "country"),
@@ -385,7 +390,11 @@ INVALID_UTF8_VALUES = [
     bad("utf8-date", f"{QUOTES}?date_to={INVALID_UTF8}", "date_to"),
     bad("utf8-country", f"{EVENTS}?country={INVALID_UTF8}%ff", "country"),
     fine("utf8-language-matches-nothing", f"{QUOTES}?language={INVALID_UTF8}", 0),
-    fine("utf8-publisher-matches-nothing", f"{STATEMENTS}?publisher={INVALID_UTF8}", 0),
+    bad(
+        "utf8-publisher-is-no-slug",
+        f"{STATEMENTS}?publisher={INVALID_UTF8}",
+        "publisher",
+    ),
     bad("utf8-parameter-name-is-unknown", f"{QUOTES}?{INVALID_UTF8}=1", "\ufffd\ufffd"),
     fine("utf8-search", f"{SEARCH}?q={INVALID_UTF8}", 0),
 ]

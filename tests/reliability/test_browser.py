@@ -311,12 +311,11 @@ def _load_astral_statement(tmp_path) -> None:
                 "slug": "astral-test",
                 "title": "Astral test",
                 "kind": "editorial",
-                "publisher": "Test",
+                "publisher": "voice-of-america",
                 "source_url": "https://example.org/astral",
                 "language": "en",
                 "license": "CC0",
                 "text_file": "astral.txt",
-                "speaker": "antony-blinken",
             }
         ],
         "quotes": [

@@ -12,6 +12,8 @@ from django.db import connection
 from statements import changefeed, history, resources
 from statements.models import (
     Event,
+    EventHost,
+    Organization,
     Quote,
     QuoteSpan,
     Speaker,
@@ -104,14 +106,19 @@ def test_embedded_relations_name_what_each_record_shows_or_counts():
         (Quote, Theme),
         (Quote, StakeholderGroup),
         (Statement, Speaker),
+        (Statement, Organization),
         (Statement, Event),
         (Statement, Theme),
         (Statement, StakeholderGroup),
         (Event, Event),
+        (Event, Organization),
         (Theme, Theme),
+        (Organization, Organization),
+        # Roles (and a quote's role of the day and source) name organizations.
+        (Speaker, Organization),
+        (Quote, Organization),
         # Records list or count the records that name them.
         (Speaker, Quote),
-        (Speaker, Statement),
         (Event, Quote),
         (Event, Statement),
         (Statement, Quote),
@@ -124,6 +131,7 @@ def test_embedded_relations_name_what_each_record_shows_or_counts():
         (Statement, QuoteSpan),
         (Speaker, SpeakerRole),
         (Quote, SpeakerRole),
+        (Event, EventHost),
     }
 
 
@@ -143,7 +151,18 @@ def _shown_by(resource) -> set[tuple[type, type]]:
                     pairs.add((model, related))
                     walk(related, f.fields)
                 case resources.Embedded():
-                    pairs.add((model, owner._meta.get_field(f.via).related_model))
+                    via = owner._meta.get_field(f.via).related_model
+                    pairs.add((model, via))
+                    for _, path in f.paths:
+                        pairs.add(
+                            (
+                                model,
+                                via._meta.get_field(path.split("__")[0]).related_model,
+                            )
+                        )
+                case resources.Author():
+                    for _, path in f.choices:
+                        pairs.add((model, owner._meta.get_field(path).related_model))
                 case resources.Spans():
                     pairs.add((model, QuoteSpan))
                 case resources.RoleOfTheDay():
@@ -153,7 +172,11 @@ def _shown_by(resource) -> set[tuple[type, type]]:
                         pairs.add((model, owner._meta.get_field(name).related_model))
                     pairs.add((model, SpeakerRole))
                 case resources.Count():
-                    counted = {"quote_count": Quote, "statement_count": Statement}
+                    # A speaker's statements are counted through its quotes.
+                    counted = {
+                        "quote_count": Quote,
+                        "statement_count": Quote if model is Speaker else Statement,
+                    }
                     pairs.add((model, counted[f.name]))
 
     walk(model, (*resource.fields, *resource.detail))
