@@ -344,6 +344,12 @@ SPECTACULAR_SETTINGS = {
         "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
         "HistorySourceEnum": "statements.choices.HistorySource",
+        "AuthorTypeEnum": "statements.choices.AuthorType",
+        "HostRoleEnum": "statements.choices.HostRole",
+        "OrganizationClassificationEnum": (
+            "statements.choices.OrganizationClassification"
+        ),
+        "CertaintyEnum": "statements.choices.Certainty",
     },
     "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
     # The contact's URL and the one server are this deployment's (a hook).
@@ -356,6 +362,10 @@ SPECTACULAR_SETTINGS = {
             ("statements", "Statements: documents with their verbatim text."),
             ("speakers", "Speakers and the roles they held."),
             ("events", "Events and their sub-events."),
+            (
+                "organizations",
+                "Organizations: publishers, authors, hosts of events, employers.",
+            ),
             ("themes", "The tree of themes."),
             ("stakeholder-groups", "Groups addressed or concerned by quotes."),
             ("search", "Full-text search across every resource."),

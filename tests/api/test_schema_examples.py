@@ -21,6 +21,7 @@ RESOURCES = [
     "stakeholder-groups",
     "statements",
     "quotes",
+    "organizations",
 ]
 OPERATIONS = [
     path

@@ -98,6 +98,18 @@ CASES = (
         ("stakeholder-groups-list",),
         "/stakeholder-groups/?category=government",
     ),
+    Case(
+        "StateDepartment",
+        ("organizations-detail",),
+        "/organizations/us-department-of-state/",
+        description="A department under its government, with a probable "
+        "Wikidata id.",
+    ),
+    Case(
+        "Governments",
+        ("organizations-list",),
+        "/organizations/?classification=government",
+    ),
 )
 
 
