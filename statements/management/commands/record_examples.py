@@ -102,8 +102,7 @@ CASES = (
         "StateDepartment",
         ("organizations-detail",),
         "/organizations/us-department-of-state/",
-        description="A department under its government, with a probable "
-        "Wikidata id.",
+        description="A department under its government, with a probable Wikidata id.",
     ),
     Case(
         "Governments",
