@@ -49,7 +49,8 @@ def draw_values_from_the_api(environment, **_kwargs):
     fields = {
         "speakers": "slug",
         "events": "slug,country,kind,start_date",
-        "statements": "slug,kind,publisher,language",
+        "statements": "slug,kind,language",
+        "organizations": "slug",
         "themes": "slug",
         "stakeholder-groups": "slug,category",
         "quotes": "slug,text,fidelity",
@@ -147,10 +148,11 @@ class ApiClient(FastHttpUser):
     def statements_filtered(self):
         filters = random.choice(
             [
-                {"speaker": pick("speakers")},
+                {"quoted_speaker": pick("speakers")},
+                {"author": pick("organizations")},
                 {"theme": pick("themes")},
                 {"kind": pick("statements", "kind")},
-                {"publisher": pick("statements", "publisher")},
+                {"publisher": pick("organizations")},
                 {"language": pick("statements", "language")},
                 {},
             ]
