@@ -26,6 +26,7 @@ FIXTURE_KEYS = {
     "events": "events",
     "themes": "themes",
     "stakeholder-groups": "stakeholder_groups",
+    "organizations": "organizations",
 }
 
 
