@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "statements.choices.EventKind",
         "StatementKindEnum": "statements.choices.StatementKind",
         "FidelityEnum": "statements.choices.Fidelity",
+        "CertaintyEnum": "statements.choices.Certainty",
+        "AlterationKindEnum": "statements.choices.AlterationKind",
         "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
         "HistorySourceEnum": "statements.choices.HistorySource",

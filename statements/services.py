@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DataError, connection, models, transaction
 
+from statements.choices import Certainty
 from statements.models import (
     Event,
     Quote,
@@ -161,6 +162,7 @@ def _load_speaker(row, result):
     for role_row in row.get("roles", []):
         values = {
             "end_date": _date(role_row.get("end_date")),
+            "end_date_certainty": role_row.get("end_date_certainty", Certainty.CERTAIN),
             "source_url": role_row.get("source_url"),
             "note": role_row.get("note", ""),
         }
@@ -474,6 +476,7 @@ def _set_speaker_roles(*, speaker: Speaker, rows: list[dict]) -> bool:
             "organization": row["organization"],
             "start_date": row["start_date"],
             "end_date": row.get("end_date"),
+            "end_date_certainty": row.get("end_date_certainty", Certainty.CERTAIN),
             "source_url": row.get("source_url"),
             "note": row.get("note", ""),
         }

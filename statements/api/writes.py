@@ -28,7 +28,7 @@ from statements import resources as r
 from statements import selectors, services
 from statements.api.caching import PreconditionFailed, record_etag
 from statements.api.permissions import EditorsWrite
-from statements.api.serializers import SpanSerializer
+from statements.api.serializers import AlterationSerializer, SpanSerializer
 from statements.choices import StakeholderRole
 from statements.history import recording
 from statements.models import IDEMPOTENCY_TTL, IdempotencyKey
@@ -145,6 +145,10 @@ class StakeholderLinkWriteSerializer(ClosedSerializer):
     role = serializers.ChoiceField(choices=StakeholderRole.choices)
 
 
+class AlterationWriteSerializer(ClosedSerializer, AlterationSerializer):
+    """An editorial alteration in the quote's text; `delivered` null when unknown."""
+
+
 class QuoteAnchorWriteSerializer(ClosedSerializer):
     """A quote of the statement with its new spans (and text) in the new text."""
 
@@ -167,6 +171,7 @@ class SpeakerRoleWriteSerializer(ClosedSerializer, serializers.ModelSerializer):
             "organization",
             "start_date",
             "end_date",
+            "end_date_certainty",
             "source_url",
             "note",
         ]
@@ -209,6 +214,14 @@ def _write_field(f: r.Field):
             )
         case r.Links(through=str()):
             return StakeholderLinkWriteSerializer(many=True, required=False)
+        case r.Alterations():
+            return serializers.ListField(
+                child=AlterationWriteSerializer(),
+                required=False,
+                help_text="The editorial alterations in the text (all of them), in "
+                "order: code-point offsets [start, end) into the quote's text, each "
+                "reading what its kind says (an ellipsis reads an ellipsis).",
+            )
         case r.Spans():
             return serializers.ListField(
                 child=SpanSerializer(),
@@ -280,6 +293,11 @@ def domain_data(validated: dict) -> dict:
     data.pop("reason", None)
     if "spans" in data:
         data["spans"] = [(span["start"], span["end"]) for span in data["spans"]]
+    if "alterations" in data:
+        data["alterations"] = [
+            {key: item[key] for key in ("kind", "start", "end", "delivered")}
+            for item in data["alterations"]
+        ]
     if "quotes" in data:
         data["quotes"] = [
             services.Anchor(

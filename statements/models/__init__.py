@@ -18,6 +18,7 @@ from statements.models.history import (
 )
 from statements.models.imports import ArticleImport
 from statements.models.speech import (
+    ALTERATION_KEYS,
     SEARCH_CONFIG,
     SPAN_SEPARATOR,
     Event,
@@ -32,8 +33,10 @@ from statements.models.speech import (
     Theme,
     TimeStampedModel,
     format_citation,
+    quote_alteration_problems,
     quote_anchor_problems,
     quote_date,
+    quote_date_certainty,
     quote_spans_problems,
     role_on,
     split_paragraphs,
@@ -47,6 +50,7 @@ from statements.models.writes import (
 )
 
 __all__ = [
+    "ALTERATION_KEYS",
     "ArticleImport",
     "IDEMPOTENCY_TTL",
     "IdempotencyKey",
@@ -83,6 +87,8 @@ __all__ = [
     "format_citation",
     "quote_anchor_problems",
     "quote_date",
+    "quote_alteration_problems",
+    "quote_date_certainty",
     "quote_spans_problems",
     "role_on",
     "split_paragraphs",
