@@ -20,6 +20,7 @@ from statements.models import (
     StakeholderGroup,
     Statement,
     Theme,
+    attribution_problems,
     quote_anchor_problems,
 )
 from statements.resources import (
@@ -450,6 +451,20 @@ class Anchor:
     slug: str
     spans: list[tuple[int, int]]
     text: str | None = None
+    # Where the quote's attribution now starts; None moves it with the first span.
+    attribution_start: int | None = None
+
+
+def moved_attribution(quote: Quote, anchor: Anchor, old_first_start: int | None):
+    """(start, end) of the quote's attribution after a re-anchor: where the anchor
+    puts it, else moved as far as the quote's first span moved; None without one."""
+    if quote.attribution_text is None:
+        return None
+    start = anchor.attribution_start
+    if start is None:
+        moved = anchor.spans[0][0] - (old_first_start or anchor.spans[0][0])
+        start = quote.attribution_start + moved
+    return start, start + len(quote.attribution_text)
 
 
 def _writable_links(resource: Resource):
@@ -520,6 +535,12 @@ def _reanchor(*, statement: Statement, anchors: list[Anchor], text_changed: bool
                 }
             )
     errors = {}
+    first_starts = dict(
+        QuoteSpan.objects.filter(quote__in=quotes.values(), position=0).values_list(
+            "quote__slug", "start"
+        )
+    )
+    attributions = {}
     for index, anchor in enumerate(anchors):
         quote = quotes.get(anchor.slug)
         if quote is None:
@@ -540,11 +561,27 @@ def _reanchor(*, statement: Statement, anchors: list[Anchor], text_changed: bool
             )
         except ValidationError as error:
             errors.update(error.error_dict)
+            continue
+        attribution = moved_attribution(quote, anchor, first_starts.get(quote.slug))
+        if attribution is not None:
+            attributions[quote.slug] = attribution
+            problems = attribution_problems(
+                statement.text, quote.attribution_text, *attribution
+            )
+            if problems:
+                errors[f"quotes[{index}].attribution_start"] = [
+                    message for messages in problems.values() for message in messages
+                ]
     if errors:
         raise ValidationError(errors)
     for anchor in anchors:
         quote = quotes[anchor.slug]
         changed = set_quote_spans(quote=quote, spans=anchor.spans)
+        if quote.slug in attributions:
+            start, end = attributions[quote.slug]
+            if (start, end) != (quote.attribution_start, quote.attribution_end):
+                quote.attribution_start, quote.attribution_end = start, end
+                changed = True
         if anchor.text is not None and anchor.text != quote.text:
             quote.text = anchor.text
             changed = True

@@ -159,6 +159,12 @@ class QuoteAnchorWriteSerializer(ClosedSerializer):
     text = serializers.CharField(
         required=False, help_text="The quote's new text, if it changes too."
     )
+    attribution_start = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Where the quote's attribution now starts in the new text; "
+        "left out, it moves as far as the quote's first span.",
+    )
 
 
 class SpeakerRoleWriteSerializer(ClosedSerializer, serializers.ModelSerializer):
@@ -304,6 +310,7 @@ def domain_data(validated: dict) -> dict:
                 slug=anchor["slug"],
                 spans=[(span["start"], span["end"]) for span in anchor["spans"]],
                 text=anchor.get("text"),
+                attribution_start=anchor.get("attribution_start"),
             )
             for anchor in data["quotes"]
         ]
