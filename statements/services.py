@@ -462,7 +462,7 @@ def moved_attribution(quote: Quote, anchor: Anchor, old_first_start: int | None)
         return None
     start = anchor.attribution_start
     if start is None:
-        moved = anchor.spans[0][0] - (old_first_start or anchor.spans[0][0])
+        moved = 0 if old_first_start is None else anchor.spans[0][0] - old_first_start
         start = quote.attribution_start + moved
     return start, start + len(quote.attribution_text)
 

@@ -148,6 +148,17 @@ class StakeholderLinkWriteSerializer(ClosedSerializer):
 class AlterationWriteSerializer(ClosedSerializer, AlterationSerializer):
     """An editorial alteration in the quote's text; `delivered` null when unknown."""
 
+    def to_internal_value(self, data):
+        # Whole even in a PATCH (which makes nested fields optional): an
+        # alteration is replaced, never merged.
+        if isinstance(data, dict):
+            missing = [name for name in self.fields if name not in data]
+            if missing:
+                raise exceptions.ValidationError(
+                    {name: ["This field is required."] for name in missing}
+                )
+        return super().to_internal_value(data)
+
 
 class QuoteAnchorWriteSerializer(ClosedSerializer):
     """A quote of the statement with its new spans (and text) in the new text."""

@@ -594,6 +594,8 @@ class Quote(TimeStampedModel):
         errors = {}
         if self.status == QuoteStatus.CONFIRMED and self.speaker_id is None:
             errors["speaker"] = ["A confirmed quote needs a speaker; choose one first."]
+        if self.position is not None and self.position < 1:
+            errors["position"] = ["The first quote of a statement is at position 1."]
         alteration_problems = quote_alteration_problems(self.text, self.alterations)
         if alteration_problems:
             errors["alterations"] = alteration_problems
