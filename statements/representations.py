@@ -91,7 +91,7 @@ def _column(path: str, convert=None) -> Getter:
 
 
 # Columns that with_quote_context() and quote_span_pairs() annotate.
-QUOTE_CONTEXT = ("quote_day", "date_certainty", "role_title", "role_organization")
+QUOTE_CONTEXT = ("quote_day", "day_certainty", "role_title", "role_organization")
 _CITATION_COLUMNS = (
     "fidelity",
     "event_certainty",
@@ -411,7 +411,7 @@ class Representer:
             event_name=row["event__name"],
             event_certainty=row["event_certainty"],
             date=row["quote_day"],
-            date_certainty=row["date_certainty"],
+            date_certainty=row["day_certainty"],
             title=row["statement__title"],
             publisher=row["statement__publisher"],
             published_on=row["statement__published_on"],

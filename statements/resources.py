@@ -546,7 +546,7 @@ QUOTE = Resource(
         ),
         Value(
             name="date_certainty",
-            source="date_certainty",
+            source="day_certainty",
             type="certainty",
             null=True,
             doc=_CERTAINTY + "the date (said_on's, or the event's when the date "
