@@ -185,11 +185,14 @@ class Event(TimeStampedModel):
     kind = models.CharField(max_length=32, choices=EventKind.choices)
     description = models.TextField(blank=True)
     certainty = certainty_field("this event's record (its name, date and place)")
+    # db_default: rows written by COPY (demo data, bulk loads) leave them out.
     certainty_note = models.TextField(
-        blank=True, help_text="Why the record is less than certain, for readers."
+        blank=True,
+        db_default="",
+        help_text="Why the record is less than certain, for readers.",
     )
     attendance = models.TextField(
-        blank=True, help_text="Who attended, as far as the sources say."
+        blank=True, db_default="", help_text="Who attended, as far as the sources say."
     )
     attendance_certainty = certainty_field("the attendance")
     start_date = models.DateField(null=True, blank=True)
@@ -306,7 +309,9 @@ class Statement(TimeStampedModel):
     title = models.CharField(max_length=300)
     title_certainty = certainty_field("the title")
     title_note = models.TextField(
-        blank=True, help_text="Where the title comes from, when it is not certain."
+        blank=True,
+        db_default="",
+        help_text="Where the title comes from, when it is not certain.",
     )
     kind = models.CharField(max_length=32, choices=StatementKind.choices)
     publisher = models.CharField(max_length=200)
@@ -494,6 +499,7 @@ class Quote(TimeStampedModel):
     event_certainty = certainty_field("the event the words were said at")
     event_note = models.TextField(
         blank=True,
+        db_default="",
         help_text="Why the event is less than certain, in words for readers.",
     )
     said_on = models.DateField(null=True, blank=True)
@@ -502,6 +508,7 @@ class Quote(TimeStampedModel):
     as_delivered_source_url = models.URLField(max_length=500, null=True, blank=True)
     alterations = models.JSONField(
         default=list,
+        db_default=models.Value([], output_field=models.JSONField()),
         blank=True,
         help_text="The editorial alterations in the text, in order: "
         "{kind, start, end, delivered}, offsets in code points into the text, "
