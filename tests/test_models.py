@@ -277,8 +277,14 @@ def test_a_text_change_that_moves_the_quotes_is_refused(seeded):
 
     messages = raised.value.message_dict["text"]
     assert messages[0] == "The new text no longer matches its quotes."
-    # Every quote is named: all of them moved.
-    assert len(messages) == 1 + Quote.objects.count()
+    # Every quote is named: all of them moved, and so did the four attributions.
+    attributed = Quote.objects.filter(attribution_text__isnull=False).count()
+    assert attributed == 4
+    assert len(messages) == 1 + Quote.objects.count() + attributed
+    assert (
+        "quote 'blinken-strong-interest-in-border-security': the statement's text "
+        "at [329, 336) reads" in " ".join(messages)
+    )
     assert (
         "quote 'blinken-mass-migration-remains-a-priority': the spans read"
         in (messages[1])

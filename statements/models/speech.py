@@ -403,6 +403,11 @@ class Statement(TimeStampedModel):
                     self.text, spans, quote.fidelity, quote.text
                 )
             )
+            problems.extend(
+                f"quote {quote.slug!r}: {message}"
+                for messages in quote.attribution_problems(self.text).values()
+                for message in messages
+            )
         if problems:
             raise ValidationError(
                 {"text": ["The new text no longer matches its quotes.", *problems]}
@@ -598,25 +603,48 @@ class Quote(TimeStampedModel):
         return reverse("quote-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        errors = {}
         if self.status == QuoteStatus.CONFIRMED and self.speaker_id is None:
-            errors["speaker"] = ["A confirmed quote needs a speaker; choose one first."]
-        if self.position is not None and self.position < 1:
-            errors["position"] = ["The first quote of a statement is at position 1."]
-        alteration_problems = quote_alteration_problems(self.text, self.alterations)
-        if alteration_problems:
-            errors["alterations"] = alteration_problems
-        statement_text = self.statement.text if self.statement_id else None
-        errors.update(
-            attribution_problems(
-                statement_text,
-                self.attribution_text,
-                self.attribution_start,
-                self.attribution_end,
+            raise ValidationError(
+                {"speaker": "A confirmed quote needs a speaker; choose one first."}
             )
-        )
+
+    def clean_fields(self, exclude=None):
+        """The fields' own checks, then the rules of the marks as printed: the
+        alterations read what they say in the text, the attribution reads its
+        span in the statement's text, positions count from 1. A field left out
+        (a form without it) is not checked, as Django's own field checks."""
+        if self.attribution_text == "":
+            # A form's empty text box: no attribution.
+            self.attribution_text = None
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        if "position" not in skip and self.position is not None and self.position < 1:
+            errors["position"] = ["The first quote of a statement is at position 1."]
+        if not {"alterations", "text"} & skip:
+            problems = quote_alteration_problems(self.text, self.alterations)
+            if problems:
+                errors["alterations"] = problems
+        attribution = ("attribution_text", "attribution_start", "attribution_end")
+        if not set(attribution) & skip:
+            errors.update(self.attribution_problems())
         if errors:
             raise ValidationError(errors)
+
+    def attribution_problems(self, statement_text: str | None = None):
+        """attribution_problems against `statement_text` (default: its own
+        statement's text)."""
+        if statement_text is None and self.statement_id:
+            statement_text = self.statement.text
+        return attribution_problems(
+            statement_text,
+            self.attribution_text,
+            self.attribution_start,
+            self.attribution_end,
+        )
 
     # date, speaker_role and role_day state in Python the rules that
     # selectors.with_quote_context computes in SQL for the API: the model tests
