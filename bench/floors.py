@@ -208,6 +208,7 @@ _QUOTE_COLUMNS = (
     "speaker__name",
     "statement__slug",
     "statement__title",
+    "statement__title_certainty",
     "statement__publisher",
     "statement__source_url",
     "statement__published_on",
@@ -287,6 +288,7 @@ def quotes_b(request):
         speaker_name,
         statement_slug,
         title,
+        title_certainty,
         publisher,
         source_url,
         published_on,
@@ -338,6 +340,7 @@ def quotes_b(request):
                 "stakeholder_groups": groups.get(pk, []),
                 "source": {
                     "title": title,
+                    "title_certainty": title_certainty,
                     "publisher": publisher,
                     "source_url": source_url,
                     "published_on": published_on,
@@ -559,7 +562,8 @@ FROM (
       JOIN statements_stakeholdergroup g ON g.id = l.group_id
       WHERE l.quote_id = q.id), '[]'),
     'source', json_build_object(
-      'title', st.title, 'publisher', st.publisher, 'source_url', st.source_url,
+      'title', st.title, 'title_certainty', st.title_certainty,
+      'publisher', st.publisher, 'source_url', st.source_url,
       'published_on', st.published_on, 'language', st.language,
       'license', st.license, 'license_url', st.license_url),
     'citation', concat_ws(', ',
@@ -707,7 +711,8 @@ COPY (
     q.attribution_end,
     sk.slug AS speaker_slug, sk.name AS speaker_name,
     r.title AS speaker_role_title, r.organization AS speaker_role_organization,
-    st.slug AS statement_slug, st.title AS statement_title, st.publisher,
+    st.slug AS statement_slug, st.title AS statement_title,
+    st.title_certainty AS statement_title_certainty, st.publisher,
     st.source_url, st.published_on, st.language, st.license, st.license_url,
     e.slug AS event_slug, e.name AS event_name, q.event_certainty, q.event_note,
     q.said_on, q.said_on_certainty, d.day AS date, d.certainty AS date_certainty,

@@ -517,7 +517,14 @@ QUOTE = Resource(
             name="statement",
             target="statement",
             expandable=True,
-            csv_more=tuple(
+            csv_more=(
+                Csv(
+                    name="statement_title_certainty",
+                    path="title_certainty",
+                    doc=_CERTAINTY + "the statement's title.",
+                ),
+            )
+            + tuple(
                 Csv(name=name, path=name, doc=doc)
                 for name, doc in (
                     ("publisher", "Who published the statement."),
@@ -570,6 +577,7 @@ QUOTE = Resource(
             via="statement",
             keys=(
                 "title",
+                "title_certainty",
                 "publisher",
                 "source_url",
                 "published_on",

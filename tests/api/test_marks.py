@@ -59,6 +59,12 @@ def streamed(response) -> str:
 def test_what_the_facts_grade_medium_is_served_as_probable(client, seeded):
     statement = get(client, f"statements/{STATEMENT}/")
     assert statement["title_certainty"] == "probable"
+    # What it takes to cite a quote says so too.
+    source = get(client, f"quotes/{WE_CARE}/")["source"]
+    assert (source["title"], source["title_certainty"]) == (
+        statement["title"],
+        "probable",
+    )
     assert statement["title_note"] == "Read from the article's web address."
     conference = get(client, f"events/{CONFERENCE}/")
     assert conference["certainty"] == "certain"
@@ -153,6 +159,7 @@ def test_the_exports_carry_the_certainties(client, seeded):
     assert rows[IN_PARTICULAR]["event_certainty"] == "probable"
     assert rows[IN_PARTICULAR]["date_certainty"] == "probable"
     assert rows[MASS_MIGRATION]["date_certainty"] == ""
+    assert rows[MASS_MIGRATION]["statement_title_certainty"] == "probable"
     records = {
         record["slug"]: record
         for record in map(

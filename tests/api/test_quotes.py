@@ -97,6 +97,7 @@ def expected_in_particular() -> dict:
         ],
         "source": {
             "title": "Blinken On Meeting The Migration Challenge",
+            "title_certainty": "probable",
             "publisher": "Voice of America",
             "source_url": (
                 "https://editorials.voa.gov/a/"
