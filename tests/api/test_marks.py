@@ -10,10 +10,7 @@ import re
 
 import pytest
 import yaml
-from rest_framework.test import APIClient
 
-from statements.choices import KeyScope
-from statements.models import PartnerKey
 from statements.resources import RESOURCES
 from tests.api.helpers import (
     CONFERENCE,
@@ -30,16 +27,9 @@ from tests.api.helpers import (
     WE_CARE,
     assert_problem,
 )
+from tests.api.test_writes import etag_of
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def editor(db):
-    _, raw = PartnerKey.objects.create_key(name="Newsroom", scope=KeyScope.EDITOR)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
 
 
 def get(client, path):
@@ -51,6 +41,18 @@ def get(client, path):
 def streamed(response) -> str:
     assert response.status_code == 200
     return b"".join(response.streaming_content).decode("utf-8")
+
+
+def exported_rows(client, resource) -> dict[str, dict]:
+    """slug -> row of the resource's CSV export."""
+    text = streamed(client.get(f"{API}/exports/{resource}.csv"))
+    return {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def exported_records(client, resource) -> dict[str, dict]:
+    """slug -> record of the resource's NDJSON export."""
+    text = streamed(client.get(f"{API}/exports/{resource}.ndjson"))
+    return {record["slug"]: record for record in map(json.loads, text.splitlines())}
 
 
 # --- 1. Certainty as data -------------------------------------------------------------
@@ -150,36 +152,16 @@ def test_the_schema_declares_the_certainty_and_alteration_enums(client, db):
 
 
 def test_the_exports_carry_the_certainties(client, seeded):
-    rows = {
-        row["slug"]: row
-        for row in csv.DictReader(
-            io.StringIO(streamed(client.get(f"{API}/exports/quotes.csv")))
-        )
-    }
+    rows = exported_rows(client, "quotes")
     assert rows[IN_PARTICULAR]["event_certainty"] == "probable"
     assert rows[IN_PARTICULAR]["date_certainty"] == "probable"
     assert rows[MASS_MIGRATION]["date_certainty"] == ""
     assert rows[MASS_MIGRATION]["statement_title_certainty"] == "probable"
-    records = {
-        record["slug"]: record
-        for record in map(
-            json.loads,
-            streamed(client.get(f"{API}/exports/quotes.ndjson")).splitlines(),
-        )
-    }
+    records = exported_records(client, "quotes")
     assert records[IN_PARTICULAR]["date_certainty"] == "probable"
-    (statement,) = csv.DictReader(
-        io.StringIO(streamed(client.get(f"{API}/exports/statements.csv")))
-    )
+    statement = exported_rows(client, "statements")[STATEMENT]
     assert statement["title_certainty"] == "probable"
-    (event,) = [
-        row
-        for row in csv.DictReader(
-            io.StringIO(streamed(client.get(f"{API}/exports/events.csv")))
-        )
-        if row["slug"] == SESSION
-    ]
-    assert event["certainty"] == "probable"
+    assert exported_rows(client, "events")[SESSION]["certainty"] == "probable"
 
 
 # --- 2. No research wording in any public field ---------------------------------------
@@ -258,32 +240,15 @@ def test_each_quote_lists_its_alterations(client, seeded):
 
 
 def test_the_exports_carry_the_alterations(client, seeded):
-    rows = {
-        row["slug"]: row
-        for row in csv.DictReader(
-            io.StringIO(streamed(client.get(f"{API}/exports/quotes.csv")))
-        )
-    }
+    rows = exported_rows(client, "quotes")
     assert json.loads(rows[WE_CARE]["alterations"]) == [
         {"kind": "ellipsis", "start": 346, "end": 351, "delivered": "responsibility, a"}
     ]
     assert json.loads(rows[MASS_MIGRATION]["alterations"]) == []
-    records = {
-        record["slug"]: record
-        for record in map(
-            json.loads,
-            streamed(client.get(f"{API}/exports/quotes.ndjson")).splitlines(),
-        )
-    }
+    records = exported_records(client, "quotes")
     assert records[STAND_TOGETHER]["alterations"] == [
         {"kind": "insertion", "start": 83, "end": 88, "delivered": None}
     ]
-
-
-def etag(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response["ETag"]
 
 
 @pytest.mark.parametrize(
@@ -310,7 +275,7 @@ def test_the_write_api_refuses_bad_alterations(
         url,
         {"alterations": [alteration]},
         format="json",
-        HTTP_IF_MATCH=etag(editor, url),
+        HTTP_IF_MATCH=etag_of(editor, url),
     )
     body = assert_problem(response, status)
     names = [error["parameter"] for error in body["errors"]]
@@ -330,7 +295,7 @@ def test_the_write_api_takes_good_alterations(editor, seeded):
         url,
         {"alterations": [sic, insertion]},
         format="json",
-        HTTP_IF_MATCH=etag(editor, url),
+        HTTP_IF_MATCH=etag_of(editor, url),
     )
     assert response.status_code == 200, response.content
     assert editor.get(url).json()["alterations"] == [sic, insertion]
@@ -357,7 +322,7 @@ def test_a_new_text_must_keep_its_alterations_true(editor, seeded):
         url,
         {"text": "Prefix. " + STATEMENT_TEXT, "quotes": anchors, "reason": "Dateline"},
         format="json",
-        HTTP_IF_MATCH=etag(editor, url),
+        HTTP_IF_MATCH=etag_of(editor, url),
     )
     assert response.status_code == 200, response.content
     moved = get(editor, f"quotes/{IN_PARTICULAR}/")
@@ -395,12 +360,7 @@ def test_each_quote_has_its_attribution_as_printed(client, seeded):
     for text, start, end in attributions.values():
         if text is not None:
             assert STATEMENT_TEXT[start:end] == text
-    rows = {
-        row["slug"]: row
-        for row in csv.DictReader(
-            io.StringIO(streamed(client.get(f"{API}/exports/quotes.csv")))
-        )
-    }
+    rows = exported_rows(client, "quotes")
     assert rows[IN_PARTICULAR]["attribution_text"] == "said Secretary Blinken"
     assert rows[IN_PARTICULAR]["attribution_start"] == "1309"
     assert rows[IN_PARTICULAR]["position"] == "4"
@@ -424,7 +384,8 @@ def test_each_quote_has_its_attribution_as_printed(client, seeded):
 def test_the_write_api_refuses_bad_attributions(editor, seeded, change, status, field):
     url = f"{API}/quotes/{IN_PARTICULAR}/"
     before = editor.get(url).json()
-    response = editor.patch(url, change, format="json", HTTP_IF_MATCH=etag(editor, url))
+    tag = etag_of(editor, url)
+    response = editor.patch(url, change, format="json", HTTP_IF_MATCH=tag)
     body = assert_problem(response, status)
     names = [error["parameter"] for error in body["errors"]]
     assert any(name.startswith(field) for name in names), body
@@ -480,7 +441,7 @@ def test_a_paraphrase_is_cited_as_paraphrased(editor, seeded):
         url,
         {"fidelity": "paraphrase", "reason": "An editor's call."},
         format="json",
-        HTTP_IF_MATCH=etag(editor, url),
+        HTTP_IF_MATCH=etag_of(editor, url),
     )
     assert response.status_code == 200, response.content
     assert editor.get(url).json()["citation"] == (
