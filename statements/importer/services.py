@@ -255,6 +255,6 @@ def attribution_values(proposal: Proposal, text: str) -> dict:
 def _provenance(proposal: Proposal) -> str:
     attribution = proposal.attribution
     if attribution is None:
-        return "Proposed by the importer; no attribution found."
+        return "Proposed by the importer; the article names no speaker beside it."
     said = f' ("{attribution.text}")' if attribution.text else ""
     return f"Proposed by the importer, rule {attribution.rule}{said}."
