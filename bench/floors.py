@@ -133,19 +133,43 @@ def grouped(rows, build) -> dict[int, list]:
     return groups
 
 
+CITED_AS = {
+    "direct": "Quoted in",
+    "reported": "Reported in",
+    "paraphrase": "Paraphrased in",
+}
+
+
 def citation(
-    *, speaker, role, event, day, title, publisher, published_on, source_url, license_
+    *,
+    speaker,
+    role,
+    fidelity,
+    event,
+    event_certainty,
+    day,
+    day_certainty,
+    title,
+    publisher,
+    published_on,
+    source_url,
+    license_,
 ):
     """The citation text of a quote, as the API words it (without the permalink)."""
     who = f"{speaker} ({role[0]}, {role[1]})" if role else speaker
-    where = [event] if event else []
-    when = day.isoformat() if day else "date unknown"
+    where = []
+    if event and event_certainty != "unknown":
+        where.append(f"probably at {event}" if event_certainty == "probable" else event)
+    when = "date unknown"
+    if day and day_certainty != "unknown":
+        when = day.isoformat()
+        when = f"probably on {when}" if day_certainty == "probable" else when
     published = published_on.isoformat() if published_on else "n.d."
     return (
         f"{', '.join([who, *where, when])}. "
-        f"Quoted in \u201c{title}\u201d, {publisher or 'publisher unknown'}, "
-        f"{published}, {source_url}. "
-        f"{license_}. Statements API: "
+        f"{CITED_AS[fidelity]} \u201c{title}\u201d, "
+        f"{publisher or 'publisher unknown'}, "
+        f"{published}, {source_url}. {license_}. Statements API: "
     )
 
 
@@ -166,7 +190,15 @@ _QUOTE_COLUMNS = (
     "slug",
     "text",
     "fidelity",
+    "alterations",
+    "position",
+    "attribution_text",
+    "attribution_start",
+    "attribution_end",
+    "event_certainty",
+    "event_note",
     "said_on",
+    "said_on_certainty",
     "as_delivered",
     "as_delivered_source_url",
     "provenance_note",
@@ -177,6 +209,7 @@ _QUOTE_COLUMNS = (
     "speaker__name",
     "statement__slug",
     "statement__title",
+    "statement__title_certainty",
     "statement__publisher__name",
     "statement__source_url",
     "statement__published_on",
@@ -226,7 +259,7 @@ def quotes_b(request):
         },
     )
     roles = grouped(
-        SpeakerRole.objects.filter(speaker_id__in={row[10] for row in rows})
+        SpeakerRole.objects.filter(speaker_id__in={row[18] for row in rows})
         .order_by("start_date", "id")
         .values_list(
             "speaker_id", "title", "organization__name", "start_date", "end_date"
@@ -239,7 +272,15 @@ def quotes_b(request):
         slug,
         text,
         fidelity,
+        alterations,
+        position,
+        attribution_text,
+        attribution_start,
+        attribution_end,
+        event_certainty,
+        event_note,
         said_on,
+        said_on_certainty,
         as_delivered,
         as_delivered_source_url,
         provenance_note,
@@ -250,6 +291,7 @@ def quotes_b(request):
         speaker_name,
         statement_slug,
         title,
+        title_certainty,
         publisher,
         source_url,
         published_on,
@@ -261,10 +303,10 @@ def quotes_b(request):
         event_start,
         event_end,
     ) in rows:
-        day = said_on or (
-            event_start
-            if event_start is not None and event_start == event_end
-            else None
+        one_day = event_start is not None and event_start == event_end
+        day = said_on or (event_start if one_day else None)
+        day_certainty = (
+            said_on_certainty if said_on else event_certainty if one_day else None
         )
         role = role_on(roles.get(speaker_id, []), day or event_start or published_on)
         url = urls("quote", slug)
@@ -275,20 +317,33 @@ def quotes_b(request):
                 "text": text,
                 "fidelity": fidelity,
                 "spans": spans.get(pk, []),
+                "alterations": [
+                    {key: a[key] for key in ("kind", "start", "end", "delivered")}
+                    for a in alterations
+                ],
+                "position": position,
+                "attribution_text": attribution_text,
+                "attribution_start": attribution_start,
+                "attribution_end": attribution_end,
                 "speaker": urls.brief("speaker", speaker_slug, speaker_name),
                 "speaker_role": {"title": role[0], "organization": role[1]}
                 if role
                 else None,
                 "statement": urls.brief("statement", statement_slug, title, "title"),
                 "event": urls.brief("event", event_slug, event_name),
+                "event_certainty": event_certainty,
+                "event_note": event_note,
                 "said_on": said_on,
+                "said_on_certainty": said_on_certainty,
                 "date": day,
+                "date_certainty": day_certainty,
                 "as_delivered": as_delivered,
                 "as_delivered_source_url": as_delivered_source_url,
                 "themes": themes.get(pk, []),
                 "stakeholder_groups": groups.get(pk, []),
                 "source": {
                     "title": title,
+                    "title_certainty": title_certainty,
                     "publisher": publisher,
                     "source_url": source_url,
                     "published_on": published_on,
@@ -299,8 +354,11 @@ def quotes_b(request):
                 "citation": citation(
                     speaker=speaker_name,
                     role=role,
+                    fidelity=fidelity,
                     event=event_name,
+                    event_certainty=event_certainty,
                     day=day,
+                    day_certainty=day_certainty,
                     title=title,
                     publisher=publisher,
                     published_on=published_on,
@@ -323,6 +381,8 @@ _STATEMENT_COLUMNS = (
     "id",
     "slug",
     "title",
+    "title_certainty",
+    "title_note",
     "kind",
     "author_speaker__slug",
     "author_speaker__name",
@@ -380,6 +440,8 @@ def statements_b(request):
         pk, slug, *fields, created_at, updated_at = row
         (
             title,
+            title_certainty,
+            title_note,
             kind,
             author_speaker_slug,
             author_speaker_name,
@@ -410,6 +472,8 @@ def statements_b(request):
                 "slug": slug,
                 "url": urls("statement", slug),
                 "title": title,
+                "title_certainty": title_certainty,
+                "title_note": title_note,
                 "kind": kind,
                 "author": {
                     "type": author[0],
@@ -488,13 +552,26 @@ FROM (
       SELECT json_agg(json_build_object('start', sp.start, 'end', sp."end")
                       ORDER BY sp.position)
       FROM statements_quotespan sp WHERE sp.quote_id = q.id), '[]'),
+    'alterations', COALESCE((
+      SELECT json_agg(json_build_object('kind', a->'kind', 'start', a->'start',
+                                        'end', a->'end', 'delivered', a->'delivered')
+                      ORDER BY n)
+      FROM jsonb_array_elements(q.alterations) WITH ORDINALITY AS x(a, n)), '[]'),
+    'position', q.position,
+    'attribution_text', q.attribution_text,
+    'attribution_start', q.attribution_start,
+    'attribution_end', q.attribution_end,
     'speaker', {brief_sql("speaker", "sk")},
     'speaker_role', CASE WHEN r.title IS NULL THEN NULL ELSE
       json_build_object('title', r.title, 'organization', r.organization) END,
     'statement', {brief_sql("statement", "st", "title")},
     'event', {brief_sql("event", "e")},
+    'event_certainty', q.event_certainty,
+    'event_note', q.event_note,
     'said_on', q.said_on,
+    'said_on_certainty', q.said_on_certainty,
     'date', d.day,
+    'date_certainty', d.certainty,
     'as_delivered', q.as_delivered,
     'as_delivered_source_url', q.as_delivered_source_url,
     'themes', COALESCE((
@@ -510,14 +587,21 @@ FROM (
       JOIN statements_stakeholdergroup g ON g.id = l.group_id
       WHERE l.quote_id = q.id), '[]'),
     'source', json_build_object(
-      'title', st.title, 'publisher', pb.name, 'source_url', st.source_url,
+      'title', st.title, 'title_certainty', st.title_certainty,
+      'publisher', pb.name, 'source_url', st.source_url,
       'published_on', st.published_on, 'language', st.language,
       'license', st.license, 'license_url', st.license_url),
     'citation', concat_ws(', ',
         sk.name || COALESCE(' (' || r.title || ', ' || r.organization || ')', ''),
-        e.name,
-        COALESCE(to_char(d.day, 'YYYY-MM-DD'), 'date unknown'))
-      || '. Quoted in \u201c' || st.title || '\u201d, '
+        CASE q.event_certainty WHEN 'unknown' THEN NULL
+          WHEN 'probable' THEN 'probably at ' || e.name ELSE e.name END,
+        CASE WHEN d.day IS NULL OR d.certainty = 'unknown' THEN 'date unknown'
+          WHEN d.certainty = 'probable'
+            THEN 'probably on ' || to_char(d.day, 'YYYY-MM-DD')
+          ELSE to_char(d.day, 'YYYY-MM-DD') END)
+      || '. ' || CASE q.fidelity WHEN 'direct' THEN 'Quoted in'
+                   WHEN 'reported' THEN 'Reported in' ELSE 'Paraphrased in' END
+      || ' \u201c' || st.title || '\u201d, '
       || COALESCE(pb.name, 'publisher unknown') || ', '
       || COALESCE(to_char(st.published_on, 'YYYY-MM-DD'), 'n.d.') || ', '
       || st.source_url || '. ' || st.license || '. Statements API: '
@@ -529,7 +613,9 @@ FROM (
   ) AS item
   FROM (
     SELECT *, row_number() OVER (ORDER BY id) AS rn FROM (
-      SELECT id, slug, text, fidelity, said_on, as_delivered,
+      SELECT id, slug, text, fidelity, alterations, position, attribution_text,
+             attribution_start, attribution_end, event_certainty, event_note,
+             said_on, said_on_certainty, as_delivered,
              as_delivered_source_url, provenance_note, created_at, updated_at,
              speaker_id, statement_id, event_id
       FROM statements_quote ORDER BY id LIMIT %(limit)s OFFSET %(offset)s
@@ -540,7 +626,10 @@ FROM (
   LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
   LEFT JOIN statements_event e ON e.id = q.event_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
-                                     THEN e.start_date END) AS day) d
+                                     THEN e.start_date END) AS day,
+                            CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
+                                 WHEN e.start_date = e.end_date
+                                 THEN q.event_certainty END AS certainty) d
   LEFT JOIN LATERAL (
     SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
     JOIN statements_organization og ON og.id = ro.organization_id
@@ -562,6 +651,8 @@ FROM (
     'slug', s.slug,
     'url', %(statement_prefix)s || s.slug || %(statement_suffix)s,
     'title', s.title,
+    'title_certainty', s.title_certainty,
+    'title_note', s.title_note,
     'kind', s.kind,
     'author', CASE
       WHEN au.id IS NOT NULL THEN json_build_object('type', 'speaker',
@@ -596,9 +687,10 @@ FROM (
   ) AS item
   FROM (
     SELECT *, row_number() OVER (ORDER BY published_on DESC NULLS LAST, id) AS rn FROM (
-      SELECT id, slug, title, kind, author_speaker_id, author_organization_id,
-             publisher_id, source_url, published_on, language, license,
-             license_url, text_sha256, event_id, created_at, updated_at
+      SELECT id, slug, title, title_certainty, title_note, kind, author_speaker_id,
+             author_organization_id, publisher_id, source_url, published_on,
+             language, license, license_url, text_sha256, event_id, created_at,
+             updated_at
       FROM statements_statement JOIN (
         -- The sort reads narrow rows; the page's rows are then read by id.
         SELECT id FROM statements_statement
@@ -659,11 +751,15 @@ COPY (
   SELECT q.slug, q.text, q.fidelity,
     (SELECT string_agg(sp.start || '-' || sp."end", ';' ORDER BY sp.position)
      FROM statements_quotespan sp WHERE sp.quote_id = q.id) AS spans,
+    q.alterations, q.position, q.attribution_text, q.attribution_start,
+    q.attribution_end,
     sk.slug AS speaker_slug, sk.name AS speaker_name,
     r.title AS speaker_role_title, r.organization AS speaker_role_organization,
-    st.slug AS statement_slug, st.title AS statement_title, pb.name AS publisher,
+    st.slug AS statement_slug, st.title AS statement_title,
+    st.title_certainty AS statement_title_certainty, pb.name AS publisher,
     st.source_url, st.published_on, st.language, st.license, st.license_url,
-    e.slug AS event_slug, e.name AS event_name, q.said_on, d.day AS date,
+    e.slug AS event_slug, e.name AS event_name, q.event_certainty, q.event_note,
+    q.said_on, q.said_on_certainty, d.day AS date, d.certainty AS date_certainty,
     q.as_delivered, q.as_delivered_source_url,
     (SELECT string_agg(t.slug, '|' ORDER BY t.name, t.id)
      FROM statements_quote_themes qt JOIN statements_theme t ON t.id = qt.theme_id
@@ -682,7 +778,10 @@ COPY (
   LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
   LEFT JOIN statements_event e ON e.id = q.event_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
-                                     THEN e.start_date END) AS day) d
+                                     THEN e.start_date END) AS day,
+                            CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
+                                 WHEN e.start_date = e.end_date
+                                 THEN q.event_certainty END AS certainty) d
   LEFT JOIN LATERAL (
     SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
     JOIN statements_organization og ON og.id = ro.organization_id

@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "statements.choices.EventKind",
         "StatementKindEnum": "statements.choices.StatementKind",
         "FidelityEnum": "statements.choices.Fidelity",
+        "CertaintyEnum": "statements.choices.Certainty",
+        "AlterationKindEnum": "statements.choices.AlterationKind",
         "StakeholderCategoryEnum": "statements.choices.StakeholderCategory",
         "StakeholderRoleEnum": "statements.choices.StakeholderRole",
         "HistorySourceEnum": "statements.choices.HistorySource",
@@ -349,7 +351,6 @@ SPECTACULAR_SETTINGS = {
         "OrganizationClassificationEnum": (
             "statements.choices.OrganizationClassification"
         ),
-        "CertaintyEnum": "statements.choices.Certainty",
     },
     "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
     # The contact's URL and the one server are this deployment's (a hook).

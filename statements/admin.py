@@ -402,6 +402,7 @@ class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
     list_filter = (
         "status",
         "fidelity",
+        "event_certainty",
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("statement", admin.RelatedOnlyFieldListFilter),
         ("event", admin.RelatedOnlyFieldListFilter),
@@ -422,7 +423,30 @@ class QuoteAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
             None,
             {"fields": ("slug", "status", "statement", "speaker", "fidelity", "text")},
         ),
-        ("Where and when", {"fields": ("event", "said_on")}),
+        (
+            "Where and when",
+            {
+                "fields": (
+                    "event",
+                    "event_certainty",
+                    "event_note",
+                    "said_on",
+                    "said_on_certainty",
+                )
+            },
+        ),
+        (
+            "As printed",
+            {
+                "fields": (
+                    "position",
+                    "attribution_text",
+                    "attribution_start",
+                    "attribution_end",
+                    "alterations",
+                )
+            },
+        ),
         ("As delivered", {"fields": ("as_delivered", "as_delivered_source_url")}),
         ("Provenance and topics", {"fields": ("provenance_note", "themes")}),
         ("The quote in its statement", {"fields": ("statement_preview",)}),
@@ -537,6 +561,8 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
                 "fields": (
                     "slug",
                     "title",
+                    "title_certainty",
+                    "title_note",
                     "kind",
                     "author_speaker",
                     "author_organization",
@@ -660,7 +686,15 @@ class StatementAdmin(HistoryAdminMixin, HttpsURLFieldsMixin, admin.ModelAdmin):
 
 class SpeakerRoleInline(HttpsURLFieldsMixin, admin.TabularInline):
     model = SpeakerRole
-    fields = ("title", "organization", "start_date", "end_date", "source_url", "note")
+    fields = (
+        "title",
+        "organization",
+        "start_date",
+        "end_date",
+        "end_date_certainty",
+        "source_url",
+        "note",
+    )
     autocomplete_fields = ("organization",)
     extra = 0
 

@@ -32,6 +32,24 @@ class Fidelity(models.TextChoices):
     PARAPHRASE = "paraphrase", "Paraphrase"
 
 
+class Certainty(models.TextChoices):
+    """How sure the sources make an assertion: certain, probable (the sources
+    point to it without settling it), or unknown."""
+
+    CERTAIN = "certain", "Certain"
+    PROBABLE = "probable", "Probable"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class AlterationKind(models.TextChoices):
+    """An editor's change inside quoted words, as printed."""
+
+    ELLIPSIS = "ellipsis", "Ellipsis (words left out)"
+    INSERTION = "insertion", "Bracketed insertion"
+    SIC = "sic", "[sic] (an error kept as said)"
+    EMPHASIS = "emphasis", "Emphasis added"
+
+
 class QuoteStatus(models.TextChoices):
     """An editor's decision on a quote: only confirmed quotes are public."""
 
@@ -72,14 +90,6 @@ class OrganizationClassification(models.TextChoices):
     NGO = "ngo", "Non-governmental organization"
     COMPANY = "company", "Company"
     OTHER = "other", "Other"
-
-
-class Certainty(models.TextChoices):
-    """How sure the data is of an assertion: certain, probable, or unknown."""
-
-    CERTAIN = "certain", "Certain"
-    PROBABLE = "probable", "Probable"
-    UNKNOWN = "unknown", "Unknown"
 
 
 class HostRole(models.TextChoices):

@@ -16,9 +16,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from statements.models import format_citation, split_paragraphs
+from statements.models import ALTERATION_KEYS, format_citation, split_paragraphs
 from statements.resources import (
     BY_KIND,
+    Alterations,
     Author,
     Citation,
     Embedded,
@@ -91,8 +92,10 @@ def _column(path: str, convert=None) -> Getter:
 
 
 # Columns that with_quote_context() and quote_span_pairs() annotate.
-QUOTE_CONTEXT = ("quote_day", "role_title", "role_organization")
+QUOTE_CONTEXT = ("quote_day", "day_certainty", "role_title", "role_organization")
 _CITATION_COLUMNS = (
+    "fidelity",
+    "event_certainty",
     "speaker__name",
     "event__name",
     "statement__title",
@@ -269,6 +272,11 @@ class Representer:
 
     def _getter(self, model, f: Field, rows, ids, *, search=None) -> Getter:  # noqa: C901
         match f:
+            case Alterations():
+                # jsonb keeps keys in its own order: give them the schema's.
+                return lambda row: [
+                    {key: item[key] for key in ALTERATION_KEYS} for item in row[f.path]
+                ]
             case Value():
                 return _column(f.path, converter(model, f.path, f.type))
             case Link() if f.name in self.expand:
@@ -421,8 +429,11 @@ class Representer:
         return format_citation(
             speaker_name=row["speaker__name"],
             role=(role["title"], role["organization"]) if role else None,
+            fidelity=row["fidelity"],
             event_name=row["event__name"],
+            event_certainty=row["event_certainty"],
             date=row["quote_day"],
+            date_certainty=row["day_certainty"],
             title=row["statement__title"],
             publisher=row["statement__publisher__name"],
             published_on=row["statement__published_on"],

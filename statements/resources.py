@@ -73,6 +73,14 @@ class Value(Field):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class Alterations(Value):
+    """A quote's editorial alterations: a list of {kind, start, end, delivered}
+    (a JSON column, validated by statements.models.quote_alteration_problems)."""
+
+    name: str = "alterations"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Count(Value):
     """A count annotation (statements.selectors.with_counts)."""
 
@@ -311,6 +319,7 @@ class Resource:
 
 
 _WHEN_NULL = "; null when unknown."
+_CERTAINTY = "certain, probable or unknown: how sure the sources make "
 LINKED_COUNTS = (
     Count(name="quote_count", doc="Number of quotes linked to it."),
     Count(name="statement_count", doc="Number of statements linked to it."),
@@ -370,12 +379,13 @@ SPEAKER = Resource(
                 Link(name="organization", target="organization"),
                 Value(name="start_date"),
                 Value(name="end_date"),
+                Value(name="end_date_certainty"),
                 Value(name="source_url"),
                 Value(name="note"),
             ),
             csv=True,
             doc="The offices held: title, organization (a brief link), start "
-            "and end dates, source_url, note.",
+            "and end dates, end_date_certainty, source_url, note.",
         ),
         *LINKED_COUNTS,
     ),
@@ -390,6 +400,13 @@ EVENT = Resource(
         Value(name="name", doc="Name."),
         Value(name="kind", doc="conference, session, reception, ..."),
         Value(name="description", doc="Description."),
+        Value(
+            name="certainty",
+            doc=_CERTAINTY + "the record (its name, date and place).",
+        ),
+        Value(name="certainty_note", doc="Why the record is less than certain."),
+        Value(name="attendance", doc="Who attended, as far as the sources say."),
+        Value(name="attendance_certainty", doc=_CERTAINTY + "the attendance."),
         Value(name="start_date", doc="YYYY-MM-DD" + _WHEN_NULL),
         Value(name="end_date", doc="YYYY-MM-DD" + _WHEN_NULL),
         Value(name="venue", doc="Venue" + _WHEN_NULL),
@@ -457,6 +474,8 @@ STATEMENT = Resource(
     detail_doc="A statement with its verbatim text, paragraphs and anchored quotes.",
     fields=(
         Value(name="title", doc="Title of the document."),
+        Value(name="title_certainty", doc=_CERTAINTY + "the title."),
+        Value(name="title_note", doc="Where the title comes from, if not certain."),
         Value(name="kind", doc="editorial, article, transcript, press_release, ..."),
         Author(
             doc="Who wrote it: {type, slug, name, url}, type speaker (a person) or "
@@ -529,6 +548,33 @@ QUOTE = Resource(
             doc="Where the quote sits in its statement's text: code-point offsets "
             "[start, end).",
         ),
+        Alterations(
+            doc="The editorial alterations in the text (ellipsis, insertion, sic, "
+            "emphasis), in order: {kind, start, end, delivered}, code-point offsets "
+            "[start, end) into the quote's text; delivered is what the speaker "
+            "said there, null when unknown.",
+            csv_doc="The editorial alterations in the text: a JSON array of "
+            "{kind, start, end, delivered} (code-point offsets into the text).",
+        ),
+        Value(
+            name="position",
+            doc="The quote's order in its statement (1 for the first)" + _WHEN_NULL,
+        ),
+        Value(
+            name="attribution_text",
+            doc="The words of attribution as printed, e.g. 'said Secretary "
+            "Blinken'; null when the statement has none beside the quote.",
+        ),
+        Value(
+            name="attribution_start",
+            doc="Where the attribution starts in the statement's text (code "
+            "points); null without one.",
+        ),
+        Value(
+            name="attribution_end",
+            doc="Where the attribution ends in the statement's text (code point "
+            "after its last); null without one.",
+        ),
         Link(name="speaker", target="speaker", expandable=True),
         RoleOfTheDay(
             doc="The speaker's role when the words were said (or published)"
@@ -538,7 +584,14 @@ QUOTE = Resource(
             name="statement",
             target="statement",
             expandable=True,
-            csv_more=tuple(
+            csv_more=(
+                Csv(
+                    name="statement_title_certainty",
+                    path="title_certainty",
+                    doc=_CERTAINTY + "the statement's title.",
+                ),
+            )
+            + tuple(
                 Csv(name=name, path=path, doc=doc)
                 for name, path, doc in (
                     (
@@ -563,9 +616,12 @@ QUOTE = Resource(
             ),
         ),
         Link(name="event", target="event", null=True, expandable=True),
+        Value(name="event_certainty", doc=_CERTAINTY + "the event."),
+        Value(name="event_note", doc="Why the event is less than certain."),
         Value(
             name="said_on", doc="When the words were said (YYYY-MM-DD), if recorded."
         ),
+        Value(name="said_on_certainty", doc=_CERTAINTY + "said_on, when given."),
         Value(
             name="date",
             source="quote_day",
@@ -573,6 +629,14 @@ QUOTE = Resource(
             null=True,
             doc="said_on, or the event's date when the event lasted one day"
             + _WHEN_NULL,
+        ),
+        Value(
+            name="date_certainty",
+            source="day_certainty",
+            type="certainty",
+            null=True,
+            doc=_CERTAINTY + "the date (said_on's, or the event's when the date "
+            "is the event's day)" + _WHEN_NULL,
         ),
         Value(name="as_delivered", doc="The words as delivered, when they differ."),
         Value(
@@ -592,6 +656,7 @@ QUOTE = Resource(
             via="statement",
             keys=(
                 "title",
+                "title_certainty",
                 "publisher",
                 "source_url",
                 "published_on",

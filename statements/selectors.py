@@ -92,7 +92,8 @@ def _role_on_role_day(part: str) -> Subquery:
 def with_quote_context(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
     """Quotes with the day they were said and the speaker's role that day, in SQL.
 
-    `quote_day` is Quote.date (said_on, else the day of a one-day event);
+    `quote_day` is Quote.date (said_on, else the day of a one-day event) and
+    `day_certainty` Quote.date_certainty (how sure that day is);
     `role_day` picks the role (quote_day, else the event's start, else the
     statement's publication); `role_title` and `role_organization` are the first
     role by start date that covers it, as Speaker.role_on chooses.
@@ -107,6 +108,12 @@ def with_quote_context(queryset: QuerySet[Quote]) -> QuerySet[Quote]:
                         then="event__start_date",
                     )
                 ),
+            )
+        )
+        .annotate(
+            day_certainty=Case(
+                When(said_on__isnull=False, then="said_on_certainty"),
+                When(event__start_date=F("event__end_date"), then="event_certainty"),
             )
         )
         .annotate(

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DataError, connection, models, transaction
 
-from statements.choices import AuthorType
+from statements.choices import AuthorType, Certainty
 from statements.models import (
     Event,
     EventHost,
@@ -22,6 +22,7 @@ from statements.models import (
     StakeholderGroup,
     Statement,
     Theme,
+    attribution_problems,
     quote_anchor_problems,
 )
 from statements.resources import (
@@ -179,6 +180,7 @@ def _load_speaker(row, result):
     for role_row in row.get("roles", []):
         values = {
             "end_date": _date(role_row.get("end_date")),
+            "end_date_certainty": role_row.get("end_date_certainty", Certainty.CERTAIN),
             "source_url": role_row.get("source_url"),
             "note": role_row.get("note", ""),
         }
@@ -530,6 +532,20 @@ class Anchor:
     slug: str
     spans: list[tuple[int, int]]
     text: str | None = None
+    # Where the quote's attribution now starts; None moves it with the first span.
+    attribution_start: int | None = None
+
+
+def moved_attribution(quote: Quote, anchor: Anchor, old_first_start: int | None):
+    """(start, end) of the quote's attribution after a re-anchor: where the anchor
+    puts it, else moved as far as the quote's first span moved; None without one."""
+    if quote.attribution_text is None:
+        return None
+    start = anchor.attribution_start
+    if start is None:
+        moved = 0 if old_first_start is None else anchor.spans[0][0] - old_first_start
+        start = quote.attribution_start + moved
+    return start, start + len(quote.attribution_text)
 
 
 def _writable_links(resource: Resource):
@@ -559,6 +575,7 @@ def _set_speaker_roles(*, speaker: Speaker, rows: list[dict]) -> bool:
             "organization": organization,
             "start_date": row["start_date"],
             "end_date": row.get("end_date"),
+            "end_date_certainty": row.get("end_date_certainty", Certainty.CERTAIN),
             "source_url": row.get("source_url"),
             "note": row.get("note", ""),
         }
@@ -602,6 +619,12 @@ def _reanchor(*, statement: Statement, anchors: list[Anchor], text_changed: bool
                 }
             )
     errors = {}
+    first_starts = dict(
+        QuoteSpan.objects.filter(quote__in=quotes.values(), position=0).values_list(
+            "quote__slug", "start"
+        )
+    )
+    attributions = {}
     for index, anchor in enumerate(anchors):
         quote = quotes.get(anchor.slug)
         if quote is None:
@@ -622,11 +645,27 @@ def _reanchor(*, statement: Statement, anchors: list[Anchor], text_changed: bool
             )
         except ValidationError as error:
             errors.update(error.error_dict)
+            continue
+        attribution = moved_attribution(quote, anchor, first_starts.get(quote.slug))
+        if attribution is not None:
+            attributions[quote.slug] = attribution
+            problems = attribution_problems(
+                statement.text, quote.attribution_text, *attribution
+            )
+            if problems:
+                errors[f"quotes[{index}].attribution_start"] = [
+                    message for messages in problems.values() for message in messages
+                ]
     if errors:
         raise ValidationError(errors)
     for anchor in anchors:
         quote = quotes[anchor.slug]
         changed = set_quote_spans(quote=quote, spans=anchor.spans)
+        if quote.slug in attributions:
+            start, end = attributions[quote.slug]
+            if (start, end) != (quote.attribution_start, quote.attribution_end):
+                quote.attribution_start, quote.attribution_end = start, end
+                changed = True
         if anchor.text is not None and anchor.text != quote.text:
             quote.text = anchor.text
             changed = True

@@ -277,8 +277,14 @@ def test_a_text_change_that_moves_the_quotes_is_refused(seeded):
 
     messages = raised.value.message_dict["text"]
     assert messages[0] == "The new text no longer matches its quotes."
-    # Every quote is named: all of them moved.
-    assert len(messages) == 1 + Quote.objects.count()
+    # Every quote is named: all of them moved, and so did the four attributions.
+    attributed = Quote.objects.filter(attribution_text__isnull=False).count()
+    assert attributed == 4
+    assert len(messages) == 1 + Quote.objects.count() + attributed
+    assert (
+        "quote 'blinken-strong-interest-in-border-security': the statement's text "
+        "at [329, 336) reads" in " ".join(messages)
+    )
     assert (
         "quote 'blinken-mass-migration-remains-a-priority': the spans read"
         in (messages[1])
@@ -482,3 +488,86 @@ def test_factory_quotes_are_anchored_in_their_statement():
         quote.full_clean()
     assert QuoteSpan.objects.count() == 3
     assert Theme.objects.count() == 0
+
+
+# --- certainty, alterations, attribution ----------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("said_on", "said_on_certainty", "one_day", "event_certainty", "expected"),
+    [
+        (datetime.date(2022, 4, 19), "probable", False, "certain", "probable"),
+        (datetime.date(2022, 4, 19), "certain", True, "probable", "certain"),
+        (None, "certain", True, "probable", "probable"),
+        (None, "certain", True, "unknown", "unknown"),
+        (None, "probable", False, "probable", None),
+    ],
+)
+def test_date_certainty_agrees_in_python_and_sql(
+    said_on, said_on_certainty, one_day, event_certainty, expected
+):
+    """Quote.date_certainty and the API's annotation (with_quote_context)."""
+    from statements.selectors import with_quote_context
+
+    start = datetime.date(2022, 4, 19)
+    event = EventFactory(
+        start_date=start, end_date=start + datetime.timedelta(days=0 if one_day else 1)
+    )
+    quote = QuoteFactory(
+        statement=StatementFactory(event=event),
+        said_on=said_on,
+        said_on_certainty=said_on_certainty,
+        event_certainty=event_certainty,
+    )
+    (annotated,) = with_quote_context(Quote.objects.filter(pk=quote.pk)).values_list(
+        "day_certainty", flat=True
+    )
+    assert quote.date_certainty == annotated == expected
+
+
+def test_the_seed_alterations_read_what_they_say():
+    from statements.models import quote_alteration_problems
+
+    text = "We have a . . .shared responsibility, to meet, [and] join [sic] it."
+    alterations = [
+        {"kind": "ellipsis", "start": 10, "end": 15, "delivered": "responsibility, a"},
+        {"kind": "insertion", "start": 47, "end": 52, "delivered": None},
+        {"kind": "sic", "start": 58, "end": 63, "delivered": None},
+        {"kind": "emphasis", "start": 0, "end": 2, "delivered": None},
+    ]
+    assert quote_alteration_problems(text, alterations[:3]) == []
+    assert quote_alteration_problems(text, alterations[3:]) == []
+    problems = quote_alteration_problems(text, [alterations[1], alterations[0]])
+    assert problems == [
+        "alteration 1 starts at 10, before the previous one ends at 52; "
+        "alterations are ordered and apart"
+    ]
+    wrong = {"kind": "sic", "start": 47, "end": 52, "delivered": None}
+    assert quote_alteration_problems(text, [wrong]) == [
+        "alteration 0 (sic) reads '[and]', not \"[sic]\""
+    ]
+    assert quote_alteration_problems(text, [{"kind": "ellipsis"}]) == [
+        "alteration 0: an object with keys kind, start, end, delivered"
+    ]
+    assert quote_alteration_problems(text, "...") == [
+        "a list of alterations is expected"
+    ]
+
+
+def test_an_attribution_must_read_its_span():
+    from statements.models import attribution_problems
+
+    text = "“In particular,” said Secretary Blinken, “we have to work together"
+    assert attribution_problems(text, "said Secretary Blinken", 17, 39) == {}
+    assert attribution_problems(text, None, None, None) == {}
+    assert attribution_problems(text, "said Secretary Blinken", 16, 38) == {
+        "attribution_text": [
+            "the statement's text at [16, 38) reads ' said Secretary Blinke', "
+            "not 'said Secretary Blinken'"
+        ]
+    }
+    assert set(attribution_problems(text, "he said", None, None)) == {
+        "attribution_start",
+        "attribution_end",
+    }

@@ -381,7 +381,7 @@ function fidelityBadge(fidelity: keyof typeof FIDELITIES | undefined): HTMLEleme
 }
 
 function quoteDate(quote: Quote): (Node | string)[] {
-  if (quote.date) return [dateElement(quote.date)];
+  if (quote.date) return quote.date_certainty === "probable" ? ["probably ", dateElement(quote.date)] : [dateElement(quote.date)];
   const event = quote.event;
   if (event && "start_date" in event && event.start_date) {
     return ["date not established; the event ran ", ...dateRange(event.start_date, event.end_date)];
@@ -410,7 +410,7 @@ function card(quote: Quote): HTMLElement {
       "ul",
       { class: "meta" },
       h("li", {}, fidelityBadge(quote.fidelity)),
-      quote.event ? h("li", {}, quote.event.name) : null,
+      quote.event ? h("li", {}, quote.event_certainty === "probable" ? `probably at ${quote.event.name}` : quote.event.name) : null,
       h("li", {}, quoteDate(quote)),
     ),
     quote.statement

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from statements.api.permissions import EditorsWrite
 from statements.api.schema import PROBLEM, UNAUTHORIZED, _problem
 from statements.api.schema_hooks import BODY_REQUIRED
+from statements.choices import AlterationKind
 from statements.importer import services
 
 # The longest article a preview reads (a long news article is 10,000 characters).
@@ -102,8 +103,11 @@ class AttributionSerializer(serializers.Serializer):
     speaker_text = serializers.CharField(allow_null=True)
 
 
-class AlterationSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["ellipsis", "insertion", "sic"])
+class ProposedAlterationSerializer(serializers.Serializer):
+    """An alteration found in the article: `span` in the article's text (a
+    confirmed quote's `alterations` count from the start of its own text)."""
+
+    kind = serializers.ChoiceField(choices=AlterationKind.choices)
     span = serializers.ListField(
         child=serializers.IntegerField(), min_length=2, max_length=2
     )
@@ -122,7 +126,7 @@ class QuoteProposalSerializer(serializers.Serializer):
     fidelity = serializers.ChoiceField(choices=["direct", "reported"])
     speaker = SpeakerProposalSerializer(allow_null=True)
     attribution = AttributionSerializer(allow_null=True)
-    alterations = AlterationSerializer(many=True)
+    alterations = ProposedAlterationSerializer(many=True)
 
 
 class PreviewSerializer(serializers.Serializer):

@@ -23,7 +23,13 @@ from statements.api.params import (
     search_text_problem,
     split_values,
 )
-from statements.choices import AuthorType, ChangeAction, ResourceType
+from statements.choices import (
+    AlterationKind,
+    AuthorType,
+    Certainty,
+    ChangeAction,
+    ResourceType,
+)
 from statements.models import QuoteSpan
 from statements.resources import BY_KIND
 from statements.selectors import SEARCH_TYPES, safe_highlight
@@ -151,6 +157,32 @@ class SpanSerializer(serializers.ModelSerializer):
         fields = ["start", "end"]
 
 
+class AlterationSerializer(serializers.Serializer):
+    (
+        """An editorial alteration in a quote's text: [start, end) of the quote's
+    text (not the statement's). """
+        + OFFSET_UNIT
+    )
+
+    # Read and written alike: the write API takes alterations in this shape.
+    kind = serializers.ChoiceField(
+        choices=AlterationKind.choices,
+        help_text="ellipsis (words left out), insertion (words in brackets), sic, "
+        "emphasis.",
+    )
+    start = serializers.IntegerField(
+        min_value=0, help_text="First code point of the alteration in the text."
+    )
+    end = serializers.IntegerField(
+        min_value=0, help_text="Code point after the alteration's last."
+    )
+    delivered = serializers.CharField(
+        allow_null=True,
+        help_text="What the speaker said in its place, as delivered; null when "
+        "unknown.",
+    )
+
+
 class ParagraphSerializer(serializers.Serializer):
     """[start, end) of a paragraph of the text. """ + OFFSET_UNIT
 
@@ -195,6 +227,12 @@ def _declared_field(model, f: r.Field):  # noqa: C901
             return serializers.IntegerField(read_only=True)
         case r.Value(type="date"):
             return serializers.DateField(read_only=True, allow_null=f.null)
+        case r.Value(type="certainty"):
+            return serializers.ChoiceField(
+                choices=Certainty.choices, read_only=True, allow_null=f.null
+            )
+        case r.Alterations():
+            return AlterationSerializer(many=True, read_only=True)
         case r.Value():
             return None
         case r.Link(expandable=True):

@@ -28,7 +28,7 @@ from statements import resources as r
 from statements import selectors, services
 from statements.api.caching import PreconditionFailed, record_etag
 from statements.api.permissions import EditorsWrite
-from statements.api.serializers import SpanSerializer
+from statements.api.serializers import AlterationSerializer, SpanSerializer
 from statements.choices import AuthorType, HostRole, StakeholderRole
 from statements.history import recording
 from statements.models import IDEMPOTENCY_TTL, IdempotencyKey
@@ -159,6 +159,21 @@ class AuthorWriteSerializer(ClosedSerializer):
     slug = serializers.SlugField(help_text="The speaker's or organization's slug.")
 
 
+class AlterationWriteSerializer(ClosedSerializer, AlterationSerializer):
+    """An editorial alteration in the quote's text; `delivered` null when unknown."""
+
+    def to_internal_value(self, data):
+        # Whole even in a PATCH (which makes nested fields optional): an
+        # alteration is replaced, never merged.
+        if isinstance(data, dict):
+            missing = [name for name in self.fields if name not in data]
+            if missing:
+                raise exceptions.ValidationError(
+                    {name: ["This field is required."] for name in missing}
+                )
+        return super().to_internal_value(data)
+
+
 class QuoteAnchorWriteSerializer(ClosedSerializer):
     """A quote of the statement with its new spans (and text) in the new text."""
 
@@ -168,6 +183,12 @@ class QuoteAnchorWriteSerializer(ClosedSerializer):
     )
     text = serializers.CharField(
         required=False, help_text="The quote's new text, if it changes too."
+    )
+    attribution_start = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Where the quote's attribution now starts in the new text; "
+        "left out, it moves as far as the quote's first span.",
     )
 
 
@@ -183,6 +204,7 @@ class SpeakerRoleWriteSerializer(ClosedSerializer, serializers.ModelSerializer):
             "organization",
             "start_date",
             "end_date",
+            "end_date_certainty",
             "source_url",
             "note",
         ]
@@ -232,6 +254,14 @@ def _write_field(f: r.Field):
                 allow_null=True,
                 required=False,
                 help_text="Who wrote it: {type, slug}; null when unknown.",
+            )
+        case r.Alterations():
+            return serializers.ListField(
+                child=AlterationWriteSerializer(),
+                required=False,
+                help_text="The editorial alterations in the text (all of them), in "
+                "order: code-point offsets [start, end) into the quote's text, each "
+                "reading what its kind says (an ellipsis reads an ellipsis).",
             )
         case r.Spans():
             return serializers.ListField(
@@ -304,12 +334,18 @@ def domain_data(validated: dict) -> dict:
     data.pop("reason", None)
     if "spans" in data:
         data["spans"] = [(span["start"], span["end"]) for span in data["spans"]]
+    if "alterations" in data:
+        data["alterations"] = [
+            {key: item[key] for key in ("kind", "start", "end", "delivered")}
+            for item in data["alterations"]
+        ]
     if "quotes" in data:
         data["quotes"] = [
             services.Anchor(
                 slug=anchor["slug"],
                 spans=[(span["start"], span["end"]) for span in anchor["spans"]],
                 text=anchor.get("text"),
+                attribution_start=anchor.get("attribution_start"),
             )
             for anchor in data["quotes"]
         ]

@@ -13,6 +13,7 @@ from statements.choices import OrganizationClassification, QuoteStatus, Statemen
 from statements.importer.extract import KnownSpeaker, Proposal, extract_quotes
 from statements.importer.html import looks_like_html, read_html
 from statements.models import (
+    SPAN_SEPARATOR,
     ArticleImport,
     Organization,
     Quote,
@@ -218,6 +219,9 @@ def import_article(
             text=proposal.text,
             status=QuoteStatus.PROPOSED,
             provenance_note=_provenance(proposal),
+            position=number,
+            alterations=quote_alterations(proposal),
+            **attribution_values(proposal, statement.text),
         )
         quote.full_clean()
         quote.save()
@@ -226,9 +230,51 @@ def import_article(
     return ImportResult(statement, quotes, list(created.values()))
 
 
+def quote_alterations(proposal: Proposal) -> list[dict]:
+    """The proposal's alterations as Quote.alterations holds them: offsets into
+    the quote's text (its spans joined by SPAN_SEPARATOR), not the article's;
+    what was delivered in their place is unknown to the importer (null)."""
+    found = []
+    for alteration in proposal.alterations:
+        offset = 0
+        for start, end in proposal.spans:
+            if start <= alteration.start and alteration.end <= end:
+                found.append(
+                    {
+                        "kind": alteration.kind,
+                        "start": offset + alteration.start - start,
+                        "end": offset + alteration.end - start,
+                        "delivered": None,
+                    }
+                )
+                break
+            offset += end - start + len(SPAN_SEPARATOR)
+    return found
+
+
+def attribution_values(proposal: Proposal, text: str) -> dict:
+    """The proposal's attribution as printed, with its span in the article
+    `text`; all None when it has none that reads there."""
+    attribution = proposal.attribution
+    if (
+        attribution is None
+        or attribution.start is None
+        or not attribution.text
+        or text[attribution.start : attribution.end] != attribution.text
+    ):
+        return dict.fromkeys(
+            ("attribution_text", "attribution_start", "attribution_end")
+        )
+    return {
+        "attribution_text": attribution.text,
+        "attribution_start": attribution.start,
+        "attribution_end": attribution.end,
+    }
+
+
 def _provenance(proposal: Proposal) -> str:
     attribution = proposal.attribution
     if attribution is None:
-        return "Proposed by the importer; no attribution found."
+        return "Proposed by the importer; the article names no speaker beside it."
     said = f' ("{attribution.text}")' if attribution.text else ""
     return f"Proposed by the importer, rule {attribution.rule}{said}."

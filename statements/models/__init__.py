@@ -20,6 +20,7 @@ from statements.models.history import (
 )
 from statements.models.imports import ArticleImport
 from statements.models.speech import (
+    ALTERATION_KEYS,
     SEARCH_CONFIG,
     SPAN_SEPARATOR,
     Event,
@@ -35,9 +36,12 @@ from statements.models.speech import (
     Statement,
     Theme,
     TimeStampedModel,
+    attribution_problems,
     format_citation,
+    quote_alteration_problems,
     quote_anchor_problems,
     quote_date,
+    quote_date_certainty,
     quote_spans_problems,
     role_on,
     split_paragraphs,
@@ -51,6 +55,7 @@ from statements.models.writes import (
 )
 
 __all__ = [
+    "ALTERATION_KEYS",
     "ArticleImport",
     "IDEMPOTENCY_TTL",
     "IdempotencyKey",
@@ -88,9 +93,12 @@ __all__ = [
     "Theme",
     "ThemeEvent",
     "TimeStampedModel",
+    "attribution_problems",
     "format_citation",
     "quote_anchor_problems",
     "quote_date",
+    "quote_alteration_problems",
+    "quote_date_certainty",
     "quote_spans_problems",
     "role_on",
     "split_paragraphs",

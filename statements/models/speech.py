@@ -7,6 +7,7 @@ Statement and Quote). Offsets are Python string indices (Unicode code points) in
 
 import datetime
 import hashlib
+import re
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -18,6 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from statements.choices import (
+    AlterationKind,
     AuthorType,
     Certainty,
     EventKind,
@@ -47,6 +49,17 @@ language_validator = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
     "A language is a BCP 47 tag such as en or es-MX.",
 )
+
+
+def certainty_field(what: str) -> models.CharField:
+    """How sure the sources make `what` (statements.choices.Certainty)."""
+    return models.CharField(
+        max_length=16,
+        choices=Certainty.choices,
+        default=Certainty.CERTAIN,
+        db_default=Certainty.CERTAIN,
+        help_text=f"How sure the sources make {what}: certain, probable or unknown.",
+    )
 
 
 def has_ancestor_cycle(node) -> bool:
@@ -234,6 +247,7 @@ class SpeakerRole(TimeStampedModel):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    end_date_certainty = certainty_field("the end date")
     source_url = models.URLField(max_length=500, null=True, blank=True)
     note = models.TextField(blank=True)
 
@@ -267,6 +281,17 @@ class Event(TimeStampedModel):
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=32, choices=EventKind.choices)
     description = models.TextField(blank=True)
+    certainty = certainty_field("this event's record (its name, date and place)")
+    # db_default: rows written by COPY (demo data, bulk loads) leave them out.
+    certainty_note = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Why the record is less than certain, for readers.",
+    )
+    attendance = models.TextField(
+        blank=True, db_default="", help_text="Who attended, as far as the sources say."
+    )
+    attendance_certainty = certainty_field("the attendance")
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, null=True, blank=True)
@@ -409,6 +434,12 @@ class Statement(TimeStampedModel):
 
     slug = models.SlugField(max_length=150, unique=True)
     title = models.CharField(max_length=300)
+    title_certainty = certainty_field("the title")
+    title_note = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Where the title comes from, when it is not certain.",
+    )
     kind = models.CharField(max_length=32, choices=StatementKind.choices)
     publisher = models.ForeignKey(
         Organization,
@@ -537,6 +568,11 @@ class Statement(TimeStampedModel):
                     self.text, spans, quote.fidelity, quote.text
                 )
             )
+            problems.extend(
+                f"quote {quote.slug!r}: {message}"
+                for messages in quote.attribution_problems(self.text).values()
+                for message in messages
+            )
         if problems:
             raise ValidationError(
                 {"text": ["The new text no longer matches its quotes.", *problems]}
@@ -630,9 +666,46 @@ class Quote(TimeStampedModel):
         blank=True,
         related_name="quotes",
     )
+    event_certainty = certainty_field("the event the words were said at")
+    event_note = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Why the event is less than certain, in words for readers.",
+    )
     said_on = models.DateField(null=True, blank=True)
+    said_on_certainty = certainty_field("said_on")
     as_delivered = models.TextField(null=True, blank=True)
     as_delivered_source_url = models.URLField(max_length=500, null=True, blank=True)
+    alterations = models.JSONField(
+        default=list,
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+        help_text="The editorial alterations in the text, in order: "
+        "{kind, start, end, delivered}, offsets in code points into the text, "
+        "[start, end); delivered is what the speaker said there, null when "
+        "unknown.",
+    )
+    attribution_text = models.TextField(
+        null=True,
+        blank=True,
+        help_text="The words of attribution as printed (e.g. 'said Secretary "
+        "Blinken'); null when the statement has none beside the quote.",
+    )
+    attribution_start = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="First code point of the attribution in the statement's text.",
+    )
+    attribution_end = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Code point after the attribution's last in the statement's text.",
+    )
+    position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The quote's order in its statement (1 for the first).",
+    )
     provenance_note = models.TextField(blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="quotes")
     stakeholder_groups = models.ManyToManyField(
@@ -670,6 +743,22 @@ class Quote(TimeStampedModel):
                 condition=~Q(status=QuoteStatus.CONFIRMED) | Q(speaker__isnull=False),
                 name="%(app_label)s_%(class)s_confirmed_has_speaker",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    attribution_text__isnull=True,
+                    attribution_start__isnull=True,
+                    attribution_end__isnull=True,
+                )
+                | Q(
+                    attribution_text__isnull=False,
+                    attribution_end__gt=F("attribution_start"),
+                ),
+                name="%(app_label)s_%(class)s_attribution_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__isnull=True) | Q(position__gte=1),
+                name="%(app_label)s_%(class)s_position_from_one",
+            ),
         ]
 
     def __str__(self):
@@ -683,6 +772,44 @@ class Quote(TimeStampedModel):
             raise ValidationError(
                 {"speaker": "A confirmed quote needs a speaker; choose one first."}
             )
+
+    def clean_fields(self, exclude=None):
+        """The fields' own checks, then the rules of the marks as printed: the
+        alterations read what they say in the text, the attribution reads its
+        span in the statement's text, positions count from 1. A field left out
+        (a form without it) is not checked, as Django's own field checks."""
+        if self.attribution_text == "":
+            # A form's empty text box: no attribution.
+            self.attribution_text = None
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        if "position" not in skip and self.position is not None and self.position < 1:
+            errors["position"] = ["The first quote of a statement is at position 1."]
+        if not {"alterations", "text"} & skip:
+            problems = quote_alteration_problems(self.text, self.alterations)
+            if problems:
+                errors["alterations"] = problems
+        attribution = ("attribution_text", "attribution_start", "attribution_end")
+        if not set(attribution) & skip:
+            errors.update(self.attribution_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def attribution_problems(self, statement_text: str | None = None):
+        """attribution_problems against `statement_text` (default: its own
+        statement's text)."""
+        if statement_text is None and self.statement_id:
+            statement_text = self.statement.text
+        return attribution_problems(
+            statement_text,
+            self.attribution_text,
+            self.attribution_start,
+            self.attribution_end,
+        )
 
     # date, speaker_role and role_day state in Python the rules that
     # selectors.with_quote_context computes in SQL for the API: the model tests
@@ -698,6 +825,19 @@ class Quote(TimeStampedModel):
         )
 
     @property
+    def date_certainty(self) -> str | None:
+        """How sure the date is: said_on's certainty, or the event's when the
+        date is the event's day; None without a date."""
+        event = self.event if self.event_id else None
+        return quote_date_certainty(
+            self.said_on,
+            self.said_on_certainty,
+            event.start_date if event else None,
+            event.end_date if event else None,
+            self.event_certainty,
+        )
+
+    @property
     def speaker_role(self):
         """The role the speaker held when the words were said (or published)."""
         return self.speaker.role_on(self.role_day) if self.speaker_id else None
@@ -706,6 +846,106 @@ class Quote(TimeStampedModel):
     def role_day(self) -> datetime.date | None:
         event_start = self.event.start_date if self.event_id else None
         return self.date or event_start or self.statement.published_on
+
+
+# What each kind of alteration reads in the quote's text.
+ALTERATION_READS = {
+    AlterationKind.ELLIPSIS: (
+        re.compile(r"\.(?: ?\.){2}|\u2026"),
+        'an ellipsis (". . .", "..." or "\u2026")',
+    ),
+    AlterationKind.INSERTION: (
+        re.compile(r"\[(?!\s*sic\s*\])[^\[\]]+\]", re.IGNORECASE),
+        'words in square brackets (e.g. "[and]")',
+    ),
+    AlterationKind.SIC: (re.compile(r"\[\s*sic\s*\]", re.IGNORECASE), '"[sic]"'),
+    AlterationKind.EMPHASIS: (re.compile(r"\S(?:.*\S)?", re.DOTALL), "some words"),
+}
+ALTERATION_KEYS = ("kind", "start", "end", "delivered")
+
+
+def quote_alteration_problems(text: str, alterations) -> list[str]:  # noqa: C901
+    """Every way `alterations` fail to describe `text`: each is an object
+    {kind, start, end, delivered} whose [start, end) lies inside the text, in
+    order and apart from the others, and reads what its kind says (an ellipsis
+    reads an ellipsis). Empty when they hold."""
+    if not isinstance(alterations, list):
+        return ["a list of alterations is expected"]
+    problems = []
+    previous_end = None
+    for index, item in enumerate(alterations):
+        where = f"alteration {index}"
+        if not isinstance(item, dict) or set(item) != set(ALTERATION_KEYS):
+            keys = ", ".join(ALTERATION_KEYS)
+            problems.append(f"{where}: an object with keys {keys}")
+            continue
+        kind, start, end = item["kind"], item["start"], item["end"]
+        if kind not in AlterationKind.values:
+            problems.append(
+                f"{where}: kind {kind!r} is not one of "
+                f"{', '.join(AlterationKind.values)}"
+            )
+            continue
+        if not (type(start) is int and type(end) is int):
+            problems.append(f"{where}: start and end are whole numbers")
+            continue
+        if item["delivered"] is not None and not isinstance(item["delivered"], str):
+            problems.append(f"{where}: delivered is a string or null")
+        if not (0 <= start < end <= len(text)):
+            problems.append(
+                f"{where} [{start}, {end}) is outside the text: 0 <= start < end "
+                f"<= {len(text)}"
+            )
+            continue
+        if previous_end is not None and start < previous_end:
+            problems.append(
+                f"{where} starts at {start}, before the previous one ends at "
+                f"{previous_end}; alterations are ordered and apart"
+            )
+        previous_end = end
+        pattern, expected = ALTERATION_READS[kind]
+        if not pattern.fullmatch(text[start:end]):
+            problems.append(
+                f"{where} ({kind}) reads {text[start:end]!r}, not {expected}"
+            )
+    return problems
+
+
+def attribution_problems(
+    statement_text: str | None, text: str | None, start: int | None, end: int | None
+) -> dict[str, list[str]]:
+    """Whether the attribution's words and span agree with the statement's text:
+    all three or none of them, and the span reads the words. By field at fault."""
+    given = {
+        "attribution_text": text,
+        "attribution_start": start,
+        "attribution_end": end,
+    }
+    if all(value is None for value in given.values()):
+        return {}
+    missing = [name for name, value in given.items() if value is None]
+    if missing:
+        return {
+            name: ["give the attribution's text, start and end together, or none"]
+            for name in missing
+        }
+    if statement_text is None:
+        return {}
+    if not (0 <= start < end <= len(statement_text)):
+        return {
+            "attribution_end": [
+                f"[{start}, {end}) is outside the statement's text: 0 <= start < "
+                f"end <= {len(statement_text)}"
+            ]
+        }
+    if statement_text[start:end] != text:
+        return {
+            "attribution_text": [
+                f"the statement's text at [{start}, {end}) reads "
+                f"{statement_text[start:end][:80]!r}, not {text[:80]!r}"
+            ]
+        }
+    return {}
 
 
 def role_on(roles, day: datetime.date | None):
@@ -727,12 +967,39 @@ def quote_date(said_on, event_start, event_end) -> datetime.date | None:
     return None
 
 
+CITED_AS = {
+    Fidelity.DIRECT: "Quoted in",
+    Fidelity.REPORTED: "Reported in",
+    Fidelity.PARAPHRASE: "Paraphrased in",
+}
+
+
+def _hedged(text: str, certainty: str | None, *, probable: str) -> str:
+    """`text` as sure as its certainty: `probable` prefixed when probable."""
+    return f"{probable}{text}" if certainty == Certainty.PROBABLE else text
+
+
+def quote_date_certainty(
+    said_on, said_on_certainty, event_start, event_end, event_certainty
+) -> str | None:
+    """The certainty of quote_date: said_on's, else the event's (a date taken
+    from an event is as sure as the event); None when there is no date."""
+    if said_on:
+        return said_on_certainty
+    if event_start is not None and event_start == event_end:
+        return event_certainty
+    return None
+
+
 def format_citation(
     *,
     speaker_name: str,
     role: tuple[str, str] | None,
+    fidelity: str,
     event_name: str | None,
+    event_certainty: str | None = Certainty.CERTAIN,
     date: datetime.date | None,
+    date_certainty: str | None = Certainty.CERTAIN,
     title: str,
     publisher: str | None,
     published_on: datetime.date | None,
@@ -740,14 +1007,23 @@ def format_citation(
     license: str,
     permalink: str,
 ) -> str:
-    """A citation: who (role), where, when. Quoted in “title”, publisher, ..."""
+    """A citation: who (role), where, when, then how the document gives the
+    words: "Quoted in" a direct quotation, "Reported in" reported speech,
+    "Paraphrased in" a paraphrase. A probable event or date says "probably";
+    an unknown one is left out (the date as "date unknown")."""
     who = f"{speaker_name} ({role[0]}, {role[1]})" if role else speaker_name
-    where = [event_name] if event_name else []
-    when = date.isoformat() if date else "date unknown"
+    where = []
+    if event_name and event_certainty != Certainty.UNKNOWN:
+        where.append(_hedged(event_name, event_certainty, probable="probably at "))
+    if date and date_certainty != Certainty.UNKNOWN:
+        when = _hedged(date.isoformat(), date_certainty, probable="probably on ")
+    else:
+        when = "date unknown"
     published = published_on.isoformat() if published_on else "n.d."
     return (
         f"{', '.join([who, *where, when])}. "
-        f"Quoted in \u201c{title}\u201d, {publisher or 'publisher unknown'}, "
+        f"{CITED_AS[fidelity]} \u201c{title}\u201d, "
+        f"{publisher or 'publisher unknown'}, "
         f"{published}, {source_url}. {license}. "
         f"Statements API: {permalink}"
     )

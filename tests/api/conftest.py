@@ -1,7 +1,10 @@
 """Fixtures of the API tests: linked rows made with the factories."""
 
 import pytest
+from rest_framework.test import APIClient
 
+from statements.choices import KeyScope
+from statements.models import PartnerKey
 from tests.factories import (
     EventFactory,
     EventHostFactory,
@@ -15,6 +18,15 @@ from tests.factories import (
 )
 
 SEARCH_WORD = "harbour"
+
+
+@pytest.fixture
+def editor(db):
+    """A client with an editor's key: it may write."""
+    _, raw = PartnerKey.objects.create_key(name="Newsroom", scope=KeyScope.EDITOR)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    return client
 
 
 @pytest.fixture

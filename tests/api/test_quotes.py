@@ -40,7 +40,8 @@ from tests.factories import (
 
 IN_PARTICULAR_CITATION = (
     "Antony Blinken (Secretary of State, U.S. Department of State), "
-    "Ministerial Conference on Migration and Protection Reception, 2022-04-19. "
+    "probably at Ministerial Conference on Migration and Protection Reception, "
+    "probably on 2022-04-19. "
     "Quoted in \u201cBlinken On Meeting The Migration Challenge\u201d, "
     "Voice of America, n.d., "
     "https://editorials.voa.gov/a/blinken-on-meeting-the-migration-challenge/"
@@ -68,6 +69,11 @@ def expected_in_particular() -> dict:
         "text": record["text"],
         "fidelity": "direct",
         "spans": [{"start": 1293, "end": 1307}, {"start": 1334, "end": 1773}],
+        "alterations": [],
+        "position": 4,
+        "attribution_text": "said Secretary Blinken",
+        "attribution_start": 1309,
+        "attribution_end": 1331,
         "speaker": brief("speakers", SPEAKER),
         "speaker_role": {
             "title": "Secretary of State",
@@ -75,8 +81,13 @@ def expected_in_particular() -> dict:
         },
         "statement": brief("statements", STATEMENT),
         "event": brief("events", RECEPTION),
+        "event_certainty": "probable",
+        "event_note": "Probably said in the opening remarks at the reception on "
+        "19 April 2022; the article does not say on which occasion.",
         "said_on": "2022-04-19",
+        "said_on_certainty": "probable",
         "date": "2022-04-19",
+        "date_certainty": "probable",
         "as_delivered": None,
         "as_delivered_source_url": None,
         "themes": briefs_by_name("themes", record["themes"]),
@@ -86,6 +97,7 @@ def expected_in_particular() -> dict:
         ],
         "source": {
             "title": "Blinken On Meeting The Migration Challenge",
+            "title_certainty": "probable",
             "publisher": "Voice of America",
             "source_url": (
                 "https://editorials.voa.gov/a/"

@@ -61,14 +61,6 @@ def fingerprint() -> dict[str, str]:
 
 
 @pytest.fixture
-def editor(db):
-    _, raw = PartnerKey.objects.create_key(name="Newsroom", scope=KeyScope.EDITOR)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
-    return client
-
-
-@pytest.fixture
 def reader(db):
     _, raw = PartnerKey.objects.create_key(name="Partner")
     client = APIClient()

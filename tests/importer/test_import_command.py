@@ -228,3 +228,34 @@ def test_change_feed_announces_a_quote_when_confirmed_and_removes_it_when_reject
     quote.status = QuoteStatus.REJECTED
     quote.save()
     assert quote_changes(quote.slug) == ["created", "deleted"]
+
+
+def test_import_stores_alterations_and_attributions_as_the_fixtures_do(seeded):
+    """The importer's proposals fill the same fields as the editors' data: on the
+    seed text, the fixture's positions, attributions and alterations, except what
+    only the transcript tells (the words an ellipsis left out: null)."""
+    run(SEED_TEXT, "--publisher", "Voice of America", "--url", "https://example.org/a")
+    statement = Statement.objects.get(source_url="https://example.org/a")
+    proposed = list(
+        Quote.all_objects.filter(statement=statement)
+        .order_by("position")
+        .values(
+            "position",
+            "alterations",
+            "attribution_text",
+            "attribution_start",
+            "attribution_end",
+        )
+    )
+    expected = [
+        {
+            "position": row["position"],
+            "alterations": [{**a, "delivered": None} for a in row["alterations"]],
+            "attribution_text": row["attribution_text"],
+            "attribution_start": row["attribution_start"],
+            "attribution_end": row["attribution_end"],
+        }
+        for row in FIXTURE["quotes"]
+    ]
+    assert proposed == expected
+    assert any(row["alterations"] for row in proposed)
