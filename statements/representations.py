@@ -90,7 +90,13 @@ def _column(path: str, convert=None) -> Getter:
 
 
 # Columns that with_quote_context() and quote_span_pairs() annotate.
-QUOTE_CONTEXT = ("quote_day", "role_title", "role_organization")
+QUOTE_CONTEXT = (
+    "quote_day",
+    "range_from",
+    "range_to",
+    "role_title",
+    "role_organization",
+)
 _CITATION_COLUMNS = (
     "speaker__name",
     "event__name",
