@@ -148,6 +148,17 @@ def citation(
     )
 
 
+def date_range(said_on, *event_dates) -> tuple:
+    """(date_from, date_to): said_on, else the (start, end or start) of the first
+    of the events (the quote's, its parent, its grandparent) with a start."""
+    if said_on is not None:
+        return said_on, said_on
+    for start, end in zip(event_dates[::2], event_dates[1::2], strict=True):
+        if start is not None:
+            return start, end or start
+    return None, None
+
+
 def role_on(roles: list[tuple], day):
     """The first (title, organization, start, end) that covers `day`."""
     if day is None:
@@ -186,6 +197,10 @@ _QUOTE_COLUMNS = (
     "event__name",
     "event__start_date",
     "event__end_date",
+    "event__parent__start_date",
+    "event__parent__end_date",
+    "event__parent__parent__start_date",
+    "event__parent__parent__end_date",
 )
 
 
@@ -257,7 +272,10 @@ def quotes_b(request):
         event_name,
         event_start,
         event_end,
+        *ancestor_dates,
     ) in rows:
+        dates = (event_start, event_end, *ancestor_dates)
+        date_from, date_to = date_range(said_on, *dates)
         day = said_on or (
             event_start
             if event_start is not None and event_start == event_end
@@ -280,6 +298,8 @@ def quotes_b(request):
                 "event": urls.brief("event", event_slug, event_name),
                 "said_on": said_on,
                 "date": day,
+                "date_from": date_from,
+                "date_to": date_to,
                 "as_delivered": as_delivered,
                 "as_delivered_source_url": as_delivered_source_url,
                 "themes": themes.get(pk, []),
@@ -470,6 +490,8 @@ FROM (
     'event', {brief_sql("event", "e")},
     'said_on', q.said_on,
     'date', d.day,
+    'date_from', dr.date_from,
+    'date_to', dr.date_to,
     'as_delivered', q.as_delivered,
     'as_delivered_source_url', q.as_delivered_source_url,
     'themes', COALESCE((
@@ -512,8 +534,16 @@ FROM (
   JOIN statements_speaker sk ON sk.id = q.speaker_id
   JOIN statements_statement st ON st.id = q.statement_id
   LEFT JOIN statements_event e ON e.id = q.event_id
+  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
+  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
                                      THEN e.start_date END) AS day) d
+  CROSS JOIN LATERAL (SELECT
+    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
+    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
+         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
+         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
+         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
   LEFT JOIN LATERAL (
     SELECT ro.title, ro.organization FROM statements_speakerrole ro
     WHERE ro.speaker_id = q.speaker_id
@@ -620,6 +650,7 @@ COPY (
     st.slug AS statement_slug, st.title AS statement_title, st.publisher,
     st.source_url, st.published_on, st.language, st.license, st.license_url,
     e.slug AS event_slug, e.name AS event_name, q.said_on, d.day AS date,
+    dr.date_from, dr.date_to,
     q.as_delivered, q.as_delivered_source_url,
     (SELECT string_agg(t.slug, '|' ORDER BY t.name, t.id)
      FROM statements_quote_themes qt JOIN statements_theme t ON t.id = qt.theme_id
@@ -636,8 +667,16 @@ COPY (
   JOIN statements_speaker sk ON sk.id = q.speaker_id
   JOIN statements_statement st ON st.id = q.statement_id
   LEFT JOIN statements_event e ON e.id = q.event_id
+  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
+  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
                                      THEN e.start_date END) AS day) d
+  CROSS JOIN LATERAL (SELECT
+    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
+    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
+         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
+         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
+         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
   LEFT JOIN LATERAL (
     SELECT ro.title, ro.organization FROM statements_speakerrole ro
     WHERE ro.speaker_id = q.speaker_id
