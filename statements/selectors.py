@@ -183,26 +183,32 @@ def quote_span_pairs() -> ArraySubquery:
 
 class SubtreeCount(Func):
     """The rows linked to a node of a tree (themes, events) or to any node below
-    it: a correlated subquery that walks down from the outer row's id.
+    it: a correlated subquery that walks down from the outer row's id (or, with
+    `descendants=False`, the rows of the node alone).
 
     `count_sql` counts from the node ids in `subtree(id)`; its %s are `params`.
     Walking down with a recursive CTE costs an index lookup per level (parent_id
-    is indexed); UNION, not UNION ALL, so that even a cycle ends.
+    is indexed); UNION, not UNION ALL, so that even a cycle ends. `= ANY(ARRAY(
+    SELECT id FROM subtree))` lets PostgreSQL read the links by their index.
     """
 
     output_field = IntegerField()
 
-    def __init__(self, tree: type, count_sql: str, params=()):
+    def __init__(self, tree: type, count_sql: str, params=(), *, descendants=True):
         self.tree, self.count_sql, self.params = tree, count_sql, list(params)
+        self.descendants = descendants
         super().__init__(F("pk"))
 
     def as_sql(self, compiler, connection, **extra_context):
         pk_sql, pk_params = compiler.compile(self.source_expressions[0])
         table = connection.ops.quote_name(self.tree._meta.db_table)
+        below = (
+            f" UNION SELECT c.id FROM {table} c JOIN subtree s ON c.parent_id = s.id"
+            if self.descendants
+            else ""
+        )
         sql = (
-            f"(WITH RECURSIVE subtree(id) AS (SELECT {pk_sql} UNION "
-            f"SELECT c.id FROM {table} c JOIN subtree s ON c.parent_id = s.id) "
-            f"{self.count_sql})"
+            f"(WITH RECURSIVE subtree(id) AS (SELECT {pk_sql}{below}) {self.count_sql})"
         )
         return sql, [*pk_params, *self.params]
 
@@ -220,27 +226,30 @@ def _tree_counts(tree: type) -> dict:
         quote_links, statement_links = _tables(
             Quote.themes.through, Statement.themes.through
         )
+        # The quote's status is read by its primary key, link by link: a join
+        # would have PostgreSQL hash every quote for each theme (4.4 s rather
+        # than 13 s for the 60 themes of 200,000 demo quotes, on a loaded
+        # machine).
         quote_sql = (
             f"SELECT count(DISTINCT l.quote_id) FROM {quote_links} l "
-            f"JOIN {quotes} q ON q.id = l.quote_id AND q.status = %s "
-            "WHERE l.theme_id IN (SELECT id FROM subtree)"
+            "WHERE l.theme_id = ANY(ARRAY(SELECT id FROM subtree)) "
+            f"AND (SELECT q.status FROM {quotes} q WHERE q.id = l.quote_id) = %s"
         )
         statement_sql = (
             f"SELECT count(DISTINCT l.statement_id) FROM {statement_links} l "
-            "WHERE l.theme_id IN (SELECT id FROM subtree)"
+            "WHERE l.theme_id = ANY(ARRAY(SELECT id FROM subtree))"
         )
-        direct_quotes = count_related(
-            Quote.themes.through, "theme", quote__status=QuoteStatus.CONFIRMED
-        )
+        confirmed = [QuoteStatus.CONFIRMED]
+        direct_quotes = SubtreeCount(tree, quote_sql, confirmed, descendants=False)
         direct_statements = count_related(Statement.themes.through, "theme")
     else:
         quote_sql = (
             f"SELECT count(*) FROM {quotes} q WHERE q.status = %s "
-            "AND q.event_id IN (SELECT id FROM subtree)"
+            "AND q.event_id = ANY(ARRAY(SELECT id FROM subtree))"
         )
         statement_sql = (
             f"SELECT count(*) FROM {statements} s "
-            "WHERE s.event_id IN (SELECT id FROM subtree)"
+            "WHERE s.event_id = ANY(ARRAY(SELECT id FROM subtree))"
         )
         direct_quotes = count_related(Quote, "event")
         direct_statements = count_related(Statement, "event")
@@ -428,10 +437,15 @@ def _counted_in_trees(ids: QuerySet, tree: type) -> list[dict]:
             f"SELECT quote_id, theme_id AS node_id FROM "
             f"{Quote.themes.through._meta.db_table}"
         )
+        # A quote tagged with two themes of one subtree counts once there.
+        distinct = "DISTINCT"
     else:
         links = (
             f"SELECT id AS quote_id, event_id AS node_id FROM {Quote._meta.db_table}"
         )
+        # A quote has one event, and a node is above it once (a tree): there
+        # are no duplicates, so no cost of dropping them.
+        distinct = ""
     ids_sql, params = _compiled(ids)
     sql = f"""
         WITH RECURSIVE closure(node_id, descendant_id) AS (
@@ -440,11 +454,14 @@ def _counted_in_trees(ids: QuerySet, tree: type) -> list[dict]:
             SELECT c.node_id, t.id
             FROM closure c JOIN {table} t ON t.parent_id = c.descendant_id
         )
-        SELECT n.slug, n.name, count(DISTINCT l.quote_id) AS count
-        FROM ({links}) l
-        JOIN closure c ON c.descendant_id = l.node_id
-        JOIN {table} n ON n.id = c.node_id
-        WHERE l.quote_id IN ({ids_sql})
+        SELECT n.slug, n.name, count(*) AS count
+        FROM (
+            SELECT {distinct} c.node_id, l.quote_id
+            FROM ({links}) l
+            JOIN closure c ON c.descendant_id = l.node_id
+            WHERE l.quote_id IN ({ids_sql})
+        ) counted
+        JOIN {table} n ON n.id = counted.node_id
         GROUP BY n.slug, n.name
         ORDER BY count DESC, n.slug
     """
@@ -461,22 +478,28 @@ def _counted_months(quotes: QuerySet[Quote]) -> list[dict]:
     ranges_sql, params = _compiled(
         with_date_range(quotes.order_by()).values("range_from", "range_to")
     )
+    # The ranges are grouped by their first and last month before the months
+    # are spelled out: a few hundred pairs, not a series per quote.
     sql = f"""
-        SELECT to_char(m.month, 'YYYY-MM'), count(*)
-        FROM ({ranges_sql}) r
-        CROSS JOIN LATERAL generate_series(
-            date_trunc('month', r.range_from), r.range_to, interval '1 month'
-        ) AS m(month)
-        WHERE r.range_from IS NOT NULL
+        WITH pairs AS (
+            SELECT date_trunc('month', r.range_from) AS first,
+                   date_trunc('month', r.range_to) AS last, count(*) AS n
+            FROM ({ranges_sql}) r
+            GROUP BY 1, 2
+        )
+        SELECT to_char(m.month, 'YYYY-MM'), sum(p.n)::integer
+        FROM pairs p
+        CROSS JOIN LATERAL generate_series(p.first, p.last, interval '1 month')
+            AS m(month)
+        WHERE p.first IS NOT NULL
         GROUP BY 1
         UNION ALL
-        SELECT NULL, count(*) FROM ({ranges_sql}) r WHERE r.range_from IS NULL
-        HAVING count(*) > 0
+        SELECT NULL, sum(p.n)::integer FROM pairs p WHERE p.first IS NULL
+        HAVING sum(p.n) > 0
         ORDER BY 1 NULLS LAST
     """
     return [
-        {"month": month, "count": count}
-        for month, count in _rows(quotes, sql, params + params)
+        {"month": month, "count": count} for month, count in _rows(quotes, sql, params)
     ]
 
 
