@@ -154,7 +154,7 @@ def _shown_by(resource) -> set[tuple[type, type]]:
                     pairs.add((model, SpeakerRole))
                 case resources.Count():
                     counted = {"quote_count": Quote, "statement_count": Statement}
-                    pairs.add((model, counted[f.name]))
+                    pairs.add((model, counted[f.name.removesuffix("_direct")]))
 
     walk(model, (*resource.fields, *resource.detail))
     return pairs
