@@ -173,6 +173,17 @@ def citation(
     )
 
 
+def date_range(said_on, *event_dates) -> tuple:
+    """(date_from, date_to): said_on, else the (start, end or start) of the first
+    of the events (the quote's, its parent, its grandparent) with a start."""
+    if said_on is not None:
+        return said_on, said_on
+    for start, end in zip(event_dates[::2], event_dates[1::2], strict=True):
+        if start is not None:
+            return start, end or start
+    return None, None
+
+
 def role_on(roles: list[tuple], day):
     """The first (title, organization, start, end) that covers `day`."""
     if day is None:
@@ -220,6 +231,10 @@ _QUOTE_COLUMNS = (
     "event__name",
     "event__start_date",
     "event__end_date",
+    "event__parent__start_date",
+    "event__parent__end_date",
+    "event__parent__parent__start_date",
+    "event__parent__parent__end_date",
 )
 
 
@@ -302,7 +317,11 @@ def quotes_b(request):
         event_name,
         event_start,
         event_end,
+        *ancestor_dates,
     ) in rows:
+        date_from, date_to = date_range(
+            said_on, event_start, event_end, *ancestor_dates
+        )
         one_day = event_start is not None and event_start == event_end
         day = said_on or (event_start if one_day else None)
         day_certainty = (
@@ -337,6 +356,8 @@ def quotes_b(request):
                 "said_on_certainty": said_on_certainty,
                 "date": day,
                 "date_certainty": day_certainty,
+                "date_from": date_from,
+                "date_to": date_to,
                 "as_delivered": as_delivered,
                 "as_delivered_source_url": as_delivered_source_url,
                 "themes": themes.get(pk, []),
@@ -572,6 +593,8 @@ FROM (
     'said_on_certainty', q.said_on_certainty,
     'date', d.day,
     'date_certainty', d.certainty,
+    'date_from', dr.date_from,
+    'date_to', dr.date_to,
     'as_delivered', q.as_delivered,
     'as_delivered_source_url', q.as_delivered_source_url,
     'themes', COALESCE((
@@ -625,11 +648,19 @@ FROM (
   JOIN statements_statement st ON st.id = q.statement_id
   LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
   LEFT JOIN statements_event e ON e.id = q.event_id
+  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
+  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
                                      THEN e.start_date END) AS day,
                             CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
                                  WHEN e.start_date = e.end_date
                                  THEN q.event_certainty END AS certainty) d
+  CROSS JOIN LATERAL (SELECT
+    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
+    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
+         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
+         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
+         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
   LEFT JOIN LATERAL (
     SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
     JOIN statements_organization og ON og.id = ro.organization_id
@@ -760,6 +791,7 @@ COPY (
     st.source_url, st.published_on, st.language, st.license, st.license_url,
     e.slug AS event_slug, e.name AS event_name, q.event_certainty, q.event_note,
     q.said_on, q.said_on_certainty, d.day AS date, d.certainty AS date_certainty,
+    dr.date_from, dr.date_to,
     q.as_delivered, q.as_delivered_source_url,
     (SELECT string_agg(t.slug, '|' ORDER BY t.name, t.id)
      FROM statements_quote_themes qt JOIN statements_theme t ON t.id = qt.theme_id
@@ -777,11 +809,19 @@ COPY (
   JOIN statements_statement st ON st.id = q.statement_id
   LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
   LEFT JOIN statements_event e ON e.id = q.event_id
+  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
+  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
   CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
                                      THEN e.start_date END) AS day,
                             CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
                                  WHEN e.start_date = e.end_date
                                  THEN q.event_certainty END AS certainty) d
+  CROSS JOIN LATERAL (SELECT
+    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
+    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
+         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
+         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
+         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
   LEFT JOIN LATERAL (
     SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
     JOIN statements_organization og ON og.id = ro.organization_id

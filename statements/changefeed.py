@@ -217,6 +217,35 @@ def part_of(
     )
 
 
+def counted_above(model: type[models.Model], field: str, tree: type[models.Model]):
+    """A theme's or an event's counts include its descendants' rows (issue 11):
+    a row of `model` whose `field` names a node of `tree` is also counted by
+    every node above that one, which its change therefore updates. The node
+    itself is touched by the Touch that counts or lists the row."""
+    relation = model._meta.get_field(field)
+    table = _table(tree)
+    if relation.many_to_many:
+        changed, column = relation.remote_field.through, relation.m2m_reverse_name()
+        when, embedded = When.ALWAYS, model
+    else:
+        changed, column = model, relation.column
+        when = When.MOVED
+        embedded = model if model is not tree else tree
+    query = (
+        f"WITH RECURSIVE up(id) AS (SELECT parent_id FROM {table} WHERE id = $3 "
+        f"UNION SELECT t.parent_id FROM {table} t JOIN up ON t.id = up.id) "
+        f"SELECT n.id, n.slug FROM {table} n JOIN up ON n.id = up.id"
+    )
+    return Touch(
+        changed=changed,
+        column=column,
+        touched=tree,
+        query=query,
+        when=when,
+        embedded=embedded,
+    )
+
+
 # Grouped by changed table; within one, the order of the generated statements.
 def shown_through(
     changed: type[models.Model], touched: type[models.Model], sql: str
@@ -273,27 +302,35 @@ GRAPH: tuple[Touch, ...] = (
     shows(Event, "hosts"),
     *ORGANIZATION_OF_ROLES,
     # An event lists its sub-events; quotes, statements and sub-events show it.
+    # Moving an event moves its counts out of the counts above it, and in.
     listed_by(Event, "parent", always=True),
+    counted_above(Event, "parent", Event),
     shows(Quote, "event"),
     shows(Statement, "event"),
     shows(Event, "parent"),
-    # A statement is counted by its event; its quotes show it.
+    # A statement is counted by its event (and the events above).
     listed_by(Statement, "event", always=False),
+    counted_above(Statement, "event", Event),
     shows(Quote, "statement"),
-    # A quote is listed in full by its statement, counted by its speaker and event.
+    # A quote is listed in full by its statement, counted by its speaker and event
+    # (and the events above).
     listed_by(Quote, "statement", always=True),
     listed_by(Quote, "speaker", always=False),
     listed_by(Quote, "event", always=False),
+    counted_above(Quote, "event", Event),
     # A theme lists its sub-themes; quotes, statements and sub-themes show it.
     listed_by(Theme, "parent", always=True),
+    counted_above(Theme, "parent", Theme),
     shows(Quote, "themes"),
     shows(Statement, "themes"),
     shows(Theme, "parent"),
     # Quotes (a group can have several roles in one) and statements show groups.
     shows(Quote, "stakeholder_groups", distinct=True),
     shows(Statement, "stakeholder_groups"),
-    # Link tables: the list at one end, the count at the other.
+    # Link tables: the list at one end, the count at the other (and the counts
+    # of the themes above it).
     *linked(Quote, "themes"),
+    counted_above(Quote, "themes", Theme),
     *linked(Quote, "stakeholder_groups"),
     # A quote's spans are part of it, and so of its statement, which lists it.
     part_of(QuoteSpan, "quote"),
@@ -302,6 +339,7 @@ GRAPH: tuple[Touch, ...] = (
     part_of(SpeakerRole, "speaker"),
     part_of(SpeakerRole, "speaker", shown_by=(Quote, "speaker")),
     *linked(Statement, "themes"),
+    counted_above(Statement, "themes", Theme),
     *linked(Statement, "stakeholder_groups"),
     # An event's hosts are part of it (an organization does not list them).
     part_of(EventHost, "event"),

@@ -92,7 +92,14 @@ def _column(path: str, convert=None) -> Getter:
 
 
 # Columns that with_quote_context() and quote_span_pairs() annotate.
-QUOTE_CONTEXT = ("quote_day", "day_certainty", "role_title", "role_organization")
+QUOTE_CONTEXT = (
+    "quote_day",
+    "day_certainty",
+    "range_from",
+    "range_to",
+    "role_title",
+    "role_organization",
+)
 _CITATION_COLUMNS = (
     "fidelity",
     "event_certainty",

@@ -324,6 +324,34 @@ LINKED_COUNTS = (
     Count(name="quote_count", doc="Number of quotes linked to it."),
     Count(name="statement_count", doc="Number of statements linked to it."),
 )
+
+
+def _tree_counts(node: str, below: str) -> tuple[Count, ...]:
+    """The counts of a theme or an event: with its descendants, as the filters
+    ?theme= and ?event= of quotes and statements count them, and of the node
+    alone."""
+    return (
+        Count(
+            name="quote_count",
+            doc=f"Number of quotes linked to it or to {below}: the count of "
+            f"/quotes/?{node}=<slug> and of the {node}'s facet.",
+        ),
+        Count(
+            name="quote_count_direct",
+            doc=f"Number of quotes linked to it, not counting {below}.",
+        ),
+        Count(
+            name="statement_count",
+            doc=f"Number of statements linked to it or to {below}: the count of "
+            f"/statements/?{node}=<slug>.",
+        ),
+        Count(
+            name="statement_count_direct",
+            doc=f"Number of statements linked to it, not counting {below}.",
+        ),
+    )
+
+
 _NAME_AND_DESCRIPTION = Search(
     title="name", headline="description", vector=("name", "description")
 )
@@ -429,7 +457,7 @@ EVENT = Resource(
             order=("start_date", "id"),
             doc="Sub-events.",
         ),
-        *LINKED_COUNTS,
+        *_tree_counts("event", "any of its sub-events (at any depth)"),
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -443,11 +471,7 @@ THEME = Resource(
         Value(name="description", doc="Description."),
         Link(name="parent", target="theme", null=True, csv_keys=("slug",)),
         Links(name="children", target="theme", reverse="parent", doc="Child themes."),
-        Count(
-            name="quote_count",
-            doc="Number of quotes tagged with it (not its descendants).",
-        ),
-        Count(name="statement_count", doc="Number of statements tagged with it."),
+        *_tree_counts("theme", "any theme below it"),
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -637,6 +661,24 @@ QUOTE = Resource(
             null=True,
             doc=_CERTAINTY + "the date (said_on's, or the event's when the date "
             "is the event's day)" + _WHEN_NULL,
+        ),
+        Value(
+            name="date_from",
+            source="range_from",
+            type="date",
+            null=True,
+            doc="First day it may have been said (YYYY-MM-DD): said_on when "
+            "recorded, else the start of its event (or of the event's parent when "
+            "the event has no dates)" + _WHEN_NULL,
+        ),
+        Value(
+            name="date_to",
+            source="range_to",
+            type="date",
+            null=True,
+            doc="Last day it may have been said (YYYY-MM-DD): said_on when "
+            "recorded, else the end of the event that gives date_from (its start "
+            "when the end is unknown)" + _WHEN_NULL,
         ),
         Value(name="as_delivered", doc="The words as delivered, when they differ."),
         Value(

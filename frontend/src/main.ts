@@ -216,8 +216,9 @@ function tree(
       { class: "tree" },
       items.map((row) => {
         const below = list(row.slug);
-        // A parent shown only for its children: no count of its own to give.
-        const count = counts.get(row.slug) ?? (below ? null : 0);
+        // A node's count includes its descendants' quotes (as its filter does);
+        // a node shown only because it is selected has none.
+        const count = counts.get(row.slug) ?? 0;
         return h("li", {}, checkbox(state, name, row.slug, row.name, count), below);
       }),
     );
@@ -266,25 +267,32 @@ function renderFacets(
     ),
   );
   const largest = Math.max(1, ...facets.months.map((month) => month.count));
+  const quotes = (count: number) =>
+    h("span", { class: "count" }, h("span", { class: "sr" }, ", "), String(count), h("span", { class: "sr" }, count === 1 ? " quote" : " quotes"));
   const months = facets.months.length
     ? h(
         "ul",
         { class: "timeline" },
-        facets.months.map((month) => {
-          const [first, last] = monthBounds(month.month);
+        facets.months.map(({ month, count }) => {
+          // The undated quotes (no day said, no event with dates): no filter
+          // selects them, so the bucket is a count, not a button.
+          if (month === null) {
+            return h("li", { class: "undated" }, h("span", { class: "month" }, "Undated"), quotes(count));
+          }
+          const [first, last] = monthBounds(month);
           const pressed = state.date_from === first && state.date_to === last;
           const button = h(
             "button",
             {
               type: "button",
-              id: `f-month-${month.month}`,
+              id: `f-month-${month}`,
               "aria-pressed": pressed ? "true" : "false",
             },
-            h("span", { class: "month" }, formatMonth(month.month)),
+            h("span", { class: "month" }, formatMonth(month)),
             h("span", { class: "bar", "aria-hidden": "true" }),
-            h("span", { class: "count" }, h("span", { class: "sr" }, ", "), String(month.count), h("span", { class: "sr" }, month.count === 1 ? " quote" : " quotes")),
+            quotes(count),
           );
-          (button.querySelector(".bar") as HTMLElement).style.width = `${(100 * month.count) / largest}%`;
+          (button.querySelector(".bar") as HTMLElement).style.width = `${(100 * count) / largest}%`;
           button.addEventListener("click", () =>
             navigate(
               { ...state, date_from: pressed ? "" : first, date_to: pressed ? "" : last, page: 1 },
@@ -301,7 +309,7 @@ function renderFacets(
   replace(
     sidebar,
     clear,
-    facetGroup("Themes", "facet-theme", "A theme includes its sub-themes; counts are quotes tagged with it.", tree(state, "theme", themes, counts(facets.themes))),
+    facetGroup("Themes", "facet-theme", "A theme includes its sub-themes, and so does its count.", tree(state, "theme", themes, counts(facets.themes))),
     facetGroup("Speakers", "facet-speaker", null, flat("speaker", facets.speakers)),
     facetGroup(
       "Stakeholder groups",
@@ -310,8 +318,13 @@ function renderFacets(
       flat("stakeholder_group", facets.stakeholder_groups),
       roles,
     ),
-    facetGroup("Events", "facet-event", "An event includes its sub-events.", tree(state, "event", events, counts(facets.events))),
-    facetGroup("Month said", "facet-month", null, months),
+    facetGroup("Events", "facet-event", "An event includes its sub-events, and so does its count.", tree(state, "event", events, counts(facets.events))),
+    facetGroup(
+      "Month said",
+      "facet-month",
+      "A quote dated only by its event counts in each month the event touches.",
+      months,
+    ),
   );
 }
 

@@ -147,8 +147,10 @@ export interface paths {
          *     - `source_urls`: Sources, joined by '|'; values are not escaped, so use NDJSON when a value may contain '|'.
          *     - `parent_slug`: The parent event's slug; empty when none.
          *     - `children`: Sub-events: slugs, joined by '|'.
-         *     - `quote_count`: Number of quotes linked to it.
-         *     - `statement_count`: Number of statements linked to it.
+         *     - `quote_count`: Number of quotes linked to it or to any of its sub-events (at any depth): the count of /quotes/?event=<slug> and of the event's facet.
+         *     - `quote_count_direct`: Number of quotes linked to it, not counting any of its sub-events (at any depth).
+         *     - `statement_count`: Number of statements linked to it or to any of its sub-events (at any depth): the count of /statements/?event=<slug>.
+         *     - `statement_count_direct`: Number of statements linked to it, not counting any of its sub-events (at any depth).
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *     - `url`: The event in the API.
@@ -190,8 +192,10 @@ export interface paths {
          *     - `source_urls`: Sources.
          *     - `parent`: {slug, name, url} or null.
          *     - `children`: [{slug, name, url}]: Sub-events.
-         *     - `quote_count`: Number of quotes linked to it.
-         *     - `statement_count`: Number of statements linked to it.
+         *     - `quote_count`: Number of quotes linked to it or to any of its sub-events (at any depth): the count of /quotes/?event=<slug> and of the event's facet.
+         *     - `quote_count_direct`: Number of quotes linked to it, not counting any of its sub-events (at any depth).
+         *     - `statement_count`: Number of statements linked to it or to any of its sub-events (at any depth): the count of /statements/?event=<slug>.
+         *     - `statement_count_direct`: Number of statements linked to it, not counting any of its sub-events (at any depth).
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
@@ -240,6 +244,8 @@ export interface paths {
          *     - `event_name`: The event's name; empty when none.
          *     - `said_on`: When the words were said (YYYY-MM-DD), if recorded.
          *     - `date`: said_on, or the event's date when the event lasted one day; empty when unknown.
+         *     - `date_from`: First day it may have been said (YYYY-MM-DD): said_on when recorded, else the start of its event (or of the event's parent when the event has no dates); empty when unknown.
+         *     - `date_to`: Last day it may have been said (YYYY-MM-DD): said_on when recorded, else the end of the event that gives date_from (its start when the end is unknown); empty when unknown.
          *     - `as_delivered`: The words as delivered, when they differ.
          *     - `as_delivered_source_url`: Where the as-delivered words come from.
          *     - `themes`: Theme: slugs, joined by '|'.
@@ -283,6 +289,8 @@ export interface paths {
          *     - `event`: {slug, name, url} or null.
          *     - `said_on`: When the words were said (YYYY-MM-DD), if recorded.
          *     - `date`: said_on, or the event's date when the event lasted one day; null when unknown.
+         *     - `date_from`: First day it may have been said (YYYY-MM-DD): said_on when recorded, else the start of its event (or of the event's parent when the event has no dates); null when unknown.
+         *     - `date_to`: Last day it may have been said (YYYY-MM-DD): said_on when recorded, else the end of the event that gives date_from (its start when the end is unknown); null when unknown.
          *     - `as_delivered`: The words as delivered, when they differ.
          *     - `as_delivered_source_url`: Where the as-delivered words come from.
          *     - `themes`: [{slug, name, url}].
@@ -560,8 +568,10 @@ export interface paths {
          *     - `description`: Description.
          *     - `parent_slug`: The parent theme's slug; empty when none.
          *     - `children`: Child themes: slugs, joined by '|'.
-         *     - `quote_count`: Number of quotes tagged with it (not its descendants).
-         *     - `statement_count`: Number of statements tagged with it.
+         *     - `quote_count`: Number of quotes linked to it or to any theme below it: the count of /quotes/?theme=<slug> and of the theme's facet.
+         *     - `quote_count_direct`: Number of quotes linked to it, not counting any theme below it.
+         *     - `statement_count`: Number of statements linked to it or to any theme below it: the count of /statements/?theme=<slug>.
+         *     - `statement_count_direct`: Number of statements linked to it, not counting any theme below it.
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *     - `url`: The theme in the API.
@@ -595,8 +605,10 @@ export interface paths {
          *     - `description`: Description.
          *     - `parent`: {slug, name, url} or null.
          *     - `children`: [{slug, name, url}]: Child themes.
-         *     - `quote_count`: Number of quotes tagged with it (not its descendants).
-         *     - `statement_count`: Number of statements tagged with it.
+         *     - `quote_count`: Number of quotes linked to it or to any theme below it: the count of /quotes/?theme=<slug> and of the theme's facet.
+         *     - `quote_count_direct`: Number of quotes linked to it, not counting any theme below it.
+         *     - `statement_count`: Number of statements linked to it or to any theme below it: the count of /statements/?theme=<slug>.
+         *     - `statement_count_direct`: Number of statements linked to it, not counting any theme below it.
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
@@ -736,7 +748,7 @@ export interface paths {
         };
         /**
          * Facet counts of quotes
-         * @description Counts of the quotes matching the same filters as the list, by theme, stakeholder group, speaker, event and month (of `said_on`), so that a frontend can draw filter sidebars and timelines from one call.
+         * @description Counts of the quotes matching the same filters as the list, by theme, stakeholder group, speaker, event and month, so that a frontend can draw filter sidebars and timelines from one call. Each count is what adding that filter returns: a theme or an event counts its descendants' quotes too (as `?theme=` and `?event=` do, and as its `quote_count`), and a month counts the quotes whose date range (`date_from` to `date_to`) touches it, plus a last bucket (month null) of the undated quotes.
          */
         get: operations["quotes_facets_retrieve"];
         put?: never;
@@ -1194,7 +1206,9 @@ export interface components {
             readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
             readonly quote_count: number;
+            readonly quote_count_direct: number;
             readonly statement_count: number;
+            readonly statement_count_direct: number;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1235,7 +1249,9 @@ export interface components {
             readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
             readonly quote_count: number;
+            readonly quote_count_direct: number;
             readonly statement_count: number;
+            readonly statement_count_direct: number;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1339,7 +1355,9 @@ export interface components {
             readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
             readonly quote_count: number;
+            readonly quote_count_direct: number;
             readonly statement_count: number;
+            readonly statement_count_direct: number;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1447,7 +1465,9 @@ export interface components {
             readonly parent: components["schemas"]["ThemeBrief"] | (never | null);
             readonly children: components["schemas"]["ThemeBrief"][];
             readonly quote_count: number;
+            readonly quote_count_direct: number;
             readonly statement_count: number;
+            readonly statement_count_direct: number;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1529,8 +1549,8 @@ export interface components {
          */
         HistorySourceEnum: "api" | "admin" | "seed" | "import" | "shell" | "system";
         MonthCount: {
-            /** @description YYYY-MM */
-            month: string;
+            /** @description YYYY-MM; null for the undated quotes (no said_on, and no event with dates). */
+            month: string | null;
             count: number;
         };
         PaginatedEventList: components["schemas"]["EventPage"] | components["schemas"]["EventKeysetPage"];
@@ -1583,7 +1603,9 @@ export interface components {
             readonly parent?: components["schemas"]["EventBrief"] | (never | null);
             readonly children?: components["schemas"]["EventBrief"][];
             readonly quote_count?: number;
+            readonly quote_count_direct?: number;
             readonly statement_count?: number;
+            readonly statement_count_direct?: number;
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -1605,6 +1627,10 @@ export interface components {
             readonly said_on?: string | null;
             /** Format: date */
             readonly date?: string | null;
+            /** Format: date */
+            readonly date_from?: string | null;
+            /** Format: date */
+            readonly date_to?: string | null;
             readonly as_delivered?: string | null;
             /** Format: uri */
             readonly as_delivered_source_url?: string | null;
@@ -1727,7 +1753,9 @@ export interface components {
             readonly parent?: components["schemas"]["ThemeBrief"] | (never | null);
             readonly children?: components["schemas"]["ThemeBrief"][];
             readonly quote_count?: number;
+            readonly quote_count_direct?: number;
             readonly statement_count?: number;
+            readonly statement_count_direct?: number;
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -1922,6 +1950,10 @@ export interface components {
             readonly said_on: string | null;
             /** Format: date */
             readonly date: string | null;
+            /** Format: date */
+            readonly date_from: string | null;
+            /** Format: date */
+            readonly date_to: string | null;
             readonly as_delivered: string | null;
             /** Format: uri */
             readonly as_delivered_source_url: string | null;
@@ -1961,6 +1993,10 @@ export interface components {
             readonly said_on: string | null;
             /** Format: date */
             readonly date: string | null;
+            /** Format: date */
+            readonly date_from: string | null;
+            /** Format: date */
+            readonly date_to: string | null;
             readonly as_delivered: string | null;
             /** Format: uri */
             readonly as_delivered_source_url: string | null;
@@ -1976,11 +2012,13 @@ export interface components {
         QuoteFacets: {
             /** @description Quotes matching the filters. */
             total: number;
+            /** @description A theme counts the quotes tagged with it or with any theme below it (each once), as ?theme= does. */
             themes: components["schemas"]["FacetCount"][];
             stakeholder_groups: components["schemas"]["FacetCount"][];
             speakers: components["schemas"]["FacetCount"][];
+            /** @description An event counts the quotes of its sub-events too, as ?event= does. */
             events: components["schemas"]["FacetCount"][];
-            /** @description By month of said_on. */
+            /** @description By month of the quotes' date ranges (date_from to date_to): a quote counts in each month its range touches, so months can add up to more than total; the undated quotes last, with month null. */
             months: components["schemas"]["MonthCount"][];
         };
         /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
@@ -2609,7 +2647,9 @@ export interface components {
             readonly parent: components["schemas"]["ThemeBrief"] | (never | null);
             readonly children: components["schemas"]["ThemeBrief"][];
             readonly quote_count: number;
+            readonly quote_count_direct: number;
             readonly statement_count: number;
+            readonly statement_count_direct: number;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2640,7 +2680,9 @@ export interface components {
             readonly parent: components["schemas"]["ThemeBrief"] | (never | null);
             readonly children: components["schemas"]["ThemeBrief"][];
             readonly quote_count: number;
+            readonly quote_count_direct: number;
             readonly statement_count: number;
+            readonly statement_count_direct: number;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2881,7 +2923,7 @@ export interface operations {
                 /** @description Starts on or before (YYYY-MM-DD). */
                 date_to?: string;
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "name" | "parent" | "quote_count" | "slug" | "source_urls" | "start_date" | "statement_count" | "updated_at" | "url" | "venue")[];
+                fields?: ("children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "source_urls" | "start_date" | "statement_count" | "statement_count_direct" | "updated_at" | "url" | "venue")[];
                 /**
                  * @description Kind(s). Several values: repeat the parameter (`kind=a&kind=b`, as generated clients send arrays) or separate them with commas (`kind=a,b`); both mean the same.
                  *
@@ -3161,7 +3203,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "name" | "parent" | "quote_count" | "slug" | "source_urls" | "start_date" | "statement_count" | "updated_at" | "url" | "venue")[];
+                fields?: ("children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "source_urls" | "start_date" | "statement_count" | "statement_count_direct" | "updated_at" | "url" | "venue")[];
             };
             header?: never;
             path: {
@@ -4148,9 +4190,9 @@ export interface operations {
     exports_quotes_csv: {
         parameters: {
             query?: {
-                /** @description Said on or after (YYYY-MM-DD). */
+                /** @description Said on or after (YYYY-MM-DD): quotes whose date range (date_from to date_to) ends on or after this day. Undated quotes never match a date filter. */
                 date_from?: string;
-                /** @description Said on or before (YYYY-MM-DD). */
+                /** @description Said on or before (YYYY-MM-DD): quotes whose date range (date_from to date_to) starts on or before this day. With date_from, a quote matches when its range overlaps the window. */
                 date_to?: string;
                 /** @description Event slug(s); includes each event's sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
@@ -4165,10 +4207,14 @@ export interface operations {
                 /** @description BCP 47 language tag of the statement (exact). */
                 language?: string;
                 /**
-                 * @description Sort by said_on, created_at, updated_at or slug; - reverses. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 * @description Sort by said_on, date_from, date_to, created_at, updated_at or slug; - reverses; unknown dates last either way. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
                  *     * `said_on` - Said on
                  *     * `-said_on` - Said on (descending)
+                 *     * `date_from` - Date from
+                 *     * `-date_from` - Date from (descending)
+                 *     * `date_to` - Date to
+                 *     * `-date_to` - Date to (descending)
                  *     * `created_at` - Created at
                  *     * `-created_at` - Created at (descending)
                  *     * `updated_at` - Updated at
@@ -4176,7 +4222,7 @@ export interface operations {
                  *     * `slug` - Slug
                  *     * `-slug` - Slug (descending)
                  */
-                ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
+                ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
                 /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
@@ -4288,9 +4334,9 @@ export interface operations {
     exports_quotes_ndjson: {
         parameters: {
             query?: {
-                /** @description Said on or after (YYYY-MM-DD). */
+                /** @description Said on or after (YYYY-MM-DD): quotes whose date range (date_from to date_to) ends on or after this day. Undated quotes never match a date filter. */
                 date_from?: string;
-                /** @description Said on or before (YYYY-MM-DD). */
+                /** @description Said on or before (YYYY-MM-DD): quotes whose date range (date_from to date_to) starts on or before this day. With date_from, a quote matches when its range overlaps the window. */
                 date_to?: string;
                 /** @description Event slug(s); includes each event's sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
@@ -4305,10 +4351,14 @@ export interface operations {
                 /** @description BCP 47 language tag of the statement (exact). */
                 language?: string;
                 /**
-                 * @description Sort by said_on, created_at, updated_at or slug; - reverses. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 * @description Sort by said_on, date_from, date_to, created_at, updated_at or slug; - reverses; unknown dates last either way. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
                  *     * `said_on` - Said on
                  *     * `-said_on` - Said on (descending)
+                 *     * `date_from` - Date from
+                 *     * `-date_from` - Date from (descending)
+                 *     * `date_to` - Date to
+                 *     * `-date_to` - Date to (descending)
                  *     * `created_at` - Created at
                  *     * `-created_at` - Created at (descending)
                  *     * `updated_at` - Updated at
@@ -4316,7 +4366,7 @@ export interface operations {
                  *     * `slug` - Slug
                  *     * `-slug` - Slug (descending)
                  */
-                ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
+                ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
                 /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
@@ -5488,9 +5538,9 @@ export interface operations {
             query?: {
                 /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
                 cursor?: string;
-                /** @description Said on or after (YYYY-MM-DD). */
+                /** @description Said on or after (YYYY-MM-DD): quotes whose date range (date_from to date_to) ends on or after this day. Undated quotes never match a date filter. */
                 date_from?: string;
-                /** @description Said on or before (YYYY-MM-DD). */
+                /** @description Said on or before (YYYY-MM-DD): quotes whose date range (date_from to date_to) starts on or before this day. With date_from, a quote matches when its range overlaps the window. */
                 date_to?: string;
                 /** @description Event slug(s); includes each event's sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
@@ -5505,14 +5555,18 @@ export interface operations {
                  */
                 fidelity?: ("direct" | "paraphrase" | "reported")[];
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("as_delivered" | "as_delivered_source_url" | "citation" | "created_at" | "date" | "event" | "fidelity" | "highlight" | "provenance_note" | "said_on" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
+                fields?: ("as_delivered" | "as_delivered_source_url" | "citation" | "created_at" | "date" | "date_from" | "date_to" | "event" | "fidelity" | "highlight" | "provenance_note" | "said_on" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
                 /** @description BCP 47 language tag of the statement (exact). */
                 language?: string;
                 /**
-                 * @description Sort by said_on, created_at, updated_at or slug; - reverses. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 * @description Sort by said_on, date_from, date_to, created_at, updated_at or slug; - reverses; unknown dates last either way. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
                  *     * `said_on` - Said on
                  *     * `-said_on` - Said on (descending)
+                 *     * `date_from` - Date from
+                 *     * `-date_from` - Date from (descending)
+                 *     * `date_to` - Date to
+                 *     * `-date_to` - Date to (descending)
                  *     * `created_at` - Created at
                  *     * `-created_at` - Created at (descending)
                  *     * `updated_at` - Updated at
@@ -5520,7 +5574,7 @@ export interface operations {
                  *     * `slug` - Slug
                  *     * `-slug` - Slug (descending)
                  */
-                ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
+                ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
                 /** @description Page number, from 1; pages stop 10000 rows deep (read further with updated_since and cursor). */
                 page?: number;
                 /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
@@ -5793,7 +5847,7 @@ export interface operations {
                 /** @description Related objects to return in full instead of brief (slug, name, url). Allowed: speaker, statement, event, themes. Expansion applies to the top-level objects only. Several values: repeat the parameter (`expand=a&expand=b`, as generated clients send arrays) or separate them with commas (`expand=a,b`); both mean the same. */
                 expand?: ("event" | "speaker" | "statement" | "themes")[];
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("as_delivered" | "as_delivered_source_url" | "citation" | "created_at" | "date" | "event" | "fidelity" | "highlight" | "provenance_note" | "said_on" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
+                fields?: ("as_delivered" | "as_delivered_source_url" | "citation" | "created_at" | "date" | "date_from" | "date_to" | "event" | "fidelity" | "highlight" | "provenance_note" | "said_on" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
             };
             header?: never;
             path: {
@@ -6528,9 +6582,9 @@ export interface operations {
     quotes_facets_retrieve: {
         parameters: {
             query?: {
-                /** @description Said on or after (YYYY-MM-DD). */
+                /** @description Said on or after (YYYY-MM-DD): quotes whose date range (date_from to date_to) ends on or after this day. Undated quotes never match a date filter. */
                 date_from?: string;
-                /** @description Said on or before (YYYY-MM-DD). */
+                /** @description Said on or before (YYYY-MM-DD): quotes whose date range (date_from to date_to) starts on or before this day. With date_from, a quote matches when its range overlaps the window. */
                 date_to?: string;
                 /** @description Event slug(s); includes each event's sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
@@ -6545,10 +6599,14 @@ export interface operations {
                 /** @description BCP 47 language tag of the statement (exact). */
                 language?: string;
                 /**
-                 * @description Sort by said_on, created_at, updated_at or slug; - reverses. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 * @description Sort by said_on, date_from, date_to, created_at, updated_at or slug; - reverses; unknown dates last either way. Default: id, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
                  *     * `said_on` - Said on
                  *     * `-said_on` - Said on (descending)
+                 *     * `date_from` - Date from
+                 *     * `-date_from` - Date from (descending)
+                 *     * `date_to` - Date to
+                 *     * `-date_to` - Date to (descending)
                  *     * `created_at` - Created at
                  *     * `-created_at` - Created at (descending)
                  *     * `updated_at` - Updated at
@@ -6556,7 +6614,7 @@ export interface operations {
                  *     * `slug` - Slug
                  *     * `-slug` - Slug (descending)
                  */
-                ordering?: ("-created_at" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "said_on" | "slug" | "updated_at")[];
+                ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
                 /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
@@ -9829,7 +9887,7 @@ export interface operations {
                 /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
                 cursor?: string;
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "created_at" | "description" | "name" | "parent" | "quote_count" | "slug" | "statement_count" | "updated_at" | "url")[];
+                fields?: ("children" | "created_at" | "description" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "statement_count" | "statement_count_direct" | "updated_at" | "url")[];
                 /**
                  * @description Sort by name or updated_at; - reverses. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
@@ -10093,7 +10151,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "created_at" | "description" | "name" | "parent" | "quote_count" | "slug" | "statement_count" | "updated_at" | "url")[];
+                fields?: ("children" | "created_at" | "description" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "statement_count" | "statement_count_direct" | "updated_at" | "url")[];
             };
             header?: never;
             path: {

@@ -5,7 +5,7 @@ several values of one list filter, repeated (`theme=a&theme=b`) or comma-separat
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.constants import LOOKUP_SEP
 from django_filters.fields import BaseCSVField
 from django_filters.rest_framework import DjangoFilterBackend
@@ -40,6 +40,7 @@ from statements.models import (
 )
 from statements.resources import BY_MODEL
 from statements.selectors import (
+    aliased_date_range,
     apply_search,
     event_ids_with_descendants,
     theme_ids_with_descendants,
@@ -380,18 +381,30 @@ def _slug_filter(model, field_name, help_text, expand=None):
     )
 
 
+def _nulls_last(ordering: str):
+    """Unknown values last, in either direction (PostgreSQL puts NULL first in
+    descending order)."""
+    if ordering.startswith("-"):
+        return F(ordering[1:]).desc(nulls_last=True)
+    return F(ordering).asc(nulls_last=True)
+
+
 class RankedOrderingFilter(django_filters.OrderingFilter):
     """Ordering with a stable tiebreaker; full-text matches rank first by default."""
 
     base_field_class = NoEmptyItemsCSVField
 
-    def __init__(self, *args, tiebreaker="id", **kwargs):
+    def __init__(self, *args, tiebreaker="id", prepare=None, **kwargs):
         self.tiebreaker = tiebreaker
+        # `prepare` adds the aliases that some orderings sort by.
+        self.prepare = prepare
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value:
-            ordering = [self.get_ordering_value(param) for param in value]
+            if self.prepare is not None:
+                qs = self.prepare(qs)
+            ordering = [_nulls_last(self.get_ordering_value(param)) for param in value]
             return qs.order_by(*ordering, self.tiebreaker)
         if "rank" in qs.query.annotations:
             return qs.order_by("-rank", self.tiebreaker)
@@ -439,30 +452,45 @@ class QuoteFilterSet(django_filters.FilterSet):
         "BCP 47 language tag of the statement (exact).",
         field_name="statement__language",
     )
+    # A quote's dates are a range (date_from to date_to: said_on, or its
+    # event's dates); it matches when the range overlaps the asked window.
     date_from = django_filters.DateFilter(
-        field_name="said_on",
-        lookup_expr="gte",
-        help_text="Said on or after (YYYY-MM-DD).",
+        field_name="range_to",
+        method="filter_date_range",
+        help_text="Said on or after (YYYY-MM-DD): quotes whose date range "
+        "(date_from to date_to) ends on or after this day. Undated quotes never "
+        "match a date filter.",
     )
     date_to = django_filters.DateFilter(
-        field_name="said_on",
-        lookup_expr="lte",
-        help_text="Said on or before (YYYY-MM-DD).",
+        field_name="range_from",
+        method="filter_date_range",
+        help_text="Said on or before (YYYY-MM-DD): quotes whose date range "
+        "(date_from to date_to) starts on or before this day. With date_from, a "
+        "quote matches when its range overlaps the window.",
     )
     ordering = RankedOrderingFilter(
+        prepare=aliased_date_range,
         fields=[
             ("said_on", "said_on"),
+            ("range_from", "date_from"),
+            ("range_to", "date_to"),
             ("created_at", "created_at"),
             ("updated_at", "updated_at"),
             ("slug", "slug"),
         ],
-        help_text="Sort by said_on, created_at, updated_at or slug; - reverses. "
-        "Default: id, or rank with q.",
+        help_text="Sort by said_on, date_from, date_to, created_at, updated_at or "
+        "slug; - reverses; unknown dates last either way. Default: id, or rank "
+        "with q.",
     )
 
     class Meta:
         model = Quote
         fields = []
+
+    def filter_date_range(self, queryset, name, value):
+        # name is the filter's field_name: the end of the range for date_from.
+        lookup = {"range_to": "range_to__gte", "range_from": "range_from__lte"}[name]
+        return aliased_date_range(queryset).filter(**{lookup: value})
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

@@ -385,17 +385,33 @@ class FacetCountSerializer(serializers.Serializer):
 
 
 class MonthCountSerializer(serializers.Serializer):
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = serializers.CharField(
+        allow_null=True,
+        help_text="YYYY-MM; null for the undated quotes (no said_on, and no event "
+        "with dates).",
+    )
     count = serializers.IntegerField()
 
 
 class QuoteFacetsSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Quotes matching the filters.")
-    themes = FacetCountSerializer(many=True)
+    themes = FacetCountSerializer(
+        many=True,
+        help_text="A theme counts the quotes tagged with it or with any theme "
+        "below it (each once), as ?theme= does.",
+    )
     stakeholder_groups = FacetCountSerializer(many=True)
     speakers = FacetCountSerializer(many=True)
-    events = FacetCountSerializer(many=True)
-    months = MonthCountSerializer(many=True, help_text="By month of said_on.")
+    events = FacetCountSerializer(
+        many=True,
+        help_text="An event counts the quotes of its sub-events too, as ?event= does.",
+    )
+    months = MonthCountSerializer(
+        many=True,
+        help_text="By month of the quotes' date ranges (date_from to date_to): a "
+        "quote counts in each month its range touches, so months can add up to "
+        "more than total; the undated quotes last, with month null.",
+    )
 
 
 class QueryListField(serializers.Field):

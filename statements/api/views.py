@@ -169,8 +169,13 @@ class QuoteFacetsMixin:
         summary="Facet counts of quotes",
         description=(
             "Counts of the quotes matching the same filters as the list, by theme, "
-            "stakeholder group, speaker, event and month (of `said_on`), so that a "
-            "frontend can draw filter sidebars and timelines from one call."
+            "stakeholder group, speaker, event and month, so that a frontend can "
+            "draw filter sidebars and timelines from one call. Each count is what "
+            "adding that filter returns: a theme or an event counts its "
+            "descendants' quotes too (as `?theme=` and `?event=` do, and as its "
+            "`quote_count`), and a month counts the quotes whose date range "
+            "(`date_from` to `date_to`) touches it, plus a last bucket (month "
+            "null) of the undated quotes."
         ),
         responses={200: s.QuoteFacetsSerializer, **schema.ERRORS},
         examples=examples.response_examples("quotes-facets"),

@@ -202,7 +202,43 @@ def expected_speaker(*, quote_count=6, statement_count=1) -> dict:
     }
 
 
-def expected_event(slug, *, children, quote_count, statement_count) -> dict:
+def themes_below(slug: str) -> set[str]:
+    """A fixture theme and every theme below it."""
+    found = {slug}
+    for item in FIXTURE["themes"]:
+        if item["parent"] == slug:
+            found |= themes_below(item["slug"])
+    return found
+
+
+def theme_quote_count(slug: str, *, direct: bool = False) -> int:
+    """Fixture quotes tagged with the theme (or, unless `direct`, a theme below)."""
+    themes = {slug} if direct else themes_below(slug)
+    return sum(bool(themes & set(quote["themes"])) for quote in FIXTURE["quotes"])
+
+
+def tree_counts(quotes, statements, quotes_direct, statements_direct) -> dict:
+    return {
+        "quote_count": quotes,
+        "quote_count_direct": quotes if quotes_direct is None else quotes_direct,
+        "statement_count": statements,
+        "statement_count_direct": (
+            statements if statements_direct is None else statements_direct
+        ),
+    }
+
+
+def expected_event(
+    slug,
+    *,
+    children,
+    quote_count,
+    statement_count,
+    quote_count_direct=None,
+    statement_count_direct=None,
+) -> dict:
+    """An event; the counts include its sub-events', the direct ones (by default
+    the same) do not."""
     record = row("events", slug)
     return {
         "slug": slug,
@@ -226,12 +262,22 @@ def expected_event(slug, *, children, quote_count, statement_count) -> dict:
         "source_urls": record["source_urls"],
         "parent": brief("events", record["parent"]) if record["parent"] else None,
         "children": [brief("events", child) for child in children],
-        "quote_count": quote_count,
-        "statement_count": statement_count,
+        **tree_counts(
+            quote_count, statement_count, quote_count_direct, statement_count_direct
+        ),
     }
 
 
-def expected_theme(slug, *, quote_count, statement_count) -> dict:
+def expected_theme(
+    slug,
+    *,
+    quote_count,
+    statement_count,
+    quote_count_direct=None,
+    statement_count_direct=None,
+) -> dict:
+    """A theme; the counts include its descendants', the direct ones (by default
+    the same) do not."""
     record = row("themes", slug)
     children = [item["slug"] for item in FIXTURE["themes"] if item["parent"] == slug]
     return {
@@ -241,8 +287,9 @@ def expected_theme(slug, *, quote_count, statement_count) -> dict:
         "description": record["description"],
         "parent": brief("themes", record["parent"]) if record["parent"] else None,
         "children": briefs_by_name("themes", children),
-        "quote_count": quote_count,
-        "statement_count": statement_count,
+        **tree_counts(
+            quote_count, statement_count, quote_count_direct, statement_count_direct
+        ),
     }
 
 

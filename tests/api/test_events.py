@@ -19,7 +19,9 @@ def expected_events() -> dict:
         CONFERENCE: expected_event(
             CONFERENCE,
             children=[RECEPTION, SESSION],
-            quote_count=3,
+            # Three quotes at the conference itself, three at its reception.
+            quote_count=6,
+            quote_count_direct=3,
             statement_count=1,
         ),
         RECEPTION: expected_event(

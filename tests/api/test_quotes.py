@@ -30,6 +30,7 @@ from tests.api.helpers import (
     row,
     slugs,
     strip_timestamps,
+    theme_quote_count,
     url,
 )
 from tests.factories import (
@@ -88,6 +89,8 @@ def expected_in_particular() -> dict:
         "said_on_certainty": "probable",
         "date": "2022-04-19",
         "date_certainty": "probable",
+        "date_from": "2022-04-19",
+        "date_to": "2022-04-19",
         "as_delivered": None,
         "as_delivered_source_url": None,
         "themes": briefs_by_name("themes", record["themes"]),
@@ -186,6 +189,7 @@ def test_a_quote_without_a_date_cites_date_unknown(client, seeded):
 
 ALL = QUOTES_IN_ORDER
 AT_THE_RECEPTION = [STRONG_INTEREST, WE_CARE, IN_PARTICULAR]
+AT_THE_CONFERENCE = [MASS_MIGRATION, MORE_PEOPLE, STAND_TOGETHER]
 
 
 @pytest.mark.parametrize(
@@ -235,11 +239,17 @@ AT_THE_RECEPTION = [STRONG_INTEREST, WE_CARE, IN_PARTICULAR]
         ("fidelity=paraphrase", []),
         ("language=en", ALL),
         ("language=es", []),
-        ("date_from=2022-04-19", AT_THE_RECEPTION),
-        ("date_from=2022-04-20", []),
-        ("date_to=2022-04-19", AT_THE_RECEPTION),
+        # Three quotes said on 19 April; three dated only by the conference,
+        # 19-20 April: a quote matches when its range overlaps the window.
+        ("date_from=2022-04-19", ALL),
+        ("date_from=2022-04-20", AT_THE_CONFERENCE),
+        ("date_from=2022-04-21", []),
+        ("date_to=2022-04-19", ALL),
         ("date_to=2022-04-18", []),
-        ("date_from=2022-04-19&date_to=2022-04-19", AT_THE_RECEPTION),
+        ("date_from=2022-04-19&date_to=2022-04-19", ALL),
+        ("date_from=2022-04-20&date_to=2022-04-20", AT_THE_CONFERENCE),
+        ("date_from=2022-04-01&date_to=2022-04-30", ALL),
+        ("date_from=2022-05-01&date_to=2022-05-31", []),
         (
             f"theme=regional-cooperation&fidelity=direct&event={RECEPTION}",
             [WE_CARE, IN_PARTICULAR],
@@ -304,7 +314,12 @@ def test_the_event_filter_includes_every_level_below(client, seeded):
         ("created_at", ALL),
         ("-created_at", ALL[::-1]),
         # said_on ascending puts the undated quotes last, each group by id.
-        ("said_on", [*AT_THE_RECEPTION, MASS_MIGRATION, MORE_PEOPLE, STAND_TOGETHER]),
+        ("said_on", [*AT_THE_RECEPTION, *AT_THE_CONFERENCE]),
+        ("-said_on", [*AT_THE_RECEPTION, *AT_THE_CONFERENCE]),
+        # By range: all start on 19 April; the conference's end on the 20th.
+        ("date_from", ALL),
+        ("date_to", [*AT_THE_RECEPTION, *AT_THE_CONFERENCE]),
+        ("-date_to,slug", [*sorted(AT_THE_CONFERENCE), *sorted(AT_THE_RECEPTION)]),
         (
             "said_on,-slug",
             [
@@ -362,7 +377,14 @@ def test_expand_themes_gives_the_full_themes(client, seeded):
     body = client.get(f"/api/v1/quotes/{IN_PARTICULAR}/?expand=themes").json()
 
     themes = [
-        expanded(expected_theme(item["slug"], quote_count=count, statement_count=1))
+        expanded(
+            expected_theme(
+                item["slug"],
+                quote_count=theme_quote_count(item["slug"]),
+                quote_count_direct=count,
+                statement_count=1,
+            )
+        )
         for item in briefs_by_name("themes", THEME_QUOTE_COUNTS)
         for count in [THEME_QUOTE_COUNTS[item["slug"]]]
     ]

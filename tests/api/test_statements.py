@@ -25,6 +25,7 @@ from tests.api.helpers import (
     row,
     slugs,
     strip_timestamps,
+    theme_quote_count,
     url,
 )
 from tests.factories import (
@@ -110,7 +111,8 @@ def test_expand_everything_on_the_detail(client, seeded):
         expanded(
             expected_theme(
                 item["slug"],
-                quote_count=quote_themes.count(item["slug"]),
+                quote_count=theme_quote_count(item["slug"]),
+                quote_count_direct=quote_themes.count(item["slug"]),
                 statement_count=1,
             )
         )
@@ -129,7 +131,8 @@ def test_expand_everything_on_the_detail(client, seeded):
             expected_event(
                 CONFERENCE,
                 children=[f"{CONFERENCE}-reception", SESSION],
-                quote_count=3,
+                quote_count=6,
+                quote_count_direct=3,
                 statement_count=1,
             )
         ),

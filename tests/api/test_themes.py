@@ -8,13 +8,10 @@ from tests.api.helpers import (
     expected_theme,
     slugs,
     strip_timestamps,
+    theme_quote_count,
 )
 
 ALL_THEMES = [item["slug"] for item in FIXTURE["themes"]]
-
-
-def direct_quote_count(theme: str) -> int:
-    return sum(theme in quote["themes"] for quote in FIXTURE["quotes"])
 
 
 def by_name(theme_slugs) -> list[str]:
@@ -53,8 +50,11 @@ def test_a_theme_with_its_parent_and_children(client, seeded):
                 ("social-services", "Social services"),
             ]
         ],
+        # One quote is tagged with host-communities and four of its children.
         "quote_count": 1,
+        "quote_count_direct": 1,
         "statement_count": 1,
+        "statement_count_direct": 1,
     }
 
 
@@ -63,7 +63,12 @@ def test_the_list_has_every_theme_by_name(client, seeded):
 
     assert body["count"] == 22
     assert strip_timestamps(body["results"]) == [
-        expected_theme(slug, quote_count=direct_quote_count(slug), statement_count=1)
+        expected_theme(
+            slug,
+            quote_count=theme_quote_count(slug),
+            quote_count_direct=theme_quote_count(slug, direct=True),
+            statement_count=1,
+        )
         for slug in by_name(ALL_THEMES)
     ]
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from statements.models import Change, Quote, Statement, Theme
+from statements.models import Change, Event, Quote, Statement, Theme
 from tests.conftest import ROOT
 
 FEED = "/api/v1/changes/"
@@ -85,11 +85,46 @@ def test_a_change_to_a_quotes_themes_is_an_update_of_the_quote(client, committed
     quote = Quote.objects.get(slug="blinken-strong-interest-in-border-security")
     quote.themes.add(Theme.objects.get(slug="insecurity"))
     changes, _ = _drain(client, cursor)
-    # The theme is updated too: its quote_count changed.
+    # The theme is updated too: its quote_count changed, and so did the counts
+    # of the themes above it, which include their descendants' quotes.
     assert [(c["type"], c["slug"], c["change"]) for c in changes] == [
         ("quote", "blinken-strong-interest-in-border-security", "updated"),
         ("theme", "insecurity", "updated"),
+        ("theme", "root-causes-of-migration", "updated"),
+        ("theme", "migration", "updated"),
     ]
+
+
+def test_moving_a_quote_to_a_sub_event_updates_the_events_above(client, committed):
+    _, cursor = _drain(client)
+    session = "ministerial-conference-on-migration-and-protection-2022-session-"
+    session += "stabilization-of-communities"
+    Quote.objects.filter(slug="blinken-stand-together-to-meet-the-challenge").update(
+        event=Event.objects.get(slug=session)
+    )
+    changes, _ = _drain(client, cursor)
+    # The conference loses a direct quote and gains one through its session
+    # (the statement lists the quote in full).
+    assert {(c["type"], c["slug"], c["change"]) for c in changes} == {
+        ("quote", "blinken-stand-together-to-meet-the-challenge", "updated"),
+        ("statement", "voa-blinken-on-meeting-the-migration-challenge", "updated"),
+        ("event", "ministerial-conference-on-migration-and-protection-2022", "updated"),
+        ("event", session, "updated"),
+    }
+
+
+def test_moving_a_theme_updates_the_counts_above_its_old_and_new_place(
+    client, committed
+):
+    _, cursor = _drain(client)
+    Theme.objects.filter(slug="host-communities").update(
+        parent=Theme.objects.get(slug="root-causes-of-migration")
+    )
+    changes, _ = _drain(client, cursor)
+    assert {
+        ("theme", "root-causes-of-migration", "updated"),
+        ("theme", "migration", "updated"),
+    } <= {(c["type"], c["slug"], c["change"]) for c in changes}
 
 
 def test_slug_change_is_a_deletion_and_a_creation(client, committed):

@@ -177,7 +177,7 @@ def _shown_by(resource) -> set[tuple[type, type]]:
                         "quote_count": Quote,
                         "statement_count": Quote if model is Speaker else Statement,
                     }
-                    pairs.add((model, counted[f.name]))
+                    pairs.add((model, counted[f.name.removesuffix("_direct")]))
 
     walk(model, (*resource.fields, *resource.detail))
     return pairs
