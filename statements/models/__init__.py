@@ -17,8 +17,8 @@ from statements.models.history import (
     ThemeEvent,
 )
 from statements.models.imports import ArticleImport
+from statements.models.search import SearchWord
 from statements.models.speech import (
-    SEARCH_CONFIG,
     SPAN_SEPARATOR,
     Event,
     Paragraph,
@@ -47,12 +47,12 @@ from statements.models.writes import (
 )
 
 __all__ = [
+    "SearchWord",
     "ArticleImport",
     "IDEMPOTENCY_TTL",
     "IdempotencyKey",
     "RetiredSlug",
     "slug_kind",
-    "SEARCH_CONFIG",
     "SPAN_SEPARATOR",
     "Change",
     "Event",
