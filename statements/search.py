@@ -96,7 +96,9 @@ def speaker_names(model: type[models.Model]) -> Source:
 
 
 def event_name_and_place(model: type[models.Model]) -> Source:
-    """The record's event: its name, venue, city and country (code and name)."""
+    """The record's event: its name, venue, city and country name
+    (`statements_country_name`: the ISO 3166-1 names, from the iso3166 package,
+    as a literal of migration 0015)."""
     return Source(
         "D",
         f"(SELECT concat_ws(' ', e.name, e.venue, e.city, "
