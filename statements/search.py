@@ -260,6 +260,28 @@ TRIGGERS: tuple[tuple[str, str], ...] = tuple(
     )
 )
 
+# Every function the migration installs for search (as regprocedure names them).
+FUNCTIONS: tuple[str, ...] = (
+    "statements_unaccent(text)",
+    "statements_words(text)",
+    "statements_country_name(text)",
+    "statements_search_query(text)",
+    "statements_suggest(text)",
+    *(
+        signature
+        for document in DOCUMENTS
+        for signature in (
+            f"statements_{document.kind}_document({_table(document.model)})",
+            f"statements_{document.kind}_words({_table(document.model)})",
+            f"statements_search_{document.kind}()",
+            *(
+                f"statements_search_{document.kind}_from_{_table(model)}()"
+                for model in watches(document)
+            ),
+        )
+    ),
+)
+
 # Every document and word again, from the records, with their triggers off (so
 # that the change feed records nothing): after a bulk load with every trigger
 # off (then only `REFRESH_ALL`), and to drop the words no document holds.
