@@ -239,9 +239,9 @@ _WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,}")
 
 
 def search_suggestion(text: str) -> str | None:
-    """ "Did you mean": `text` with each word that no search document holds
+    """Did you mean: `text` with each word that no search document holds
     replaced by the closest word that one does (pg_trgm), or None when no word
-    has a replacement. Excluded words (-word) and OR are kept."""
+    has a replacement. Excluded words (-word) and OR are kept as typed."""
     words = [match for match in _WORD.finditer(text) if match.group().upper() != "OR"]
     if not words:
         return None

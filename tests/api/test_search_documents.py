@@ -15,6 +15,7 @@ from tests.api.helpers import (
     IN_PARTICULAR,
     MASS_MIGRATION,
     MORE_PEOPLE,
+    QUOTES_IN_ORDER,
     SPEAKER,
     STAND_TOGETHER,
     STATEMENT,
@@ -25,14 +26,7 @@ from tests.api.helpers import (
 from tests.api.test_writes import editor  # noqa: F401 (a fixture)
 from tests.factories import QuoteFactory, SpeakerFactory, StatementFactory
 
-ALL_SIX = [
-    MASS_MIGRATION,
-    STRONG_INTEREST,
-    WE_CARE,
-    IN_PARTICULAR,
-    MORE_PEOPLE,
-    STAND_TOGETHER,
-]
+ALL_SIX = QUOTES_IN_ORDER
 # The quotes said at the reception in the Palacio Bolívar.
 AT_THE_RECEPTION = [STRONG_INTEREST, WE_CARE, IN_PARTICULAR]
 
