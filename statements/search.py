@@ -24,11 +24,10 @@ Freshness: a BEFORE trigger computes the row's document on every insert and on
 an update that changes its own sources or sets `search_vector` (to null: that is
 how the triggers on speakers, events, themes and theme links ask for a refresh).
 Such a refresh writes no column that the history tracks (`search_vector` is
-UNTRACKED) nor `updated_at`; the change feed records it as an update of the
-quote or statement, which it records anyway in the same transaction, since the
-record's JSON shows what changed (changefeed.GRAPH: `shows`, `linked`), and a
-record is recorded once per transaction. Rebuilds (`REBUILD`) run with the
-record's triggers off, so they add nothing to the feed.
+UNTRACKED) nor `updated_at`, and the change feed's triggers on these tables fire
+on updates of every other column (changefeed.UNSHOWN_COLUMNS): a refresh is no
+change in the history or the feed, which record what changed (the speaker,
+the theme link) and its fan-out as before.
 """
 
 from dataclasses import dataclass
@@ -282,9 +281,10 @@ FUNCTIONS: tuple[str, ...] = (
     ),
 )
 
-# Every document and word again, from the records, with their triggers off (so
-# that the change feed records nothing): after a bulk load with every trigger
-# off (then only `REFRESH_ALL`), and to drop the words no document holds.
+# Every document and word again, from the records (their search triggers off:
+# they would compute each document twice; the change feed's do not fire on
+# search_vector alone): after a bulk load with every trigger off (then only
+# `REFRESH_ALL`), and to drop the words no document holds.
 REFRESH_ALL = f"TRUNCATE {_table(SearchWord)};\n" + "".join(
     f"UPDATE {_table(d.model)} r SET search_vector = statements_{d.kind}_document(r);\n"
     f"INSERT INTO {_table(SearchWord)} (word) SELECT DISTINCT w FROM "
@@ -295,9 +295,8 @@ REFRESH_ALL = f"TRUNCATE {_table(SearchWord)};\n" + "".join(
 
 def _record_triggers(action: str) -> str:
     return "".join(
-        f'ALTER TABLE {_table(d.model)} {action} TRIGGER "{name}";\n'
+        f'ALTER TABLE {_table(d.model)} {action} TRIGGER "{_table(d.model)}_search";\n'
         for d in DOCUMENTS
-        for name in (f"{_table(d.model)}_change", f"{_table(d.model)}_search")
     )
 
 
