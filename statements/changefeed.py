@@ -11,8 +11,12 @@ the triggers (`TRIGGERS`, `CREATE_SQL`) and the feed of records older than the f
 (`BACKFILL`) are generated from it. Migrations 0003 and 0008 installed what
 `CREATE_SQL` creates and keep their own copy of the SQL, since migrations are
 history; tests/sync/test_changefeed_graph.py proves that the migrated database holds
-exactly what this module declares. To change the graph: change `GRAPH`, then add a
-migration that runs a literal copy of the new `CREATE_SQL` (and drops what went).
+exactly what this module declares (migration 0015 re-created the triggers of the
+tables with search documents, which fire on updates of every column but those,
+`UNSHOWN_COLUMNS`). To change the graph: change `GRAPH`, then add a migration that
+runs a literal copy of the new `CREATE_SQL` (and drops what went); a new column of
+a table with search documents also needs its trigger re-created
+(`create_trigger`).
 
 Why not django-pgtrigger or django-pghistory (both on PyPI): django-pghistory writes
 one event row per changed row into an event table per tracked model; it fans nothing
@@ -581,16 +585,33 @@ def trigger_function(model: type[models.Model]) -> str:
     return "\n".join(lines)
 
 
+# Columns that database triggers keep and no record's JSON shows (the search
+# documents, statements.search): an update of only these is no change of the
+# record, so the change triggers of their tables fire on updates of the others.
+UNSHOWN_COLUMNS = frozenset({"search_vector"})
+
+
+def trigger_events(model: type[models.Model]) -> str:
+    """The events of `model`'s change trigger."""
+    columns = [field.column for field in model._meta.concrete_fields]
+    if not UNSHOWN_COLUMNS & set(columns):
+        return "INSERT OR UPDATE OR DELETE"
+    shown = ", ".join(column for column in columns if column not in UNSHOWN_COLUMNS)
+    return f"INSERT OR UPDATE OF {shown} OR DELETE"
+
+
+def create_trigger(model: type[models.Model]) -> str:
+    return (
+        f"CREATE OR REPLACE TRIGGER {trigger_name(model)} "
+        f"AFTER {trigger_events(model)} ON {_table(model)} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function_name(model)}();"
+    )
+
+
 def _create_sql() -> str:
     statements = [HELPERS]
     for model in changed_tables():
-        table = _table(model)
-        statements += [
-            trigger_function(model),
-            f"CREATE OR REPLACE TRIGGER {trigger_name(model)} "
-            f"AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {function_name(model)}();",
-        ]
+        statements += [trigger_function(model), create_trigger(model)]
     return "\n".join(statements)
 
 

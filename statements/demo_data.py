@@ -28,7 +28,7 @@ from itertools import accumulate
 from django.db import connections, transaction
 from psycopg import sql
 
-from statements import changefeed, history
+from statements import changefeed, history, search
 from statements.choices import (
     EventKind,
     Fidelity,
@@ -820,9 +820,10 @@ def _copy_statement(model, field_names) -> sql.Composed:
 
 def set_change_triggers(cursor, *, enabled: bool) -> None:
     """Enable or disable every change-feed trigger (statements.changefeed) and
-    every history trigger (statements.history)."""
+    every history trigger (statements.history), and the search documents'
+    (statements.search: written in one statement per table after the load)."""
     action = "ENABLE" if enabled else "DISABLE"
-    for table, trigger in (*changefeed.TRIGGERS, *history.triggers()):
+    for table, trigger in (*changefeed.TRIGGERS, *history.triggers(), *search.TRIGGERS):
         cursor.execute(f'ALTER TABLE "{table}" {action} TRIGGER "{trigger}"')
 
 
@@ -867,6 +868,7 @@ def load(alias: str, data: DemoData, *, fire_triggers: bool, progress) -> RowCou
             # Deferred foreign-key checks are pending trigger events, which
             # ALTER TABLE refuses to run beside: check them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(search.REFRESH_ALL)
             set_change_triggers(cursor, enabled=True)
             cursor.execute(changefeed.BACKFILL)
         for model, _ in tables.values():

@@ -234,7 +234,8 @@ EXPORT_CHUNK_SIZE = 1000
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Search:
     """How `/search/` finds a resource: the hit's title column, the text searched
-    (`vector`: the model's stored search_vector when None) and the snippet's."""
+    (`vector`: the record's search document, statements.search, when None) and
+    the snippet's."""
 
     title: str
     headline: str

@@ -1,6 +1,7 @@
 """Read queries shared by the API views, facets, search and exports."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -11,7 +12,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -35,18 +36,19 @@ from django.urls import reverse
 from statements import changefeed, db
 from statements.choices import QuoteStatus
 from statements.models import (
-    SEARCH_CONFIG,
     Change,
     Event,
     Quote,
     QuoteSpan,
     QuoteStakeholder,
+    SearchWord,
     SpeakerRole,
     StakeholderGroup,
     Statement,
     Theme,
 )
 from statements.resources import BY_KIND, RESOURCES
+from statements.search import CONFIG as SEARCH_CONFIG
 
 # ts_headline marks matches with these control characters; the text is escaped
 # as HTML afterwards and they become <mark> tags, so a snippet is always safe HTML.
@@ -333,17 +335,32 @@ def event_ids_with_descendants(events) -> list[int]:
 # --- Full-text search -----------------------------------------------------------------
 
 
+class TolerantSearchQuery(SearchQuery):
+    """`statements_search_query(text)`: websearch syntax ("quoted phrases", OR,
+    -exclusion), English stemming, accents off, free words as prefixes
+    (statements.search, docs/search.md)."""
+
+    # A subquery, so that PostgreSQL parses the text once per query (an InitPlan)
+    # rather than once per ranked row.
+    template = "(SELECT %(function)s(%(expressions)s))"
+
+    def __init__(self, value):
+        super().__init__(value, search_type="websearch")
+        self.function = "statements_search_query"
+
+
 def search_query(text: str) -> SearchQuery:
-    """websearch syntax: "quoted phrases", OR, -exclusion; English stemming."""
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return TolerantSearchQuery(text)
 
 
 def apply_search(
     queryset: QuerySet, text: str, *, vector: tuple[str, ...] | None = None
 ) -> QuerySet:
-    """Filter by a full-text query and rank the matches (rank first by default).
+    """Filter by a full-text query on the records' search documents
+    (statements.search) and rank the matches (rank first by default; the
+    record's own text weighs most).
 
-    `vector` names the columns searched when the model stores no search_vector.
+    `vector` names the columns searched when the model stores no search document.
     """
     query = search_query(text)
     if vector is None:
@@ -355,6 +372,36 @@ def apply_search(
         .filter(match_vector=query)
         .annotate(rank=SearchRank(F("match_vector"), query))
     )
+
+
+# A search word: letters only (digits and punctuation are never suggested).
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]{3,}")
+
+
+def search_suggestion(text: str) -> str | None:
+    """Did you mean: `text` with each word that no search document holds
+    replaced by the closest word that one does (pg_trgm), or None when no word
+    has a replacement. Excluded words (-word) and OR are kept as typed."""
+    words = [match for match in _WORD.finditer(text) if match.group().upper() != "OR"]
+    if not words:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, statements_suggest(statements_unaccent(lower(w))) "
+            "FROM unnest(%s::text[]) AS w "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {SearchWord._meta.db_table} s "
+            "WHERE s.word = statements_unaccent(lower(w)))",
+            [sorted({match.group() for match in words})],
+        )
+        replacements = {word: better for word, better in cursor.fetchall() if better}
+    if not replacements:
+        return None
+    parts, end = [], 0
+    for match in words:
+        word = match.group()
+        parts += [text[end : match.start()], replacements.get(word, word)]
+        end = match.end()
+    return "".join(parts) + text[end:]
 
 
 def _html_escaped(field: str):
@@ -552,7 +599,11 @@ SEARCH_TYPES = tuple(resource.kind for resource in RESOURCES)
 def _search_vector(resource):
     if resource.search.vector is None:
         return F("search_vector")
-    return SearchVector(*resource.search.vector, config=SEARCH_CONFIG)
+    columns = resource.search.vector
+    return SearchVector(
+        *(Func(F(name), function="statements_unaccent") for name in columns),
+        config=SEARCH_CONFIG,
+    )
 
 
 def _search_hits(resource, q, *, limit):

@@ -312,8 +312,14 @@ class TextQueryField(forms.CharField):
         "maxLength": MAX_SEARCH_LENGTH,
         "description": (
             'Full-text search in websearch syntax: words, "quoted phrases", OR, '
-            "-exclusion; English stemming (borders finds border). Results are "
-            "ranked, and each carries a `highlight` snippet with <mark> tags. At "
+            "-exclusion; English stemming (borders finds border), accents folded, "
+            "and a free word of four letters or more is also a prefix (migra finds "
+            "migration; docs/search.md). It searches the record's text and what it "
+            "shows: its speaker's names, its event's name and place, its themes' "
+            "names (and a quote's as-delivered text). Results are ranked (the "
+            "record's own text first), and each carries a `highlight` snippet with "
+            "<mark> tags; a search that finds nothing may offer "
+            "`search.suggestion`. At "
             f"most {MAX_SEARCH_TERMS} words. A search costs more of the rate limit "
             "than a plain read (RateLimit-Cost)."
         ),

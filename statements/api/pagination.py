@@ -415,3 +415,53 @@ class ListPagination(PageNumberPagination):
         )
         page["description"] = "A page-number page: `page` says which and how many."
         return {"anyOf": [{"title": "page", **page}, {"title": "keyset", **keyset}]}
+
+
+class SearchablePagination(ListPagination):
+    """The pages of a list that takes `?q=` also say what the search made of it:
+    `search` is null without `q`, else the query and a "did you mean"
+    suggestion when nothing matched (selectors.search_suggestion)."""
+
+    # Set by the view before the response is built.
+    search: dict | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        body = OrderedDict(
+            (key, value) for key, value in response.data.items() if key != "results"
+        )
+        body["search"] = self.search
+        body["results"] = response.data["results"]
+        response.data = body
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        forms = super().get_paginated_response_schema(schema)
+        for form in forms["anyOf"]:
+            properties = form["properties"]
+            results = properties.pop("results")
+            properties["search"] = SEARCH_SCHEMA
+            properties["results"] = results
+            form["required"] = [*form["required"][:-1], "search", "results"]
+        return forms
+
+
+SEARCH_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "Null without `q`; with it, what the search made of it.",
+    "required": ["query", "suggestion"],
+    "properties": {
+        "query": {"type": "string", "description": "The search text, trimmed."},
+        "suggestion": {
+            "type": "string",
+            "nullable": True,
+            "description": (
+                "Did you mean: when nothing matched, the query with each word that "
+                "no record holds replaced by the closest one that some record "
+                "does (trigram similarity); null when something matched or no "
+                "word has a close one."
+            ),
+        },
+    },
+}

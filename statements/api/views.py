@@ -18,7 +18,11 @@ from statements.api import examples, filters, params, schema, writes
 from statements.api import serializers as s
 from statements.api.caching import ConditionalGetMixin, Validators, record_etag
 from statements.api.history import HistoryMixin, history_operation
-from statements.api.pagination import ListPagination, result_cache
+from statements.api.pagination import (
+    ListPagination,
+    SearchablePagination,
+    result_cache,
+)
 from statements.models import Quote
 from statements.representations import Representer
 from statements.resources import RESOURCES, Resource
@@ -113,7 +117,19 @@ class ResourceViewSet(
     def list(self, request, *args, **kwargs):
         rows = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
         page = self.paginate_queryset(rows)
+        if isinstance(self.paginator, SearchablePagination):
+            self.paginator.search = self.search_summary(found=bool(page))
         return self.get_paginated_response(self.represent([row["id"] for row in page]))
+
+    def search_summary(self, *, found: bool) -> dict | None:
+        """The page's `search`: the query, and a suggestion when nothing matched
+        (an empty first page: a later keyset page may be empty at the end)."""
+        q = self.request.query_params.get("q", "").strip()
+        if not q:
+            return None
+        first = not self.request.query_params.get(self.paginator.cursor_query_param)
+        suggestion = None if found or not first else selectors.search_suggestion(q)
+        return {"query": q, "suggestion": suggestion}
 
     # The detail's record version (selectors.record_version), read with its
     # validators (its id first), or None without such a record.
@@ -231,6 +247,11 @@ def resource_viewset(resource: Resource) -> type[ResourceViewSet]:
         {
             "resource": resource,
             "filterset_class": filters.FILTERSETS[resource.kind],
+            "pagination_class": (
+                SearchablePagination
+                if "q" in filters.FILTERSETS[resource.kind].base_filters
+                else ListPagination
+            ),
             "__doc__": f"List and detail of {resource.plural.replace('_', ' ')}"
             + (", and their editing." if resource.writable else "."),
         },

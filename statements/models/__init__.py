@@ -19,9 +19,9 @@ from statements.models.history import (
     ThemeEvent,
 )
 from statements.models.imports import ArticleImport
+from statements.models.search import SearchWord
 from statements.models.speech import (
     ALTERATION_KEYS,
-    SEARCH_CONFIG,
     SPAN_SEPARATOR,
     Event,
     EventHost,
@@ -56,12 +56,12 @@ from statements.models.writes import (
 
 __all__ = [
     "ALTERATION_KEYS",
+    "SearchWord",
     "ArticleImport",
     "IDEMPOTENCY_TTL",
     "IdempotencyKey",
     "RetiredSlug",
     "slug_kind",
-    "SEARCH_CONFIG",
     "SPAN_SEPARATOR",
     "Change",
     "Event",

@@ -11,7 +11,7 @@ import re
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -38,8 +38,6 @@ from statements.text import (  # noqa: F401 (re-exported)
     join_spans,
     split_paragraphs,
 )
-
-SEARCH_CONFIG = "english"
 
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id is Q and digits.")
 country_validator = RegexValidator(
@@ -484,11 +482,9 @@ class Statement(TimeStampedModel):
     stakeholder_groups = models.ManyToManyField(
         StakeholderGroup, blank=True, related_name="statements"
     )
-    search_vector = models.GeneratedField(
-        expression=SearchVector("title", "text", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # Written by database triggers only (statements.search): whatever a save
+    # sends is replaced by the document of the row and the records it shows.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "id"]
@@ -714,11 +710,9 @@ class Quote(TimeStampedModel):
         blank=True,
         related_name="quotes",
     )
-    search_vector = models.GeneratedField(
-        expression=SearchVector("text", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # Written by database triggers only (statements.search): whatever a save
+    # sends is replaced by the document of the row and the records it shows.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     all_objects = models.Manager()
     objects = ConfirmedQuoteManager()

@@ -9,7 +9,7 @@ and tests/sync/test_history_triggers.py checks their definitions.
 import pytest
 from django.db import connection
 
-from statements import changefeed, history, resources
+from statements import changefeed, history, resources, search
 from statements.models import (
     Event,
     EventHost,
@@ -55,6 +55,7 @@ def test_every_trigger_on_the_apps_tables_is_declared(db):
         *changefeed.DATA_VERSION_TRIGGERS,
         *history.triggers(),
         *RETIRE_SLUG_TRIGGERS,
+        *search.TRIGGERS,
     }
     assert len(changefeed.TRIGGERS) == len(set(changefeed.TRIGGERS))
     assert not set(changefeed.TRIGGERS) & set(history.triggers())
@@ -70,6 +71,8 @@ def test_the_modules_sql_recreates_exactly_what_is_installed(db):
         signature
         for signature in before[1]
         if signature.split("(")[0] not in data_version_functions
+        # The search documents' (tests/sync/test_search_sql.py).
+        and signature not in search.FUNCTIONS
     ]
     with connection.cursor() as cursor:
         # The feed's functions and, with them, their triggers go: whatever the
@@ -82,6 +85,7 @@ def test_the_modules_sql_recreates_exactly_what_is_installed(db):
             *changefeed.DATA_VERSION_TRIGGERS,
             *history.triggers(),
             *RETIRE_SLUG_TRIGGERS,
+            *search.TRIGGERS,
         }
         cursor.execute(changefeed.CREATE_SQL)
     after = catalog()

@@ -29,8 +29,10 @@ from tqdm import tqdm
 
 from statements import demo_data
 from statements.demo_data import DEMO_SUFFIX, DemoData, Sizes, demo_database_problem
-from statements.models import ArticleImport, Change, Quote
+from statements.models import ArticleImport, Change, Quote, SearchWord
 from statements.models.history import EVENT_MODELS
+
+SEARCH_MODELS = [SearchWord]
 
 # The connection alias of a demo database other than the configured one.
 DEMO_ALIAS = "demo"
@@ -140,7 +142,8 @@ class Command(BaseCommand):
         if options["reset"]:
             # An imported statement keeps its original beside it (ArticleImport).
             demo_data.truncate(
-                connection, [*models, ArticleImport, Change, *EVENT_MODELS]
+                connection,
+                [*models, ArticleImport, Change, *EVENT_MODELS, *SEARCH_MODELS],
             )
         elif has_data:
             raise CommandError(

@@ -106,7 +106,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quote_change AFTER INSERT OR UPDATE OR DELETE ON statements_quote FOR EACH ROW EXECUTE FUNCTION statements_change_quote();
+CREATE OR REPLACE TRIGGER statements_quote_change AFTER INSERT OR UPDATE OF id, created_at, updated_at, slug, statement_id, speaker_id, fidelity, text, status, event_id, event_certainty, event_note, said_on, said_on_certainty, as_delivered, as_delivered_source_url, alterations, attribution_text, attribution_start, attribution_end, position, provenance_note OR DELETE ON statements_quote FOR EACH ROW EXECUTE FUNCTION statements_change_quote();
 CREATE OR REPLACE FUNCTION statements_change_statement() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -141,7 +141,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement FOR EACH ROW EXECUTE FUNCTION statements_change_statement();
+CREATE OR REPLACE TRIGGER statements_statement_change AFTER INSERT OR UPDATE OF id, created_at, updated_at, slug, title, title_certainty, title_note, kind, publisher_id, source_url, published_on, language, license, license_url, provenance_note, text, text_sha256, author_speaker_id, author_organization_id, event_id OR DELETE ON statements_statement FOR EACH ROW EXECUTE FUNCTION statements_change_statement();
 CREATE OR REPLACE FUNCTION statements_change_speaker() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -443,7 +443,7 @@ CREATE OR REPLACE TRIGGER statements_eventhost_change AFTER INSERT OR UPDATE OR 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0016_certainty_alterations_attribution"),
+        ("statements", "0017_search"),
     ]
 
     operations = [
