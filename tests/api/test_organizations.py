@@ -110,7 +110,7 @@ def test_voas_parent_is_unknown(client, seeded):
         ("top_level=true", [PANAMA, US_GOVERNMENT, VOA]),
         ("top_level=false", [PANAMA_MFA, STATE]),
         ("q=voice", [VOA]),
-        ("q=ministry", [PANAMA_MFA]),
+        ("q=foreign affairs", [PANAMA_MFA]),
         ("q=department", [STATE]),
         ("ordering=-name", list(reversed(BY_NAME))),
     ],
