@@ -405,7 +405,18 @@ class SearchResultsSerializer(serializers.Serializer):
 class ChangeSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ResourceType.choices, source="resource_type")
     slug = serializers.CharField(help_text="The record's public id.")
-    change = serializers.ChoiceField(choices=ChangeAction.choices, source="action")
+    change = serializers.ChoiceField(
+        choices=ChangeAction.choices,
+        source="action",
+        help_text="`created`, `updated`, `deleted`, or `renamed`: the record's slug "
+        "changed from `previous_slug` to `slug` (drop the record at "
+        "`previous_slug`, fetch `url`).",
+    )
+    previous_slug = serializers.CharField(
+        allow_null=True,
+        help_text="For `renamed`: the slug the record had before, which now "
+        "answers 301 to `url`. Null for the other changes.",
+    )
     changed_at = serializers.DateTimeField()
     url = serializers.SerializerMethodField()
 

@@ -1,22 +1,28 @@
 """Resource viewsets of the public API: reads for all, writes for editors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 
 from statements import selectors
 from statements.api import examples, filters, params, schema, writes
 from statements.api import serializers as s
-from statements.api.caching import ConditionalGetMixin, Validators, record_etag
+from statements.api.caching import (
+    ConditionalGetMixin,
+    Validators,
+    record_etag,
+    set_cache_control,
+)
 from statements.api.history import HistoryMixin, history_operation
 from statements.api.pagination import ListPagination, result_cache
 from statements.models import Quote
@@ -34,6 +40,12 @@ def query_list(request, name: str) -> list[str]:
 
 def _names(values) -> str:
     return ", ".join(value[:50] for value in values[:10])
+
+
+class Gone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "The record was deleted; its slug is never given to another."
+    default_code = "gone"
 
 
 class ResourceViewSet(
@@ -145,6 +157,60 @@ class ResourceViewSet(
         if pk is None:
             raise NotFound(f"No {self.resource.singular} with slug {slug[:100]!r}.")
         return Response(self.represent([pk])[0])
+
+    def handle_exception(self, exc):
+        """A slug no record has now: 301 (308 for a write) to the record's
+        current URL when it was renamed, 410 when it was deleted, else 404."""
+        if isinstance(exc, NotFound | Http404) and self.lookup_field in self.kwargs:
+            retired = self.retired()
+            if retired is not None and retired.current is not None:
+                set_rollback()
+                return self.moved_to(retired.current)
+            if retired is not None and self.action != "history":
+                exc = Gone(
+                    f"The {self.resource.singular} {retired.slug[:100]!r} was "
+                    "deleted; its slug is never given to another."
+                )
+        return super().handle_exception(exc)
+
+    def retired(self) -> selectors.Retired | None:
+        slug = str(self.kwargs[self.lookup_field])
+        return selectors.retired_slugs(self.resource.kind, [slug]).get(slug)
+
+    def redirect_if_renamed(self) -> Response | None:
+        """The redirect to the record's current URL, if the slug was renamed."""
+        retired = self.retired()
+        if retired is None or retired.current is None:
+            return None
+        return self.moved_to(retired.current)
+
+    def moved_to(self, slug: str) -> Response:
+        """301 to the same endpoint at `slug`, with the same query string; 308
+        for a write, so that the client sends the same method and body again.
+
+        Permanent, since a slug is never reused, but cached like a read
+        (API_CACHE_MAX_AGE, revalidated by shared caches): a redirect stored
+        without a lifetime would outlive a later rename, and cost a hop more."""
+        request = self.request
+        match = request._request.resolver_match
+        path = reverse(
+            match.view_name,
+            args=match.args,
+            kwargs={**match.kwargs, self.lookup_field: slug},
+        )
+        query = request._request.META.get("QUERY_STRING", "")
+        location = request.build_absolute_uri(path + (f"?{query}" if query else ""))
+        safe = request.method in permissions.SAFE_METHODS
+        response = Response(
+            status=(
+                status.HTTP_301_MOVED_PERMANENTLY
+                if safe
+                else status.HTTP_308_PERMANENT_REDIRECT
+            ),
+            headers={"Location": location},
+        )
+        set_cache_control(request, response)
+        return response
 
     def represent_detail(self, pk) -> dict:
         """The detail JSON of one record, whole (no ?fields=, no ?expand=)."""
