@@ -195,6 +195,26 @@ class Highlight(Field):
     export: bool = False
 
 
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Licenses(Field):
+    """The licences a record is under: `data`, the project's own (what it adds:
+    fields, spans, themes, roles, notes; settings.DATA_LICENSE), and `text`, the
+    source document's, read from the statement at `text` (a `.values()` path
+    prefix: "" for the statement itself); null without a source text.
+
+    Left out of the exports, whose manifest and documentation state both."""
+
+    name: str = "licenses"
+    text: str | None = None
+    export: bool = False
+
+    @property
+    def text_columns(self) -> tuple[str, str] | None:
+        if self.text is None:
+            return None
+        return (f"{self.text}license", f"{self.text}license_url")
+
+
 # Records per chunk of an NDJSON export, unless a resource says otherwise.
 EXPORT_CHUNK_SIZE = 1000
 
@@ -289,6 +309,12 @@ class Resource:
 
 
 _WHEN_NULL = "; null when unknown."
+_LICENSES_DOC = (
+    "The licences of the record: `data`, of what this project adds (its fields, "
+    "spans, themes, stakeholder roles, notes), and `text`, of the source "
+    "document's words"
+)
+DATA_ONLY = Licenses(doc=_LICENSES_DOC + " (null: it shows none).")
 LINKED_COUNTS = (
     Count(name="quote_count", doc="Number of quotes linked to it."),
     Count(name="statement_count", doc="Number of statements linked to it."),
@@ -327,6 +353,7 @@ SPEAKER = Resource(
             "source_url, note.",
         ),
         *LINKED_COUNTS,
+        DATA_ONLY,
     ),
     search=Search(title="name", headline="biography", vector=("name", "biography")),
 )
@@ -355,6 +382,7 @@ EVENT = Resource(
             doc="Sub-events.",
         ),
         *LINKED_COUNTS,
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -373,6 +401,7 @@ THEME = Resource(
             doc="Number of quotes tagged with it (not its descendants).",
         ),
         Count(name="statement_count", doc="Number of statements tagged with it."),
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -386,6 +415,7 @@ STAKEHOLDER_GROUP = Resource(
         Value(name="category", doc="government, civil_society, private_sector, ..."),
         Value(name="description", doc="Description."),
         *LINKED_COUNTS,
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -417,6 +447,7 @@ STATEMENT = Resource(
             expandable=True,
         ),
         Count(name="quote_count", doc="Number of quotes taken from it."),
+        Licenses(text="", doc=_LICENSES_DOC + " (its text: `license`, `license_url`)."),
         Highlight(),
     ),
     detail=(
@@ -525,6 +556,10 @@ QUOTE = Resource(
         ),
         Citation(),
         Value(name="provenance_note", doc="How the quote was established."),
+        Licenses(
+            text="statement__",
+            doc=_LICENSES_DOC + " (its statement's: `source.license`).",
+        ),
         Highlight(),
     ),
     search=Search(title="text", headline="text"),

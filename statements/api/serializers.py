@@ -159,6 +159,27 @@ class ParagraphSerializer(serializers.Serializer):
     end = serializers.IntegerField()
 
 
+class LicenseSerializer(serializers.Serializer):
+    """A licence: its name and, where there is one, the URL of its text."""
+
+    name = serializers.CharField()
+    url = serializers.URLField(allow_null=True)
+
+
+class LicensesSerializer(serializers.Serializer):
+    """The licences of a record: the project's annotations, the source's words."""
+
+    data = LicenseSerializer(
+        help_text="What this project adds: the record's fields, quote spans, "
+        "themes, stakeholder roles, notes (DATA_LICENSE; CC BY 4.0 by default)."
+    )
+    text = LicenseSerializer(
+        allow_null=True,
+        help_text="The source document's words (a statement's text, a quote's "
+        "words), as the statement names it; null on records without a source text.",
+    )
+
+
 class SpeakerRoleBriefSerializer(serializers.Serializer):
     title = serializers.CharField()
     organization = serializers.CharField()
@@ -211,6 +232,8 @@ def _declared_field(model, f: r.Field):  # noqa: C901
             return serializers.CharField(
                 read_only=True, allow_null=True, help_text=HIGHLIGHT_HELP
             )
+        case r.Licenses():
+            return LicensesSerializer(read_only=True, help_text=f.doc)
     raise TypeError(f"No schema for {f!r}")
 
 

@@ -26,7 +26,7 @@ from statements.api.caching import (
 from statements.api.history import HistoryMixin, history_operation
 from statements.api.pagination import ListPagination, result_cache
 from statements.models import Quote
-from statements.representations import Representer
+from statements.representations import Representer, data_license
 from statements.resources import RESOURCES, Resource
 
 
@@ -393,8 +393,26 @@ ApiRootResourcesSerializer = type(
 )
 
 
+TEXT_LICENSE_NOTE = (
+    "The source texts (a statement's text, a quote's words) keep the licence of "
+    "their source document, which each statement names (`license`, "
+    "`license_url`) and each record repeats in `licenses.text`."
+)
+
+
+class ApiRootLicensesSerializer(serializers.Serializer):
+    """The licences of the data: the project's annotations, the source texts."""
+
+    data = s.LicenseSerializer(
+        help_text="What this project adds to the source texts: every field but the "
+        "source's words (spans, themes, stakeholder roles, notes)."
+    )
+    text = serializers.CharField(help_text="Where the source texts' licences are.")
+
+
 class ApiRootSerializer(serializers.Serializer):
     resources = ApiRootResourcesSerializer()
+    licenses = ApiRootLicensesSerializer()
     schema = serializers.URLField()
     docs = serializers.URLField()
     redoc = serializers.URLField()
@@ -406,7 +424,8 @@ class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     @extend_schema(
         summary="API root",
         tags=["root"],
-        description="Every resource with its URL, and the schema and docs.",
+        description="Every resource with its URL, the licences of the data, and "
+        "the schema and docs.",
         responses={200: ApiRootSerializer, 429: schema.TOO_MANY},
     )
     def get(self, request):
@@ -416,6 +435,7 @@ class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
         return Response(
             {
                 "resources": {key: url(name) for key, name in root_entries()},
+                "licenses": {"data": data_license(), "text": TEXT_LICENSE_NOTE},
                 "schema": url("schema"),
                 "docs": url("swagger-ui"),
                 "redoc": url("redoc"),

@@ -153,6 +153,16 @@ def link_header(response) -> dict[str, str]:
 
 # --- Golden bodies (timestamps left out: see strip_timestamps) -----------------------
 
+# The licence of the project's own data by default (settings.DATA_LICENSE), and
+# of the seed text as its statement names it.
+DATA_LICENSE = {
+    "name": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+TEXT_LICENSE = {"name": "Public domain (work of the U.S. Government)", "url": None}
+DATA_ONLY = {"data": DATA_LICENSE, "text": None}
+WITH_TEXT = {"data": DATA_LICENSE, "text": TEXT_LICENSE}
+
 
 def expected_speaker(*, quote_count=6, statement_count=1) -> dict:
     record = row("speakers", SPEAKER)
@@ -169,6 +179,7 @@ def expected_speaker(*, quote_count=6, statement_count=1) -> dict:
         "roles": record["roles"],
         "quote_count": quote_count,
         "statement_count": statement_count,
+        "licenses": DATA_ONLY,
     }
 
 
@@ -191,6 +202,7 @@ def expected_event(slug, *, children, quote_count, statement_count) -> dict:
         "children": [brief("events", child) for child in children],
         "quote_count": quote_count,
         "statement_count": statement_count,
+        "licenses": DATA_ONLY,
     }
 
 
@@ -206,6 +218,7 @@ def expected_theme(slug, *, quote_count, statement_count) -> dict:
         "children": briefs_by_name("themes", children),
         "quote_count": quote_count,
         "statement_count": statement_count,
+        "licenses": DATA_ONLY,
     }
 
 
@@ -219,6 +232,7 @@ def expected_group(slug, *, quote_count, statement_count=1) -> dict:
         "description": record["description"],
         "quote_count": quote_count,
         "statement_count": statement_count,
+        "licenses": DATA_ONLY,
     }
 
 
@@ -243,5 +257,6 @@ def expected_statement_summary() -> dict:
             "stakeholder_groups", STATEMENT_ROW["stakeholder_groups"]
         ),
         "quote_count": 6,
+        "licenses": WITH_TEXT,
         "highlight": None,
     }
