@@ -209,7 +209,8 @@ class ResourceViewSet(
             ),
             headers={"Location": location},
         )
-        set_cache_control(request, response)
+        if safe:
+            set_cache_control(request, response)
         return response
 
     def represent_detail(self, pk) -> dict:

@@ -139,6 +139,7 @@ def test_a_write_to_a_renamed_slug_is_308_and_changes_nothing(editor, seeded):
 
     assert response.status_code == 308
     assert response["Location"] == f"http://testserver{API}/themes/extreme-poverty/"
+    assert "Cache-Control" not in response
     assert fingerprint() == before
     # The same request, sent again to the Location, applies: the ETag is the
     # record's, whatever its slug.
