@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import orjson
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
@@ -240,6 +241,10 @@ _QUOTE_COLUMNS = (
 
 def quotes_b(request):
     """GET /bench/quotes/b/: the quotes list page from rows and orjson."""
+    data_license = {
+        "name": settings.DATA_LICENSE["name"],
+        "url": settings.DATA_LICENSE["url"],
+    }
     page = Page.of(request)
     quotes = Quote.objects.order_by("id")
     total = quotes.count() if page.with_count else None
@@ -388,6 +393,10 @@ def quotes_b(request):
                 )
                 + url,
                 "provenance_note": provenance_note,
+                "licenses": {
+                    "data": data_license,
+                    "text": {"name": license_, "url": license_url},
+                },
                 "highlight": None,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -426,6 +435,10 @@ _STATEMENT_COLUMNS = (
 
 def statements_b(request):
     """GET /bench/statements/b/: the statements list page from rows and orjson."""
+    data_license = {
+        "name": settings.DATA_LICENSE["name"],
+        "url": settings.DATA_LICENSE["url"],
+    }
     page = Page.of(request)
     statements = Statement.objects.all()  # Meta.ordering, as the API
     total = statements.count() if page.with_count else None
@@ -515,6 +528,10 @@ def statements_b(request):
                 "themes": themes.get(pk, []),
                 "stakeholder_groups": groups.get(pk, []),
                 "quote_count": quote_counts.get(pk, 0),
+                "licenses": {
+                    "data": data_license,
+                    "text": {"name": license_, "url": license_url},
+                },
                 "highlight": None,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -630,6 +647,10 @@ FROM (
       || st.source_url || '. ' || st.license || '. Statements API: '
       || %(quote_prefix)s || q.slug || %(quote_suffix)s,
     'provenance_note', q.provenance_note,
+    'licenses', json_build_object(
+      'data', json_build_object('name', %(data_license_name)s,
+                                'url', %(data_license_url)s),
+      'text', json_build_object('name', st.license, 'url', st.license_url)),
     'highlight', NULL,
     'created_at', {iso_utc("q.created_at")},
     'updated_at', {iso_utc("q.updated_at")}
@@ -712,6 +733,10 @@ FROM (
       WHERE l.statement_id = s.id), '[]'),
     'quote_count', (
       SELECT count(*) FROM statements_quote q WHERE q.statement_id = s.id),
+    'licenses', json_build_object(
+      'data', json_build_object('name', %(data_license_name)s,
+                                'url', %(data_license_url)s),
+      'text', json_build_object('name', s.license, 'url', s.license_url)),
     'highlight', NULL,
     'created_at', {iso_utc("s.created_at")},
     'updated_at', {iso_utc("s.updated_at")}
@@ -742,6 +767,8 @@ def _floor_c(request, sql: str, table: str, list_view: str, kinds) -> HttpRespon
     total = f"(SELECT count(*) FROM {table})" if page.with_count else "NULL::bigint"
     params = {
         **url_params(Urls(request), kinds),
+        "data_license_name": settings.DATA_LICENSE["name"],
+        "data_license_url": settings.DATA_LICENSE["url"],
         # One row more than the page says whether there is a next page.
         "limit": page.size + 1,
         "size": page.size,

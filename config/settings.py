@@ -271,6 +271,20 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # max-age of API responses (public without a key, private with one).
 API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
 
+# The licence of the data layer: what this project adds to the source texts (the
+# records' fields, quote spans, themes, stakeholder roles, notes). The source
+# texts keep their own (each statement's license and license_url). Shown in the
+# schema's info.license, the API root, every record's `licenses` and the export
+# manifest; CITATION.cff states the default (tests/test_citation.py). SPDX id,
+# name and URL.
+DATA_LICENSE = {
+    "id": env("DATA_LICENSE_ID", default="CC-BY-4.0"),
+    "name": env("DATA_LICENSE_NAME", default="CC BY 4.0"),
+    "url": env(
+        "DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+    ),
+}
+
 # --- Django REST framework and the OpenAPI schema ----------------------------------
 REST_FRAMEWORK = {
     # orjson: the same compact UTF-8 JSON as DRF's renderer, several times faster.
@@ -308,8 +322,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Structured speech data: who said what, where and when, about which themes, "
         "addressed to or about which stakeholder groups, with the exact source of "
-        "every word.\n\nCode: MIT licence. Data: each record names its own "
-        "licence (`license`, `license_url`).\n\nPartners (bulk export, incremental "
+        "every word.\n\nLicences: the source texts (a statement's text, a quote's "
+        "words) keep their own, named by each statement (`license`, `license_url`; "
+        "Voice of America's: a work of the U.S. Government, public domain in the "
+        f"U.S.). What this project adds (spans, themes, stakeholder roles, notes, "
+        f"every field besides the source's words) is under {DATA_LICENSE['name']} "
+        "(this schema's licence). Each record says both in `licenses`. Code: MIT "
+        "licence.\n\nPartners (bulk export, incremental "
         "sync, the change feed, API keys and rate limits): see docs/partners.md in "
         "the repository, and examples/sync.py for a complete sync client. Typed "
         "clients: docs/clients.md. Errors are RFC 9457 problem+json."
@@ -352,7 +371,8 @@ SPECTACULAR_SETTINGS = {
             "statements.choices.OrganizationClassification"
         ),
     },
-    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
+    # The licence of the data the API serves (the code's is MIT: pyproject.toml).
+    "LICENSE": {"name": DATA_LICENSE["name"], "url": DATA_LICENSE["url"]},
     # The contact's URL and the one server are this deployment's (a hook).
     "CONTACT": {"name": "Statements API maintainers"},
     "TAGS": [

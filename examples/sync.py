@@ -87,12 +87,17 @@ def apply_changes(api: Api, state: dict) -> int:
         feed = response.json()
         for change in feed["results"]:
             bucket = state["records"].setdefault(change["type"], {})
+            if change["change"] == "renamed":
+                # The same record under a new slug: the old one answers 301.
+                bucket.pop(change["previous_slug"], None)
             if change["change"] == "deleted":
                 bucket.pop(change["slug"], None)
             else:
                 detail = api.get(change["url"])
-                if detail.status_code == 404:
-                    # Deleted again since; a later change in the feed says so.
+                if detail.status_code in (301, 404, 410):
+                    # Renamed or deleted since: a later change in the feed says
+                    # so (a redirect is not followed, so that no record is
+                    # stored under a slug it no longer has).
                     bucket.pop(change["slug"], None)
                 else:
                     detail.raise_for_status()

@@ -410,13 +410,25 @@ BEGIN
     IF p_action = 'updated' AND EXISTS (
         SELECT 1 FROM statements_change
         WHERE {_KEY.format(p="")} = p_type || ':' || p_id::text || ':' || tx::text
-          AND action IN ('created', 'updated')
+          AND action IN ('created', 'updated', 'renamed')
     ) THEN
         RETURN;
     END IF;
     INSERT INTO statements_change
         (transaction_id, resource_type, object_id, slug, action, changed_at)
     VALUES (tx, p_type, p_id, p_slug, p_action, clock_timestamp());
+END $$ LANGUAGE plpgsql;
+
+-- Record that a record's slug changed from `p_previous_slug` to `p_slug`.
+CREATE OR REPLACE FUNCTION statements_record_rename(
+    p_type text, p_id bigint, p_slug text, p_previous_slug text
+) RETURNS void AS $$
+BEGIN
+    INSERT INTO statements_change
+        (transaction_id, resource_type, object_id, slug, previous_slug, action,
+         changed_at)
+    VALUES (pg_current_xact_id()::text::bigint, p_type, p_id, p_slug,
+            p_previous_slug, 'renamed', clock_timestamp());
 END $$ LANGUAGE plpgsql;
 
 -- Record an update of each row (id, slug) that `p_query` finds for id `p_id`.
@@ -435,7 +447,7 @@ BEGIN
         'SELECT $1, $2, d.id, d.slug, ''updated'', clock_timestamp() FROM (%s) d '
         'WHERE NOT EXISTS (SELECT 1 FROM statements_change c WHERE '
         '{_QUOTED_KEY} = $2 || '':'' || d.id::text || '':'' || $1::text '
-        'AND c.action IN (''created'', ''updated''))',
+        'AND c.action IN (''created'', ''updated'', ''renamed''))',
         p_query
     ) USING tx, p_type, p_id;
 END $$ LANGUAGE plpgsql;
@@ -446,6 +458,12 @@ def _touch(touch: Touch, row: str) -> str:
     query = touch.query.replace("'", "''")
     kind = RESOURCES[touch.touched]
     return f"PERFORM statements_touch('{kind}', '{query}', {row}.{touch.column});"
+
+
+def _rename(kind: str) -> str:
+    """A new slug: one `renamed` change naming the old slug (the old one is
+    retired, and answers 301 to the new one: statements.models.RetiredSlug)."""
+    return f"PERFORM statements_record_rename('{kind}', NEW.id, NEW.slug, OLD.slug);"
 
 
 def _own_change(kind: str) -> list[str]:
@@ -463,10 +481,7 @@ def _own_change(kind: str) -> list[str]:
         "    ELSIF TG_OP = 'DELETE' THEN",
         f"        {record('OLD', 'deleted')}",
         "    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN",
-        "        -- Slugs are the public ids: "
-        "a new slug is a new record for a replica.",
-        f"        {record('OLD', 'deleted')}",
-        f"        {record('NEW', 'created')}",
+        f"        {_rename(kind)}",
         "    ELSE",
         f"        {record('NEW', 'updated')}",
         "    END IF;",
@@ -545,8 +560,7 @@ def _visible_own_change(model: type[models.Model], kind: str) -> list[str]:
         "    ELSIF NOT new_visible THEN",
         f"        {record('OLD', 'deleted')}",
         "    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN",
-        f"        {record('OLD', 'deleted')}",
-        f"        {record('NEW', 'created')}",
+        f"        {_rename(kind)}",
         "    ELSE",
         f"        {record('NEW', 'updated')}",
         "    END IF;",

@@ -120,6 +120,8 @@ class ChangeAction(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
     DELETED = "deleted", "Deleted"
+    # The change feed only: the record's slug changed (its history says updated).
+    RENAMED = "renamed", "Renamed"
 
 
 class KeyScope(models.TextChoices):

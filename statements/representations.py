@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
@@ -25,6 +26,7 @@ from statements.resources import (
     Embedded,
     Field,
     Highlight,
+    Licenses,
     Link,
     Links,
     Nested,
@@ -141,6 +143,8 @@ def columns(fields: tuple[Field, ...], *, slug: bool = True) -> tuple[str, ...]:
                 wanted += [*_CITATION_COLUMNS, *QUOTE_CONTEXT]
             case Paragraphs():
                 wanted.append("text")
+            case Licenses(text=str()):
+                wanted += f.text_columns
     return tuple(dict.fromkeys(wanted))
 
 
@@ -316,6 +320,8 @@ class Representer:
             case Highlight():
                 snippets = highlights(model, ids, search, field=f.source)
                 return lambda row: safe_highlight(snippets.get(row["id"]))
+            case Licenses():
+                return _licenses_getter(f)
         raise TypeError(f"No representation for {f!r}")
 
     def _brief_getter(self, f: Link) -> Getter:
@@ -454,3 +460,19 @@ def _role(row) -> dict | None:
     if row["role_title"] is None:
         return None
     return {"title": row["role_title"], "organization": row["role_organization"]}
+
+
+def data_license() -> dict:
+    """{name, url} of the project's own data (settings.DATA_LICENSE)."""
+    return {"name": settings.DATA_LICENSE["name"], "url": settings.DATA_LICENSE["url"]}
+
+
+def _licenses_getter(f: Licenses) -> Getter:
+    data = data_license()
+    if f.text_columns is None:
+        return lambda row: {"data": dict(data), "text": None}
+    name, url = f.text_columns
+    return lambda row: {
+        "data": dict(data),
+        "text": {"name": row[name], "url": row[url]},
+    }

@@ -225,6 +225,26 @@ class Highlight(Field):
     export: bool = False
 
 
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Licenses(Field):
+    """The licences a record is under: `data`, the project's own (what it adds:
+    fields, spans, themes, roles, notes; settings.DATA_LICENSE), and `text`, the
+    source document's, read from the statement at `text` (a `.values()` path
+    prefix: "" for the statement itself); null without a source text.
+
+    Left out of the exports, whose manifest and documentation state both."""
+
+    name: str = "licenses"
+    text: str | None = None
+    export: bool = False
+
+    @property
+    def text_columns(self) -> tuple[str, str] | None:
+        if self.text is None:
+            return None
+        return (f"{self.text}license", f"{self.text}license_url")
+
+
 # Records per chunk of an NDJSON export, unless a resource says otherwise.
 EXPORT_CHUNK_SIZE = 1000
 
@@ -320,6 +340,12 @@ class Resource:
 
 
 _WHEN_NULL = "; null when unknown."
+_LICENSES_DOC = (
+    "The licences of the record: `data`, of what this project adds (its fields, "
+    "spans, themes, stakeholder roles, notes), and `text`, of the source "
+    "document's words"
+)
+DATA_ONLY = Licenses(doc=_LICENSES_DOC + " (null: it shows none).")
 _CERTAINTY = "certain, probable or unknown: how sure the sources make "
 LINKED_COUNTS = (
     Count(name="quote_count", doc="Number of quotes linked to it."),
@@ -382,6 +408,7 @@ ORGANIZATION = Resource(
             reverse="parent",
             doc="Organizations that are part of it.",
         ),
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -417,6 +444,7 @@ SPEAKER = Resource(
             "and end dates, end_date_certainty, source_url, note.",
         ),
         *LINKED_COUNTS,
+        DATA_ONLY,
     ),
     search=Search(title="name", headline="biography", vector=("name", "biography")),
 )
@@ -459,6 +487,7 @@ EVENT = Resource(
             doc="Sub-events.",
         ),
         *_tree_counts("event", "any of its sub-events (at any depth)"),
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -473,6 +502,7 @@ THEME = Resource(
         Link(name="parent", target="theme", null=True, csv_keys=("slug",)),
         Links(name="children", target="theme", reverse="parent", doc="Child themes."),
         *_tree_counts("theme", "any theme below it"),
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -486,6 +516,7 @@ STAKEHOLDER_GROUP = Resource(
         Value(name="category", doc="government, civil_society, private_sector, ..."),
         Value(name="description", doc="Description."),
         *LINKED_COUNTS,
+        DATA_ONLY,
     ),
     search=_NAME_AND_DESCRIPTION,
 )
@@ -528,6 +559,7 @@ STATEMENT = Resource(
             expandable=True,
         ),
         Count(name="quote_count", doc="Number of quotes taken from it."),
+        Licenses(text="", doc=_LICENSES_DOC + " (its text: `license`, `license_url`)."),
         Highlight(),
     ),
     detail=(
@@ -714,6 +746,10 @@ QUOTE = Resource(
         ),
         Citation(),
         Value(name="provenance_note", doc="How the quote was established."),
+        Licenses(
+            text="statement__",
+            doc=_LICENSES_DOC + " (its statement's: `source.license`).",
+        ),
         Highlight(),
     ),
     search=Search(title="text", headline="text"),

@@ -41,6 +41,7 @@ from statements.models import (
     Quote,
     QuoteSpan,
     QuoteStakeholder,
+    RetiredSlug,
     SearchWord,
     SpeakerRole,
     StakeholderGroup,
@@ -773,3 +774,21 @@ def record_version(kind: str, slug: str) -> tuple | None:
             [kind, slug],
         )
         return cursor.fetchone()
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A slug a record of a kind had: `current` is the record's slug now, or
+    None when the record was deleted."""
+
+    slug: str
+    current: str | None
+
+
+def retired_slugs(kind: str, slugs) -> dict[str, Retired]:
+    """slug -> Retired for each of `slugs` that a record of `kind` once had (one
+    query). The triggers keep `replaced_by` at the end of a chain of renames."""
+    rows = RetiredSlug.objects.filter(kind=kind, slug__in=list(slugs)).values_list(
+        "slug", "replaced_by"
+    )
+    return {slug: Retired(slug, current) for slug, current in rows}

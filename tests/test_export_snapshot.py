@@ -69,7 +69,12 @@ def test_the_manifest_states_versions_licences_and_a_citation(seeded, tmp_path):
     assert manifest["base_url"] == "https://api.example.org"
     assert manifest["taken_at"].endswith("Z")
     assert manifest["licence"]["code"] == "MIT"
-    assert manifest["licence"]["data_licences"] == [
+    assert manifest["licence"]["annotations"] == {
+        "id": "CC-BY-4.0",
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert manifest["licence"]["text_licences"] == [
         {
             "license": "Public domain (work of the U.S. Government)",
             "license_url": None,

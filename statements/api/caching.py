@@ -51,6 +51,8 @@ def validators_for(request) -> Validators:
     parts = [
         REPRESENTATION_VERSION,
         settings.SPECTACULAR_SETTINGS["VERSION"],
+        # Every record shows the data licence (`licenses`): a new one is new JSON.
+        settings.DATA_LICENSE["url"],
         str(version),
         request.build_absolute_uri(),
         request.META.get("HTTP_ACCEPT", ""),
@@ -71,6 +73,7 @@ def record_etag(kind: str, version, query: str = "") -> str:
     parts = [
         REPRESENTATION_VERSION,
         settings.SPECTACULAR_SETTINGS["VERSION"],
+        settings.DATA_LICENSE["url"],
         kind,
         *(str(part) for part in version),
         query,

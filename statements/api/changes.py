@@ -1,4 +1,4 @@
-"""GET /api/v1/changes/: every create, update and delete, in commit order."""
+"""GET /api/v1/changes/: every create, update, rename and delete, in commit order."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -29,13 +29,16 @@ class ChangeFeedView(params.StrictQueryMixin, APIView):
     @extend_schema(
         summary="Change feed",
         description=(
-            "Every creation, update and deletion of every public record, in commit "
-            "order, with a cursor to resume from. A replica that applies the feed "
-            "(fetching `url` for created and updated records, dropping deleted ones) "
-            "ends with exactly the server's data. Start with `since=now` after a "
-            "full pull to follow only what changes from then on, or omit `since` to "
-            "replay from the beginning. A slug change appears as a deletion of the "
-            "old slug and a creation of the new one."
+            "Every creation, update, rename and deletion of every public record, "
+            "in commit order, with a cursor to resume from. A replica that applies "
+            "the feed (fetching `url` for created and updated records, dropping "
+            "deleted ones, and for a renamed one dropping the record at "
+            "`previous_slug` and fetching `url`) ends with exactly the server's "
+            "data. Fetch without following redirects: a URL of an earlier change "
+            "may answer 301 (renamed since) or 410 (deleted since), and a later "
+            "change in the feed says so. Start with `since=now` after a full pull "
+            "to follow only what changes from then on, or omit `since` to replay "
+            "from the beginning."
         ),
         parameters=[s.ChangeFeedQuerySerializer],
         responses={200: s.ChangeFeedSerializer, **schema.ERRORS},

@@ -6,6 +6,7 @@ CSV, chunks of a server-side cursor for NDJSON), so a worker's memory stays flat
 whatever the row count.
 """
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -73,6 +74,9 @@ class ExportView(StrictQueryMixin, GenericAPIView):
             f"statements-api-{self.resource.name}-{day}.{self.export_format.name}"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # The licence of the project's data (RFC 4946); the source texts keep
+        # their own, named in the statements' columns.
+        response["Link"] = f'<{settings.DATA_LICENSE["url"]}>; rel="license"'
         # Reverse proxies would otherwise buffer the whole body.
         response["X-Accel-Buffering"] = "no"
         # A snapshot of the moment, without validators and up to the whole data
@@ -129,6 +133,15 @@ def _file_response(resource: exports.ExportResource, fmt: exports.ExportFormat):
     )
 
 
+LICENSE_LINK = schema._response_header(
+    "Link",
+    'The licence of the project\'s data, `<URL>; rel="license"` (RFC 4946; '
+    "DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, "
+    "named in the statements' `license` and `license_url`.",
+    codes=[200],
+)
+
+
 def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
     camel = "".join(part.title() for part in resource.name.split("-"))
     view = type(
@@ -148,6 +161,7 @@ def _export_view(resource: exports.ExportResource, fmt: exports.ExportFormat):
             summary=f"Export {resource.name.replace('-', ' ')} as {fmt.name.upper()}",
             description=_description(resource, fmt),
             tags=["exports"],
+            parameters=[LICENSE_LINK],
             responses={
                 (200, media_type): _file_response(resource, fmt),
                 (400, PROBLEM_CONTENT_TYPE): schema.PROBLEM,

@@ -43,6 +43,7 @@ from statements.selectors import (
     aliased_date_range,
     apply_search,
     event_ids_with_descendants,
+    retired_slugs,
     theme_ids_with_descendants,
 )
 
@@ -66,6 +67,28 @@ class SlugListField(forms.CharField):
             )
         found = list(self.model.objects.filter(slug__in=slugs).only("pk", "slug"))
         missing = sorted(set(slugs) - {obj.slug for obj in found})
+        renamed = {
+            slug: retired.current
+            for slug, retired in retired_slugs(
+                BY_MODEL[self.model].kind, missing
+            ).items()
+            if retired.current is not None
+        }
+        if renamed:
+            # A renamed slug is not followed: the list would be cached and
+            # linked under a URL that names a slug no record has. The answer
+            # names the current one, to store instead.
+            raise ValidationError(
+                "%(model)s renamed: %(renamed)s; filter by the current slug.",
+                code="renamed_slug",
+                params={
+                    "model": str(self.model._meta.verbose_name).capitalize(),
+                    "renamed": ", ".join(
+                        f"{old[:80]!r} is now {new!r}"
+                        for old, new in sorted(renamed.items())[:5]
+                    ),
+                },
+            )
         if missing:
             # User text goes in params, never into the message: messages are
             # %-formatted later.

@@ -19,7 +19,8 @@ from statements.choices import ChangeAction, HistorySource
 
 PUBLIC_ACTOR = "editor"
 
-ACTIONS = tuple(ChangeAction.values)
+# A rename is an update in a record's history (its `slug` changes).
+ACTIONS = tuple(a for a in ChangeAction.values if a != ChangeAction.RENAMED)
 
 # What a field held: a column's value (a foreign key as the slug it names), or
 # the list of rows the record shows as its own (spans, themes, group links).
@@ -110,13 +111,15 @@ def history_operation(resource):
             f"Every change of the {singular}, newest first: when, what (each field "
             "before and after, including the rows it shows as its own), from where, "
             "by whom and why. The history outlives the record: a deleted "
-            f"{singular}'s history stays here (200, its last entry `deleted`), and "
-            "a renamed one's is at each slug it had. 404 when no "
-            f"{singular} ever had the slug."
+            f"{singular}'s history stays at the slug it last had (200, its last "
+            "entry `deleted`); a slug it had before a rename answers 301 to the "
+            f"history at its current slug. 404 when no {singular} ever had the "
+            "slug."
         ),
-        parameters=[],
+        parameters=[*schema.MOVED_HEADERS],
         responses={
             200: HistoryEntrySerializer(many=True),
+            301: schema.MOVED,
             404: schema.NOT_FOUND,
             **schema.ERRORS,
         },
@@ -169,6 +172,9 @@ class HistoryMixin:
         filter_backends=[],
     )
     def history(self, request, slug=None):
+        moved = self.redirect_if_renamed()
+        if moved is not None:
+            return moved
         model = self.resource.model
         pk = history.record_id(model, str(slug))
         if pk is None:

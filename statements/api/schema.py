@@ -158,22 +158,6 @@ def list_operation(resource, *, examples=()):
     )
 
 
-def detail_operation(resource, *, examples=()):
-    singular = resource.singular
-    detail = bool(resource.detail)
-    return extend_schema(
-        summary=f"Get one {singular}",
-        description=f"One {singular} by its slug, the stable public id.",
-        parameters=resource_parameters(resource, detail=detail),
-        responses={
-            200: resource_serializer(resource.kind, detail=detail),
-            404: NOT_FOUND,
-            **ERRORS,
-        },
-        examples=list(examples) or None,
-    )
-
-
 def _response_header(name, description, codes=True):
     return OpenApiParameter(
         name,
@@ -181,6 +165,54 @@ def _response_header(name, description, codes=True):
         location=OpenApiParameter.HEADER,
         description=description,
         response=codes,
+    )
+
+
+# A slug no record has now (statements.api.views.ResourceViewSet.handle_exception).
+MOVED = OpenApiResponse(
+    description="The record was renamed: `Location` is its URL now (the same "
+    "endpoint at its current slug, with the same query string), whatever the "
+    "number of renames. Permanent, since a slug is never given to another "
+    "record, and cached like a read (`Cache-Control`), not for ever."
+)
+MOVED_FOR_WRITES = OpenApiResponse(
+    description="The record was renamed: send the same request (method, body, "
+    "If-Match) to `Location`, its URL now."
+)
+GONE = _problem(
+    "The record was deleted; its slug is never given to another record. 404 "
+    "when no record ever had the slug."
+)
+MOVED_HEADERS = [
+    _response_header("Location", "The record's current URL.", codes=[301, 308]),
+    _response_header(
+        "Cache-Control",
+        "As for a read: `public, max-age=N, s-maxage=0` without an API key, "
+        "`private, max-age=N` with one.",
+        codes=[301],
+    ),
+]
+SLUG_RESPONSES = {301: MOVED, 404: NOT_FOUND, 410: GONE}
+SLUG_DESCRIPTION = (
+    " A slug the record had before a rename answers 301 to its current URL; "
+    "the slug of a deleted record, 410."
+)
+
+
+def detail_operation(resource, *, examples=()):
+    singular = resource.singular
+    detail = bool(resource.detail)
+    return extend_schema(
+        summary=f"Get one {singular}",
+        description=f"One {singular} by its slug, the stable public id."
+        + SLUG_DESCRIPTION,
+        parameters=[*resource_parameters(resource, detail=detail), *MOVED_HEADERS],
+        responses={
+            200: resource_serializer(resource.kind, detail=detail),
+            **SLUG_RESPONSES,
+            **ERRORS,
+        },
+        examples=list(examples) or None,
     )
 
 
@@ -361,7 +393,9 @@ WRITE_ERRORS = {
     422: UNPROCESSABLE,
 }
 PRECONDITION_ERRORS = {
+    308: MOVED_FOR_WRITES,
     404: NOT_FOUND,
+    410: GONE,
     412: PRECONDITION_FAILED,
     428: PRECONDITION_REQUIRED,
 }
@@ -495,7 +529,7 @@ def write_operations(resource) -> dict:
             description=f"Replace a {singular}: fields left out take their "
             f"defaults. Needs If-Match. {rules}",
             request=body,
-            parameters=[IF_MATCH, ETAG_HEADER],
+            parameters=[IF_MATCH, ETAG_HEADER, *MOVED_HEADERS],
             responses={200: detail, **WRITE_ERRORS, **PRECONDITION_ERRORS},
             examples=examples(example, f"A whole {singular}"),
         ),
@@ -504,7 +538,7 @@ def write_operations(resource) -> dict:
             description=f"Change the fields sent, leave the others. Needs "
             f"If-Match. {rules}",
             request=body,
-            parameters=[IF_MATCH, ETAG_HEADER],
+            parameters=[IF_MATCH, ETAG_HEADER, *MOVED_HEADERS],
             responses={200: detail, **WRITE_ERRORS, **PRECONDITION_ERRORS},
             examples=examples(patch, "Some fields"),
         ),
@@ -512,7 +546,7 @@ def write_operations(resource) -> dict:
             summary=f"Delete a {singular}",
             description=f"Delete a {singular}; its slug is retired, never reused. "
             "A record others still point at is a 409. Needs If-Match. " + rules,
-            parameters=[IF_MATCH, DELETE_REASON],
+            parameters=[IF_MATCH, DELETE_REASON, *MOVED_HEADERS],
             responses={
                 204: OpenApiResponse(description="Deleted."),
                 **{k: v for k, v in WRITE_ERRORS.items() if k != 422},

@@ -191,6 +191,27 @@ class ParagraphSerializer(serializers.Serializer):
     end = serializers.IntegerField()
 
 
+class LicenseSerializer(serializers.Serializer):
+    """A licence: its name and, where there is one, the URL of its text."""
+
+    name = serializers.CharField()
+    url = serializers.URLField(allow_null=True)
+
+
+class LicensesSerializer(serializers.Serializer):
+    """The licences of a record: the project's annotations, the source's words."""
+
+    data = LicenseSerializer(
+        help_text="What this project adds: the record's fields, quote spans, "
+        "themes, stakeholder roles, notes (DATA_LICENSE; CC BY 4.0 by default)."
+    )
+    text = LicenseSerializer(
+        allow_null=True,
+        help_text="The source document's words (a statement's text, a quote's "
+        "words), as the statement names it; null on records without a source text.",
+    )
+
+
 class SpeakerRoleBriefSerializer(serializers.Serializer):
     title = serializers.CharField()
     organization = serializers.CharField(help_text="The organization's name.")
@@ -263,6 +284,8 @@ def _declared_field(model, f: r.Field):  # noqa: C901
             return serializers.CharField(
                 read_only=True, allow_null=True, help_text=HIGHLIGHT_HELP
             )
+        case r.Licenses():
+            return LicensesSerializer(read_only=True, help_text=f.doc)
     raise TypeError(f"No schema for {f!r}")
 
 
@@ -487,7 +510,18 @@ class SearchResultsSerializer(serializers.Serializer):
 class ChangeSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ResourceType.choices, source="resource_type")
     slug = serializers.CharField(help_text="The record's public id.")
-    change = serializers.ChoiceField(choices=ChangeAction.choices, source="action")
+    change = serializers.ChoiceField(
+        choices=ChangeAction.choices,
+        source="action",
+        help_text="`created`, `updated`, `deleted`, or `renamed`: the record's slug "
+        "changed from `previous_slug` to `slug` (drop the record at "
+        "`previous_slug`, fetch `url`).",
+    )
+    previous_slug = serializers.CharField(
+        allow_null=True,
+        help_text="For `renamed`: the slug the record had before, which now "
+        "answers 301 to `url`. Null for the other changes.",
+    )
     changed_at = serializers.DateTimeField()
     url = serializers.SerializerMethodField()
 

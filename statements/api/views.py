@@ -1,22 +1,28 @@
 """Resource viewsets of the public API: reads for all, writes for editors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 
 from statements import selectors
 from statements.api import examples, filters, params, schema, writes
 from statements.api import serializers as s
-from statements.api.caching import ConditionalGetMixin, Validators, record_etag
+from statements.api.caching import (
+    ConditionalGetMixin,
+    Validators,
+    record_etag,
+    set_cache_control,
+)
 from statements.api.history import HistoryMixin, history_operation
 from statements.api.pagination import (
     ListPagination,
@@ -24,7 +30,7 @@ from statements.api.pagination import (
     result_cache,
 )
 from statements.models import Quote
-from statements.representations import Representer
+from statements.representations import Representer, data_license
 from statements.resources import RESOURCES, Resource
 
 
@@ -38,6 +44,12 @@ def query_list(request, name: str) -> list[str]:
 
 def _names(values) -> str:
     return ", ".join(value[:50] for value in values[:10])
+
+
+class Gone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "The record was deleted; its slug is never given to another."
+    default_code = "gone"
 
 
 class ResourceViewSet(
@@ -161,6 +173,61 @@ class ResourceViewSet(
         if pk is None:
             raise NotFound(f"No {self.resource.singular} with slug {slug[:100]!r}.")
         return Response(self.represent([pk])[0])
+
+    def handle_exception(self, exc):
+        """A slug no record has now: 301 (308 for a write) to the record's
+        current URL when it was renamed, 410 when it was deleted, else 404."""
+        if isinstance(exc, NotFound | Http404) and self.lookup_field in self.kwargs:
+            retired = self.retired()
+            if retired is not None and retired.current is not None:
+                set_rollback()
+                return self.moved_to(retired.current)
+            if retired is not None and self.action != "history":
+                exc = Gone(
+                    f"The {self.resource.singular} {retired.slug[:100]!r} was "
+                    "deleted; its slug is never given to another."
+                )
+        return super().handle_exception(exc)
+
+    def retired(self) -> selectors.Retired | None:
+        slug = str(self.kwargs[self.lookup_field])
+        return selectors.retired_slugs(self.resource.kind, [slug]).get(slug)
+
+    def redirect_if_renamed(self) -> Response | None:
+        """The redirect to the record's current URL, if the slug was renamed."""
+        retired = self.retired()
+        if retired is None or retired.current is None:
+            return None
+        return self.moved_to(retired.current)
+
+    def moved_to(self, slug: str) -> Response:
+        """301 to the same endpoint at `slug`, with the same query string; 308
+        for a write, so that the client sends the same method and body again.
+
+        Permanent, since a slug is never reused, but cached like a read
+        (API_CACHE_MAX_AGE, revalidated by shared caches): a redirect stored
+        without a lifetime would outlive a later rename, and cost a hop more."""
+        request = self.request
+        match = request._request.resolver_match
+        path = reverse(
+            match.view_name,
+            args=match.args,
+            kwargs={**match.kwargs, self.lookup_field: slug},
+        )
+        query = request._request.META.get("QUERY_STRING", "")
+        location = request.build_absolute_uri(path + (f"?{query}" if query else ""))
+        safe = request.method in permissions.SAFE_METHODS
+        response = Response(
+            status=(
+                status.HTTP_301_MOVED_PERMANENTLY
+                if safe
+                else status.HTTP_308_PERMANENT_REDIRECT
+            ),
+            headers={"Location": location},
+        )
+        if safe:
+            set_cache_control(request, response)
+        return response
 
     def represent_detail(self, pk) -> dict:
         """The detail JSON of one record, whole (no ?fields=, no ?expand=)."""
@@ -353,8 +420,26 @@ ApiRootResourcesSerializer = type(
 )
 
 
+TEXT_LICENSE_NOTE = (
+    "The source texts (a statement's text, a quote's words) keep the licence of "
+    "their source document, which each statement names (`license`, "
+    "`license_url`) and each record repeats in `licenses.text`."
+)
+
+
+class ApiRootLicensesSerializer(serializers.Serializer):
+    """The licences of the data: the project's annotations, the source texts."""
+
+    data = s.LicenseSerializer(
+        help_text="What this project adds to the source texts: every field but the "
+        "source's words (spans, themes, stakeholder roles, notes)."
+    )
+    text = serializers.CharField(help_text="Where the source texts' licences are.")
+
+
 class ApiRootSerializer(serializers.Serializer):
     resources = ApiRootResourcesSerializer()
+    licenses = ApiRootLicensesSerializer()
     schema = serializers.URLField()
     docs = serializers.URLField()
     redoc = serializers.URLField()
@@ -366,7 +451,8 @@ class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
     @extend_schema(
         summary="API root",
         tags=["root"],
-        description="Every resource with its URL, and the schema and docs.",
+        description="Every resource with its URL, the licences of the data, and "
+        "the schema and docs.",
         responses={200: ApiRootSerializer, 429: schema.TOO_MANY},
     )
     def get(self, request):
@@ -376,6 +462,7 @@ class ApiRootView(params.StrictQueryMixin, ConditionalGetMixin, APIView):
         return Response(
             {
                 "resources": {key: url(name) for key, name in root_entries()},
+                "licenses": {"data": data_license(), "text": TEXT_LICENSE_NOTE},
                 "schema": url("schema"),
                 "docs": url("swagger-ui"),
                 "redoc": url("redoc"),

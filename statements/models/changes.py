@@ -13,13 +13,19 @@ from statements.choices import ChangeAction, ResourceType
 
 
 class Change(models.Model):
-    """One create, update or delete of a public record."""
+    """One create, update, rename or delete of a public record."""
 
     id = models.BigAutoField(primary_key=True)
     transaction_id = models.BigIntegerField()
     resource_type = models.CharField(max_length=32, choices=ResourceType.choices)
     object_id = models.BigIntegerField()
     slug = models.CharField(max_length=150)
+    previous_slug = models.CharField(
+        max_length=150,
+        null=True,
+        blank=True,
+        help_text="The slug the record had before a rename; null otherwise.",
+    )
     action = models.CharField(max_length=16, choices=ChangeAction.choices)
     changed_at = models.DateTimeField()
 

@@ -153,6 +153,16 @@ def link_header(response) -> dict[str, str]:
 
 # --- Golden bodies (timestamps left out: see strip_timestamps) -----------------------
 
+# The licence of the project's own data by default (settings.DATA_LICENSE), and
+# of the seed text as its statement names it.
+DATA_LICENSE = {
+    "name": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+TEXT_LICENSE = {"name": "Public domain (work of the U.S. Government)", "url": None}
+DATA_ONLY = {"data": DATA_LICENSE, "text": None}
+WITH_TEXT = {"data": DATA_LICENSE, "text": TEXT_LICENSE}
+
 
 def expected_role(role: dict) -> dict:
     """A role as the API shows it: its organization as a brief."""
@@ -199,6 +209,7 @@ def expected_speaker(*, quote_count=6, statement_count=1) -> dict:
         "roles": [expected_role(role) for role in record["roles"]],
         "quote_count": quote_count,
         "statement_count": statement_count,
+        "licenses": DATA_ONLY,
     }
 
 
@@ -265,6 +276,7 @@ def expected_event(
         **tree_counts(
             quote_count, statement_count, quote_count_direct, statement_count_direct
         ),
+        "licenses": DATA_ONLY,
     }
 
 
@@ -290,6 +302,7 @@ def expected_theme(
         **tree_counts(
             quote_count, statement_count, quote_count_direct, statement_count_direct
         ),
+        "licenses": DATA_ONLY,
     }
 
 
@@ -303,6 +316,7 @@ def expected_group(slug, *, quote_count, statement_count=1) -> dict:
         "description": record["description"],
         "quote_count": quote_count,
         "statement_count": statement_count,
+        "licenses": DATA_ONLY,
     }
 
 
@@ -334,5 +348,6 @@ def expected_statement_summary() -> dict:
             "stakeholder_groups", STATEMENT_ROW["stakeholder_groups"]
         ),
         "quote_count": 6,
+        "licenses": WITH_TEXT,
         "highlight": None,
     }

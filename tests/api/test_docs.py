@@ -104,13 +104,18 @@ def test_the_schema_references_no_outside_host(client, db):
         {"url": "http://testserver", "description": "This deployment."}
     ]
     assert info["contact"].pop("url") == "http://testserver/api/v1/docs/"
-    assert info["license"].pop("url") == "https://opensource.org/license/mit"
+    assert info["license"].pop("url") == "https://creativecommons.org/licenses/by/4.0/"
 
     assert external_urls(json.dumps(schema)) == []
     # Example bodies are data, never fetched: their URLs are the example host's,
-    # problem types, or the seed data's own source URLs.
+    # problem types, the data licence every record names, or the seed data's own
+    # source URLs.
     fixture = (ROOT / "fixtures" / "blinken.json").read_text(encoding="utf-8")
-    allowed = ("https://statements.example.org/", PROBLEM_TYPE_BASE)
+    allowed = (
+        "https://statements.example.org/",
+        PROBLEM_TYPE_BASE,
+        "https://creativecommons.org/licenses/by/4.0/",
+    )
     for url in external_urls(json.dumps(found, ensure_ascii=False)):
         url = url.rstrip(".,;")  # a citation's URL ends its sentence
         assert url.startswith(allowed) or f'"{url}"' in fixture, url

@@ -36,8 +36,9 @@ from tests.factories import ThemeFactory
 QUOTE = "blinken-mass-migration-remains-a-priority"
 QUOTE_URL = f"/api/v1/quotes/{QUOTE}/history/"
 POVERTY_URL = "/api/v1/themes/poverty/history/"
-# Rate limit, data version, the quote's id, its 4 event tables, 5 linked models.
-HISTORY_QUERIES = 13
+# Rate limit, data version, whether the slug was renamed (a 301), the quote's id,
+# its 4 event tables, 5 linked models.
+HISTORY_QUERIES = 14
 PAGE = {
     "number": 1,
     "size": 50,
@@ -291,7 +292,7 @@ def test_a_deleted_record_keeps_its_history(db, client):
     with recording(source="shell", reason="Duplicate of poverty"):
         theme.delete()
 
-    assert client.get("/api/v1/themes/short-lived/").status_code == 404
+    assert client.get("/api/v1/themes/short-lived/").status_code == 410
     body = _history(client, "/api/v1/themes/short-lived/history/")
 
     deleted, created = body["results"]

@@ -113,6 +113,16 @@ def expected_in_particular() -> dict:
         },
         "citation": IN_PARTICULAR_CITATION,
         "provenance_note": record["provenance_note"],
+        "licenses": {
+            "data": {
+                "name": "CC BY 4.0",
+                "url": "https://creativecommons.org/licenses/by/4.0/",
+            },
+            "text": {
+                "name": "Public domain (work of the U.S. Government)",
+                "url": None,
+            },
+        },
         "highlight": None,
     }
 

@@ -39,6 +39,13 @@ def test_a_group_in_full(client, seeded):
         ),
         "quote_count": 2,
         "statement_count": 1,
+        "licenses": {
+            "data": {
+                "name": "CC BY 4.0",
+                "url": "https://creativecommons.org/licenses/by/4.0/",
+            },
+            "text": None,
+        },
     }
 
 

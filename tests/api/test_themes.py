@@ -55,6 +55,13 @@ def test_a_theme_with_its_parent_and_children(client, seeded):
         "quote_count_direct": 1,
         "statement_count": 1,
         "statement_count_direct": 1,
+        "licenses": {
+            "data": {
+                "name": "CC BY 4.0",
+                "url": "https://creativecommons.org/licenses/by/4.0/",
+            },
+            "text": None,
+        },
     }
 
 

@@ -139,7 +139,7 @@ def test_an_editor_key_creates_changes_and_deletes_a_theme(editor, seeded):
     deleted = editor.delete(f"{url}?reason=duplicate", HTTP_IF_MATCH=changed["ETag"])
     assert deleted.status_code == 204, deleted.content
     assert deleted.content == b""
-    assert editor.get(url).status_code == 404
+    assert editor.get(url).status_code == 410
 
 
 def test_put_replaces_the_record(editor, seeded):
@@ -390,7 +390,7 @@ def test_a_deleted_or_renamed_slug_is_never_reused(editor, seeded):
         HTTP_IF_MATCH=etag_of(editor, url),
     )
     assert renamed.status_code == 200, renamed.content
-    assert editor.get(url).status_code == 404
+    assert editor.get(url).status_code == 301
     before = fingerprint()
     response = editor.post(
         f"{API}/stakeholder-groups/",

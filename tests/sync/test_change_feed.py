@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from statements.models import Change, Event, Quote, Statement, Theme
+from statements.models import Change, Event, Quote, Speaker, Statement, Theme
 from tests.conftest import ROOT
 
 FEED = "/api/v1/changes/"
@@ -127,18 +127,25 @@ def test_moving_a_theme_updates_the_counts_above_its_old_and_new_place(
     } <= {(c["type"], c["slug"], c["change"]) for c in changes}
 
 
-def test_slug_change_is_a_deletion_and_a_creation(client, committed):
+def test_slug_change_is_one_renamed_change_naming_the_old_slug(client, committed):
     _, cursor = _drain(client)
     Theme.objects.filter(slug="poverty").update(slug="extreme-poverty")
     changes, _ = _drain(client, cursor)
     # Records that show the theme (its parent's children, the statement's themes)
     # are updated too, so a replica refreshes them.
-    assert [(c["type"], c["slug"], c["change"]) for c in changes] == [
-        ("theme", "poverty", "deleted"),
-        ("theme", "extreme-poverty", "created"),
-        ("theme", "root-causes-of-migration", "updated"),
-        ("statement", "voa-blinken-on-meeting-the-migration-challenge", "updated"),
+    assert [
+        (c["type"], c["slug"], c["change"], c["previous_slug"]) for c in changes
+    ] == [
+        ("theme", "extreme-poverty", "renamed", "poverty"),
+        ("theme", "root-causes-of-migration", "updated", None),
+        (
+            "statement",
+            "voa-blinken-on-meeting-the-migration-challenge",
+            "updated",
+            None,
+        ),
     ]
+    assert changes[0]["url"] == "http://testserver/api/v1/themes/extreme-poverty/"
 
 
 def test_since_now_returns_the_head_without_changes(client, committed):
@@ -322,7 +329,11 @@ def _replica_matches(state_path, base_url):
 
 
 @pytest.mark.slow
-def test_example_sync_script_replays_to_the_servers_exact_data(live_server, tmp_path):
+def test_example_sync_script_replays_to_the_servers_exact_data(
+    live_server, tmp_path, settings
+):
+    # Two syncs and two full reads of the server: more than the anonymous quota.
+    settings.RATE_LIMIT_ANONYMOUS = 1000
     call_command("seed", verbosity=0)
     state_path = tmp_path / "replica.json"
     first = _run_sync(live_server.url, state_path)
@@ -339,15 +350,27 @@ def test_example_sync_script_replays_to_the_servers_exact_data(live_server, tmp_
     statement.save()
     Theme.objects.create(slug="new-theme", name="A new theme")
     Theme.objects.filter(slug="insecurity").update(slug="insecurity-and-violence")
+    # A record updated, then renamed twice: its earlier changes' URLs redirect.
+    speaker = Speaker.objects.get(slug="antony-blinken")
+    speaker.biography += " Secretary of State."
+    speaker.save()
+    Speaker.objects.filter(pk=speaker.pk).update(slug="blinken")
+    Speaker.objects.filter(pk=speaker.pk).update(slug="antony-j-blinken")
 
     second = _run_sync(live_server.url, state_path)
-    assert second["applied_changes"] >= 5
+    assert second["applied_changes"] >= 8
     _replica_matches(state_path, live_server.url)
-    assert (
-        "blinken-stand-together-to-meet-the-challenge"
-        not in json.loads(state_path.read_text())["records"]["quote"]
-    )
-    assert Change.objects.filter(action="deleted").count() >= 2
+    records = json.loads(state_path.read_text())["records"]
+    assert "blinken-stand-together-to-meet-the-challenge" not in records["quote"]
+    assert set(records["speaker"]) == {"antony-j-blinken"}
+    assert Change.objects.filter(action="deleted").count() == 1
+    assert list(
+        Change.objects.filter(action="renamed").values_list("previous_slug", "slug")
+    ) == [
+        ("insecurity", "insecurity-and-violence"),
+        ("antony-blinken", "blinken"),
+        ("blinken", "antony-j-blinken"),
+    ]
 
 
 @pytest.mark.django_db

@@ -21,7 +21,9 @@ from statements.models import Statement
 
 # Bump when the files' layout or columns change in a way readers must know about.
 # 2: CSV written by PostgreSQL's COPY (lines end with LF, roles JSON as json_agg).
-SNAPSHOT_FORMAT_VERSION = "2"
+# 3: the manifest's licence names the annotations' licence apart from the texts'
+#    (`annotations`, `text_licences` for `data_licences`, no `api`).
+SNAPSHOT_FORMAT_VERSION = "3"
 MANIFEST_NAME = "manifest.json"
 
 
@@ -30,8 +32,9 @@ def _code_licence() -> str:
         return tomllib.load(file)["project"]["license"]
 
 
-def _data_licences() -> list[dict]:
-    """Each statement licence in the data, with how many statements and quotes."""
+def _text_licences() -> list[dict]:
+    """Each licence of the source texts (a statement's), with how many statements
+    and quotes are under it."""
     rows = (
         Statement.objects.order_by()
         .values("license", "license_url")
@@ -117,7 +120,7 @@ class Command(BaseCommand):
                     files += self._write_resource(
                         directory, resource, base_url, progress
                     )
-            licences = _data_licences()
+            licences = _text_licences()
 
         for entry in files:
             if entry["rows"] != counts[entry["resource"]]:
@@ -186,15 +189,17 @@ class Command(BaseCommand):
             },
             "licence": {
                 "data": (
-                    "Each statement keeps the licence of its source document "
-                    "(license, license_url), and each quote the licence of its "
-                    "statement; reuse each record under that licence and credit "
-                    "its source. The licences in this snapshot are listed in "
-                    "data_licences."
+                    "Two layers. The source texts (a statement's text, a quote's "
+                    "words) keep the licence of their source document, named by "
+                    "each statement (license, license_url) and listed in "
+                    "text_licences; reuse them under it and credit the source. "
+                    "What this project adds (every other field: spans, themes, "
+                    "stakeholder roles, notes, links) is under the licence in "
+                    "annotations."
                 ),
-                "data_licences": licences,
+                "annotations": dict(settings.DATA_LICENSE),
+                "text_licences": licences,
                 "code": _code_licence(),
-                "api": api["LICENSE"]["name"],
             },
             "citation": (
                 f"{api['TITLE']} data set, snapshot of {taken[:10]} "

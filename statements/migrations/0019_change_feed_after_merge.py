@@ -1,6 +1,7 @@
 """The change feed after issue 11's branches met: organizations (their rows, a
 statement's author and publisher, an event's hosts, a role's organization),
 counts that include descendants (a change counts in every theme or event above),
+renames (one `renamed` change naming the previous slug),
 and search documents (a refreshed search document is not a change). Each branch
 installed the feed's SQL as it stood on that branch; this installs it as it stands
 now.
@@ -25,13 +26,25 @@ BEGIN
     IF p_action = 'updated' AND EXISTS (
         SELECT 1 FROM statements_change
         WHERE resource_type || ':' || object_id::text || ':' || transaction_id::text = p_type || ':' || p_id::text || ':' || tx::text
-          AND action IN ('created', 'updated')
+          AND action IN ('created', 'updated', 'renamed')
     ) THEN
         RETURN;
     END IF;
     INSERT INTO statements_change
         (transaction_id, resource_type, object_id, slug, action, changed_at)
     VALUES (tx, p_type, p_id, p_slug, p_action, clock_timestamp());
+END $$ LANGUAGE plpgsql;
+
+-- Record that a record's slug changed from `p_previous_slug` to `p_slug`.
+CREATE OR REPLACE FUNCTION statements_record_rename(
+    p_type text, p_id bigint, p_slug text, p_previous_slug text
+) RETURNS void AS $$
+BEGIN
+    INSERT INTO statements_change
+        (transaction_id, resource_type, object_id, slug, previous_slug, action,
+         changed_at)
+    VALUES (pg_current_xact_id()::text::bigint, p_type, p_id, p_slug,
+            p_previous_slug, 'renamed', clock_timestamp());
 END $$ LANGUAGE plpgsql;
 
 -- Record an update of each row (id, slug) that `p_query` finds for id `p_id`.
@@ -50,7 +63,7 @@ BEGIN
         'SELECT $1, $2, d.id, d.slug, ''updated'', clock_timestamp() FROM (%s) d '
         'WHERE NOT EXISTS (SELECT 1 FROM statements_change c WHERE '
         'c.resource_type || '':'' || c.object_id::text || '':'' || c.transaction_id::text = $2 || '':'' || d.id::text || '':'' || $1::text '
-        'AND c.action IN (''created'', ''updated''))',
+        'AND c.action IN (''created'', ''updated'', ''renamed''))',
         p_query
     ) USING tx, p_type, p_id;
 END $$ LANGUAGE plpgsql;
@@ -67,8 +80,7 @@ BEGIN
     ELSIF NOT new_visible THEN
         PERFORM statements_record_change('quote', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        PERFORM statements_record_change('quote', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('quote', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('quote', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('quote', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -114,9 +126,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM statements_record_change('statement', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('statement', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('statement', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('statement', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('statement', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -149,9 +159,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM statements_record_change('speaker', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('speaker', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('speaker', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -171,9 +179,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM statements_record_change('event', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('event', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('event', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('event', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('event', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -212,9 +218,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM statements_record_change('theme', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('theme', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('theme', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('theme', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('theme', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -253,9 +257,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM statements_record_change('stakeholder_group', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('stakeholder_group', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('stakeholder_group', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -275,9 +277,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM statements_record_change('organization', OLD.id, OLD.slug, 'deleted');
     ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('organization', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('organization', NEW.id, NEW.slug, 'created');
+        PERFORM statements_record_rename('organization', NEW.id, NEW.slug, OLD.slug);
     ELSE
         PERFORM statements_record_change('organization', NEW.id, NEW.slug, 'updated');
     END IF;
@@ -443,7 +443,7 @@ CREATE OR REPLACE TRIGGER statements_eventhost_change AFTER INSERT OR UPDATE OR 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("statements", "0017_search"),
+        ("statements", "0018_renamed_slugs"),
     ]
 
     operations = [
