@@ -23,7 +23,6 @@ from tests.api.helpers import (
     WE_CARE,
     slugs,
 )
-from tests.api.test_writes import editor  # noqa: F401 (a fixture)
 from tests.factories import QuoteFactory, SpeakerFactory, StatementFactory
 
 ALL_SIX = QUOTES_IN_ORDER

@@ -8,7 +8,7 @@ If-Match).
 import pytest
 
 from tests.api.helpers import MASS_MIGRATION, PROBLEM_TYPE, SPEAKER, STATEMENT
-from tests.api.test_writes import API, assert_problem, editor, etag_of, fingerprint
+from tests.api.test_writes import API, assert_problem, etag_of, fingerprint
 
 __all__ = ["editor"]  # the fixture, imported for the tests below
 
