@@ -49,6 +49,22 @@ language_validator = RegexValidator(
 )
 
 
+def wikidata_id_constraints() -> list[models.BaseConstraint]:
+    """A nullable `wikidata_id` is unique where set and reads Q and digits."""
+    return [
+        models.UniqueConstraint(
+            fields=["wikidata_id"],
+            condition=Q(wikidata_id__isnull=False),
+            name="%(app_label)s_%(class)s_unique_wikidata_id",
+        ),
+        models.CheckConstraint(
+            condition=Q(wikidata_id__isnull=True)
+            | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+            name="%(app_label)s_%(class)s_wikidata_id_format",
+        ),
+    ]
+
+
 def has_ancestor_cycle(node) -> bool:
     """True when following `parent` from `node` comes back to a node seen before."""
     seen = {node.pk} if node.pk is not None else set()
@@ -130,16 +146,7 @@ class Organization(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["wikidata_id"],
-                condition=Q(wikidata_id__isnull=False),
-                name="%(app_label)s_%(class)s_unique_wikidata_id",
-            ),
-            models.CheckConstraint(
-                condition=Q(wikidata_id__isnull=True)
-                | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
-                name="%(app_label)s_%(class)s_wikidata_id_format",
-            ),
+            *wikidata_id_constraints(),
             models.CheckConstraint(
                 condition=Q(wikidata_id__isnull=True, wikidata_certainty__isnull=True)
                 | Q(
@@ -198,16 +205,7 @@ class Speaker(TimeStampedModel):
     class Meta:
         ordering = ["sort_name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["wikidata_id"],
-                condition=Q(wikidata_id__isnull=False),
-                name="%(app_label)s_%(class)s_unique_wikidata_id",
-            ),
-            models.CheckConstraint(
-                condition=Q(wikidata_id__isnull=True)
-                | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
-                name="%(app_label)s_%(class)s_wikidata_id_format",
-            ),
+            *wikidata_id_constraints(),
         ]
 
     def __str__(self):
