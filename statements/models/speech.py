@@ -168,6 +168,8 @@ class Organization(TimeStampedModel):
         return reverse("organization-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        # No id, no certainty: a blank certainty is none.
+        self.wikidata_certainty = self.wikidata_certainty or None
         if has_ancestor_cycle(self):
             raise ValidationError(
                 {"parent": "An organization cannot be its own ancestor."}
