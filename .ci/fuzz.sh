@@ -72,6 +72,7 @@ resources = {
     "theme": "themes",
     "stakeholder_group": "stakeholder-groups",
     "quote": "quotes",
+    "organization": "organizations",
 }
 
 

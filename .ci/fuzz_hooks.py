@@ -22,17 +22,26 @@ SLUG_FILTERS = {
     "event": "event",
     "theme": "theme",
     "stakeholder_group": "stakeholder_group",
+    "quoted_speaker": "speaker",
+    "publisher": "organization",
+    # A statement's author is a speaker or an organization.
+    "author": ("speaker", "organization"),
 }
+PARENTS = {"/events": "event", "/themes": "theme", "/organizations": "organization"}
 
 
-def _slugs(kind: str) -> list[str]:
-    lines = (DICTIONARIES / f"{kind}.dict").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+def _slugs(kinds) -> list[str]:
+    slugs = []
+    for kind in (kinds,) if isinstance(kinds, str) else kinds:
+        path = DICTIONARIES / f"{kind}.dict"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        slugs += [json.loads(line) for line in lines if line.strip()]
+    return sorted(set(slugs))
 
 
-def _kind(path: str, name: str) -> str | None:
+def _kind(path: str, name: str):
     if name == "parent":
-        return "event" if "/events" in path else "theme" if "/themes" in path else None
+        return next((kind for part, kind in PARENTS.items() if part in path), None)
     return SLUG_FILTERS.get(name)
 
 

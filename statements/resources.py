@@ -443,7 +443,12 @@ SPEAKER = Resource(
             doc="The offices held: title, organization (a brief link), start "
             "and end dates, end_date_certainty, source_url, note.",
         ),
-        *LINKED_COUNTS,
+        Count(name="quote_count", doc="Number of quotes linked to it."),
+        Count(
+            name="statement_count",
+            doc="Number of statements that quote it (not those it wrote: see the "
+            "statements' author filter).",
+        ),
         DATA_ONLY,
     ),
     search=Search(title="name", headline="biography", vector=("name", "biography")),

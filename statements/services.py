@@ -1,5 +1,6 @@
 """Writes and imports. Every write path validates before it touches the database."""
 
+import contextlib
 import datetime
 import json
 from dataclasses import dataclass, field
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 
 from statements.choices import AuthorType, Certainty
 from statements.models import (
@@ -705,6 +706,34 @@ def quote_anchor_changes(*, resource: Resource, instance, data: dict) -> bool:
     )
 
 
+# PostgreSQL's unique_violation.
+UNIQUE_VIOLATION = "23505"
+
+
+@contextlib.contextmanager
+def unique_race_is_a_conflict():
+    """A unique value that full_clean found free but a concurrent write took
+    first (the database's unique constraint refuses it) is a conflict (409),
+    as full_clean's own finding would be, not a server error."""
+    try:
+        yield
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        constraint = getattr(
+            getattr(error.__cause__, "diag", None), "constraint_name", ""
+        )
+        field = "slug" if "slug" in (constraint or "") else "non_field_errors"
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    "Another record took this value a moment ago; choose another.",
+                    code="unique",
+                )
+            }
+        ) from None
+
+
 @transaction.atomic
 def save_record(
     *,
@@ -779,11 +808,13 @@ def save_record(
             instance.statement.text, spans, instance.fidelity, instance.text
         )
     if model is Statement and not creating:
-        instance.save(check_quotes=False)
+        with unique_race_is_a_conflict():
+            instance.save(check_quotes=False)
         _reanchor(statement=instance, anchors=anchors, text_changed=text_changed)
         instance.validate_quotes_against_text()
     else:
-        instance.save()
+        with unique_race_is_a_conflict():
+            instance.save()
     touched = False
     if model is Quote and "spans" in data:
         touched |= set_quote_spans(quote=instance, spans=data["spans"])

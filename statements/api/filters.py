@@ -57,14 +57,19 @@ class SlugListField(forms.CharField):
         self.model = model
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def slugs(self, value) -> list[str]:
+        """The comma-separated slugs, at most MAX_LIST_VALUES of them."""
         slugs = comma_list(super().clean(value))
-        if not slugs:
-            return None
         if len(slugs) > MAX_LIST_VALUES:
             raise ValidationError(
                 f"At most {MAX_LIST_VALUES} values are allowed.", code="too_many_values"
             )
+        return slugs
+
+    def clean(self, value):
+        slugs = self.slugs(value)
+        if not slugs:
+            return None
         found = list(self.model.objects.filter(slug__in=slugs).only("pk", "slug"))
         missing = sorted(set(slugs) - {obj.slug for obj in found})
         renamed = {
@@ -208,21 +213,17 @@ class SlugListFilter(django_filters.CharFilter):
         return qs.filter(**lookup)
 
 
-class AuthorSlugListField(forms.CharField):
+class AuthorSlugListField(SlugListField):
     """Comma-separated slugs of authors, each a speaker's or an organization's:
     (speaker ids, organization ids)."""
 
     def __init__(self, *, model=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(model=None, **kwargs)
 
     def clean(self, value):
-        slugs = comma_list(super().clean(value))
+        slugs = self.slugs(value)
         if not slugs:
             return None
-        if len(slugs) > MAX_LIST_VALUES:
-            raise ValidationError(
-                f"At most {MAX_LIST_VALUES} values are allowed.", code="too_many_values"
-            )
         speakers = dict(
             Speaker.objects.filter(slug__in=slugs).values_list("slug", "pk")
         )

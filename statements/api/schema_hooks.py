@@ -5,6 +5,7 @@ drf-spectacular's introspection cannot see it.
 """
 
 import copy
+import json
 
 from django.conf import settings
 
@@ -227,6 +228,7 @@ def discriminated_unions_are_referenced_plainly(result, generator, request, publ
 
 # A schema that allows only null, in OpenAPI 3.0.3: `nullable` needs a `type`.
 NULL = {"type": "object", "nullable": True, "enum": [None]}
+NULL_ENUM = {"$ref": "#/components/schemas/NullEnum"}
 
 
 def nullable_compositions_have_a_null_branch(result, generator, request, public):
@@ -236,6 +238,9 @@ def nullable_compositions_have_a_null_branch(result, generator, request, public)
     with a branch that is only null, which every tool reads alike
     (docs/clients.md)."""
     _add_null_branches(result)
+    schemas = result.get("components", {}).get("schemas", {})
+    if "NullEnum" in schemas and NULL_ENUM["$ref"] not in json.dumps(result):
+        del schemas["NullEnum"]
     return result
 
 
@@ -255,6 +260,10 @@ def _add_null_branches(node) -> None:
         node["oneOf"] = [node.pop("allOf")[0], copy.deepcopy(NULL)]
     elif "oneOf" in node or "anyOf" in node:
         del node["nullable"]
-        node["oneOf" if "oneOf" in node else "anyOf"].append(copy.deepcopy(NULL))
+        key = "oneOf" if "oneOf" in node else "anyOf"
+        # A nullable choice already has drf-spectacular's NullEnum branch: one
+        # null branch only, or null would match two branches of a `oneOf`.
+        node[key] = [branch for branch in node[key] if branch != NULL_ENUM]
+        node[key].append(copy.deepcopy(NULL))
     else:
         raise ValueError(f"nullable without a type: {node}")

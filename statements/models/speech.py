@@ -60,6 +60,22 @@ def certainty_field(what: str) -> models.CharField:
     )
 
 
+def wikidata_id_constraints() -> list[models.BaseConstraint]:
+    """A nullable `wikidata_id` is unique where set and reads Q and digits."""
+    return [
+        models.UniqueConstraint(
+            fields=["wikidata_id"],
+            condition=Q(wikidata_id__isnull=False),
+            name="%(app_label)s_%(class)s_unique_wikidata_id",
+        ),
+        models.CheckConstraint(
+            condition=Q(wikidata_id__isnull=True)
+            | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+            name="%(app_label)s_%(class)s_wikidata_id_format",
+        ),
+    ]
+
+
 def has_ancestor_cycle(node) -> bool:
     """True when following `parent` from `node` comes back to a node seen before."""
     seen = {node.pk} if node.pk is not None else set()
@@ -141,16 +157,7 @@ class Organization(TimeStampedModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["wikidata_id"],
-                condition=Q(wikidata_id__isnull=False),
-                name="%(app_label)s_%(class)s_unique_wikidata_id",
-            ),
-            models.CheckConstraint(
-                condition=Q(wikidata_id__isnull=True)
-                | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
-                name="%(app_label)s_%(class)s_wikidata_id_format",
-            ),
+            *wikidata_id_constraints(),
             models.CheckConstraint(
                 condition=Q(wikidata_id__isnull=True, wikidata_certainty__isnull=True)
                 | Q(
@@ -172,6 +179,8 @@ class Organization(TimeStampedModel):
         return reverse("organization-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        # No id, no certainty: a blank certainty is none.
+        self.wikidata_certainty = self.wikidata_certainty or None
         if has_ancestor_cycle(self):
             raise ValidationError(
                 {"parent": "An organization cannot be its own ancestor."}
@@ -209,16 +218,7 @@ class Speaker(TimeStampedModel):
     class Meta:
         ordering = ["sort_name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["wikidata_id"],
-                condition=Q(wikidata_id__isnull=False),
-                name="%(app_label)s_%(class)s_unique_wikidata_id",
-            ),
-            models.CheckConstraint(
-                condition=Q(wikidata_id__isnull=True)
-                | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
-                name="%(app_label)s_%(class)s_wikidata_id_format",
-            ),
+            *wikidata_id_constraints(),
         ]
 
     def __str__(self):

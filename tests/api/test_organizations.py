@@ -499,3 +499,17 @@ def test_the_list_costs_the_same_for_3_and_30_organizations(
     with django_assert_num_queries(6):
         many = client.get(f"{API}/organizations/")
     assert many.json()["count"] == 30
+
+
+def test_a_slug_another_write_took_first_is_a_409(editor, seeded, monkeypatch):
+    """The race make fuzz found: full_clean saw the slug free, the database's
+    unique constraint then refused it (the other write won)."""
+    monkeypatch.setattr(
+        Organization, "validate_unique", lambda self, exclude=None: None
+    )
+    before = Organization.objects.count()
+
+    response = editor.post(f"{API}/organizations/", {**DHS, "slug": VOA}, format="json")
+
+    assert_problem(response, 409, "slug")
+    assert Organization.objects.count() == before
