@@ -4,55 +4,14 @@ it, so a change of such a row is also an update of every theme or event above
 (statements.changefeed.counted_above): a quote's or a statement's themes and
 event, and a theme's or an event's parent.
 
-CREATE_SQL is a literal copy of statements.changefeed.CREATE_SQL after this
-change (every helper, trigger function and trigger, created or replaced);
-PREVIOUS_SQL the same before it, to go back to.
+TRIGGER_FUNCTIONS is a literal copy of the functions of
+statements.changefeed.CREATE_SQL that this changes; PREVIOUS_FUNCTIONS what they
+were, to go back to.
 """
 
 from django.db import migrations
 
-CREATE_SQL = r"""
-
-CREATE OR REPLACE FUNCTION statements_record_change(
-    p_type text, p_id bigint, p_slug text, p_action text
-) RETURNS void AS $$
-DECLARE
-    tx bigint := pg_current_xact_id()::text::bigint;
-BEGIN
-    -- One "updated" row per record and transaction is enough.
-    IF p_action = 'updated' AND EXISTS (
-        SELECT 1 FROM statements_change
-        WHERE resource_type || ':' || object_id::text || ':' || transaction_id::text = p_type || ':' || p_id::text || ':' || tx::text
-          AND action IN ('created', 'updated')
-    ) THEN
-        RETURN;
-    END IF;
-    INSERT INTO statements_change
-        (transaction_id, resource_type, object_id, slug, action, changed_at)
-    VALUES (tx, p_type, p_id, p_slug, p_action, clock_timestamp());
-END $$ LANGUAGE plpgsql;
-
--- Record an update of each row (id, slug) that `p_query` finds for id `p_id`.
-CREATE OR REPLACE FUNCTION statements_touch(
-    p_type text, p_query text, p_id bigint
-) RETURNS void AS $$
-DECLARE
-    tx bigint := pg_current_xact_id()::text::bigint;
-BEGIN
-    IF p_id IS NULL THEN
-        RETURN;
-    END IF;
-    EXECUTE format(
-        'INSERT INTO statements_change '
-        '(transaction_id, resource_type, object_id, slug, action, changed_at) '
-        'SELECT $1, $2, d.id, d.slug, ''updated'', clock_timestamp() FROM (%s) d '
-        'WHERE NOT EXISTS (SELECT 1 FROM statements_change c WHERE '
-        'c.resource_type || '':'' || c.object_id::text || '':'' || c.transaction_id::text = $2 || '':'' || d.id::text || '':'' || $1::text '
-        'AND c.action IN (''created'', ''updated''))',
-        p_query
-    ) USING tx, p_type, p_id;
-END $$ LANGUAGE plpgsql;
-
+TRIGGER_FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION statements_change_quote() RETURNS trigger AS $$
 DECLARE
     old_visible boolean := TG_OP <> 'INSERT' AND COALESCE(OLD.status = 'confirmed', FALSE);
@@ -104,7 +63,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quote_change AFTER INSERT OR UPDATE OR DELETE ON statements_quote FOR EACH ROW EXECUTE FUNCTION statements_change_quote();
 CREATE OR REPLACE FUNCTION statements_change_statement() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -147,29 +105,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement FOR EACH ROW EXECUTE FUNCTION statements_change_statement();
-CREATE OR REPLACE FUNCTION statements_change_speaker() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'created');
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM statements_record_change('speaker', OLD.id, OLD.slug, 'deleted');
-    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('speaker', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'created');
-    ELSE
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'updated');
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE speaker_id = $3 AND status = ''confirmed''', NEW.id);
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('statement', 'SELECT id, slug FROM statements_statement WHERE speaker_id = $3', NEW.id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_speaker_change AFTER INSERT OR UPDATE OR DELETE ON statements_speaker FOR EACH ROW EXECUTE FUNCTION statements_change_speaker();
 CREATE OR REPLACE FUNCTION statements_change_event() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -210,7 +145,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_event_change AFTER INSERT OR UPDATE OR DELETE ON statements_event FOR EACH ROW EXECUTE FUNCTION statements_change_event();
 CREATE OR REPLACE FUNCTION statements_change_theme() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -251,29 +185,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_theme_change AFTER INSERT OR UPDATE OR DELETE ON statements_theme FOR EACH ROW EXECUTE FUNCTION statements_change_theme();
-CREATE OR REPLACE FUNCTION statements_change_stakeholder_group() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'created');
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM statements_record_change('stakeholder_group', OLD.id, OLD.slug, 'deleted');
-    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('stakeholder_group', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'created');
-    ELSE
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'updated');
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('quote', 'SELECT DISTINCT q.id, q.slug FROM statements_quote q JOIN statements_quotestakeholder l ON l.quote_id = q.id WHERE l.group_id = $3 AND q.status = ''confirmed''', NEW.id);
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('statement', 'SELECT s.id, s.slug FROM statements_statement s JOIN statements_statement_stakeholder_groups l ON l.statement_id = s.id WHERE l.stakeholdergroup_id = $3', NEW.id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_stakeholdergroup_change AFTER INSERT OR UPDATE OR DELETE ON statements_stakeholdergroup FOR EACH ROW EXECUTE FUNCTION statements_change_stakeholder_group();
 CREATE OR REPLACE FUNCTION statements_quote_themes_change() RETURNS trigger AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
@@ -296,58 +207,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quote_themes_change AFTER INSERT OR UPDATE OR DELETE ON statements_quote_themes FOR EACH ROW EXECUTE FUNCTION statements_quote_themes_change();
-CREATE OR REPLACE FUNCTION statements_quotestakeholder_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', OLD.quote_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', NEW.quote_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', OLD.group_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', NEW.group_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quotestakeholder_change AFTER INSERT OR UPDATE OR DELETE ON statements_quotestakeholder FOR EACH ROW EXECUTE FUNCTION statements_quotestakeholder_change();
-CREATE OR REPLACE FUNCTION statements_quotespan_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', OLD.quote_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', NEW.quote_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('statement', 'SELECT s.id, s.slug FROM statements_statement s JOIN statements_quote q ON q.statement_id = s.id WHERE q.id = $3 AND q.status = ''confirmed''', OLD.quote_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('statement', 'SELECT s.id, s.slug FROM statements_statement s JOIN statements_quote q ON q.statement_id = s.id WHERE q.id = $3 AND q.status = ''confirmed''', NEW.quote_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quotespan_change AFTER INSERT OR UPDATE OR DELETE ON statements_quotespan FOR EACH ROW EXECUTE FUNCTION statements_quotespan_change();
-CREATE OR REPLACE FUNCTION statements_speakerrole_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('speaker', 'SELECT id, slug FROM statements_speaker WHERE id = $3', OLD.speaker_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('speaker', 'SELECT id, slug FROM statements_speaker WHERE id = $3', NEW.speaker_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE speaker_id = $3 AND status = ''confirmed''', OLD.speaker_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE speaker_id = $3 AND status = ''confirmed''', NEW.speaker_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_speakerrole_change AFTER INSERT OR UPDATE OR DELETE ON statements_speakerrole FOR EACH ROW EXECUTE FUNCTION statements_speakerrole_change();
 CREATE OR REPLACE FUNCTION statements_statement_themes_change() RETURNS trigger AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
@@ -370,68 +229,9 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_themes_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement_themes FOR EACH ROW EXECUTE FUNCTION statements_statement_themes_change();
-CREATE OR REPLACE FUNCTION statements_statement_stakeholder_groups_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('statement', 'SELECT id, slug FROM statements_statement WHERE id = $3', OLD.statement_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('statement', 'SELECT id, slug FROM statements_statement WHERE id = $3', NEW.statement_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', OLD.stakeholdergroup_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', NEW.stakeholdergroup_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_stakeholder_groups_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement_stakeholder_groups FOR EACH ROW EXECUTE FUNCTION statements_statement_stakeholder_groups_change();
 """
 
-PREVIOUS_SQL = r"""
-
-CREATE OR REPLACE FUNCTION statements_record_change(
-    p_type text, p_id bigint, p_slug text, p_action text
-) RETURNS void AS $$
-DECLARE
-    tx bigint := pg_current_xact_id()::text::bigint;
-BEGIN
-    -- One "updated" row per record and transaction is enough.
-    IF p_action = 'updated' AND EXISTS (
-        SELECT 1 FROM statements_change
-        WHERE resource_type || ':' || object_id::text || ':' || transaction_id::text = p_type || ':' || p_id::text || ':' || tx::text
-          AND action IN ('created', 'updated')
-    ) THEN
-        RETURN;
-    END IF;
-    INSERT INTO statements_change
-        (transaction_id, resource_type, object_id, slug, action, changed_at)
-    VALUES (tx, p_type, p_id, p_slug, p_action, clock_timestamp());
-END $$ LANGUAGE plpgsql;
-
--- Record an update of each row (id, slug) that `p_query` finds for id `p_id`.
-CREATE OR REPLACE FUNCTION statements_touch(
-    p_type text, p_query text, p_id bigint
-) RETURNS void AS $$
-DECLARE
-    tx bigint := pg_current_xact_id()::text::bigint;
-BEGIN
-    IF p_id IS NULL THEN
-        RETURN;
-    END IF;
-    EXECUTE format(
-        'INSERT INTO statements_change '
-        '(transaction_id, resource_type, object_id, slug, action, changed_at) '
-        'SELECT $1, $2, d.id, d.slug, ''updated'', clock_timestamp() FROM (%s) d '
-        'WHERE NOT EXISTS (SELECT 1 FROM statements_change c WHERE '
-        'c.resource_type || '':'' || c.object_id::text || '':'' || c.transaction_id::text = $2 || '':'' || d.id::text || '':'' || $1::text '
-        'AND c.action IN (''created'', ''updated''))',
-        p_query
-    ) USING tx, p_type, p_id;
-END $$ LANGUAGE plpgsql;
-
+PREVIOUS_FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION statements_change_quote() RETURNS trigger AS $$
 DECLARE
     old_visible boolean := TG_OP <> 'INSERT' AND COALESCE(OLD.status = 'confirmed', FALSE);
@@ -475,7 +275,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quote_change AFTER INSERT OR UPDATE OR DELETE ON statements_quote FOR EACH ROW EXECUTE FUNCTION statements_change_quote();
 CREATE OR REPLACE FUNCTION statements_change_statement() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -510,29 +309,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement FOR EACH ROW EXECUTE FUNCTION statements_change_statement();
-CREATE OR REPLACE FUNCTION statements_change_speaker() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'created');
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM statements_record_change('speaker', OLD.id, OLD.slug, 'deleted');
-    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('speaker', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'created');
-    ELSE
-        PERFORM statements_record_change('speaker', NEW.id, NEW.slug, 'updated');
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE speaker_id = $3 AND status = ''confirmed''', NEW.id);
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('statement', 'SELECT id, slug FROM statements_statement WHERE speaker_id = $3', NEW.id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_speaker_change AFTER INSERT OR UPDATE OR DELETE ON statements_speaker FOR EACH ROW EXECUTE FUNCTION statements_change_speaker();
 CREATE OR REPLACE FUNCTION statements_change_event() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -565,7 +341,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_event_change AFTER INSERT OR UPDATE OR DELETE ON statements_event FOR EACH ROW EXECUTE FUNCTION statements_change_event();
 CREATE OR REPLACE FUNCTION statements_change_theme() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -598,29 +373,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_theme_change AFTER INSERT OR UPDATE OR DELETE ON statements_theme FOR EACH ROW EXECUTE FUNCTION statements_change_theme();
-CREATE OR REPLACE FUNCTION statements_change_stakeholder_group() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'created');
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM statements_record_change('stakeholder_group', OLD.id, OLD.slug, 'deleted');
-    ELSIF OLD.slug IS DISTINCT FROM NEW.slug THEN
-        -- Slugs are the public ids: a new slug is a new record for a replica.
-        PERFORM statements_record_change('stakeholder_group', OLD.id, OLD.slug, 'deleted');
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'created');
-    ELSE
-        PERFORM statements_record_change('stakeholder_group', NEW.id, NEW.slug, 'updated');
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('quote', 'SELECT DISTINCT q.id, q.slug FROM statements_quote q JOIN statements_quotestakeholder l ON l.quote_id = q.id WHERE l.group_id = $3 AND q.status = ''confirmed''', NEW.id);
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        PERFORM statements_touch('statement', 'SELECT s.id, s.slug FROM statements_statement s JOIN statements_statement_stakeholder_groups l ON l.statement_id = s.id WHERE l.stakeholdergroup_id = $3', NEW.id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_stakeholdergroup_change AFTER INSERT OR UPDATE OR DELETE ON statements_stakeholdergroup FOR EACH ROW EXECUTE FUNCTION statements_change_stakeholder_group();
 CREATE OR REPLACE FUNCTION statements_quote_themes_change() RETURNS trigger AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
@@ -637,58 +389,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quote_themes_change AFTER INSERT OR UPDATE OR DELETE ON statements_quote_themes FOR EACH ROW EXECUTE FUNCTION statements_quote_themes_change();
-CREATE OR REPLACE FUNCTION statements_quotestakeholder_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', OLD.quote_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', NEW.quote_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', OLD.group_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', NEW.group_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quotestakeholder_change AFTER INSERT OR UPDATE OR DELETE ON statements_quotestakeholder FOR EACH ROW EXECUTE FUNCTION statements_quotestakeholder_change();
-CREATE OR REPLACE FUNCTION statements_quotespan_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', OLD.quote_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE id = $3 AND status = ''confirmed''', NEW.quote_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('statement', 'SELECT s.id, s.slug FROM statements_statement s JOIN statements_quote q ON q.statement_id = s.id WHERE q.id = $3 AND q.status = ''confirmed''', OLD.quote_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('statement', 'SELECT s.id, s.slug FROM statements_statement s JOIN statements_quote q ON q.statement_id = s.id WHERE q.id = $3 AND q.status = ''confirmed''', NEW.quote_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_quotespan_change AFTER INSERT OR UPDATE OR DELETE ON statements_quotespan FOR EACH ROW EXECUTE FUNCTION statements_quotespan_change();
-CREATE OR REPLACE FUNCTION statements_speakerrole_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('speaker', 'SELECT id, slug FROM statements_speaker WHERE id = $3', OLD.speaker_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('speaker', 'SELECT id, slug FROM statements_speaker WHERE id = $3', NEW.speaker_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE speaker_id = $3 AND status = ''confirmed''', OLD.speaker_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('quote', 'SELECT id, slug FROM statements_quote WHERE speaker_id = $3 AND status = ''confirmed''', NEW.speaker_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_speakerrole_change AFTER INSERT OR UPDATE OR DELETE ON statements_speakerrole FOR EACH ROW EXECUTE FUNCTION statements_speakerrole_change();
 CREATE OR REPLACE FUNCTION statements_statement_themes_change() RETURNS trigger AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
@@ -705,24 +405,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_themes_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement_themes FOR EACH ROW EXECUTE FUNCTION statements_statement_themes_change();
-CREATE OR REPLACE FUNCTION statements_statement_stakeholder_groups_change() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('statement', 'SELECT id, slug FROM statements_statement WHERE id = $3', OLD.statement_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('statement', 'SELECT id, slug FROM statements_statement WHERE id = $3', NEW.statement_id);
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', OLD.stakeholdergroup_id);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM statements_touch('stakeholder_group', 'SELECT id, slug FROM statements_stakeholdergroup WHERE id = $3', NEW.stakeholdergroup_id);
-    END IF;
-    RETURN NULL;
-END $$ LANGUAGE plpgsql;
-CREATE OR REPLACE TRIGGER statements_statement_stakeholder_groups_change AFTER INSERT OR UPDATE OR DELETE ON statements_statement_stakeholder_groups FOR EACH ROW EXECUTE FUNCTION statements_statement_stakeholder_groups_change();
 """
 
 
@@ -732,5 +414,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(CREATE_SQL, PREVIOUS_SQL),
+        migrations.RunSQL(TRIGGER_FUNCTIONS, PREVIOUS_FUNCTIONS),
     ]
