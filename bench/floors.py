@@ -576,6 +576,25 @@ def url_params(urls: Urls, kinds) -> dict[str, str]:
     return params
 
 
+# A quote's event (e), its day (d.day) and date range (dr): the event, then its
+# parent and grandparent, as selectors.with_date_range.
+_QUOTE_DATES = """
+LEFT JOIN statements_event e ON e.id = q.event_id
+  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
+  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
+  CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
+                                     THEN e.start_date END) AS day,
+                            CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
+                                 WHEN e.start_date = e.end_date
+                                 THEN q.event_certainty END AS certainty) d
+  CROSS JOIN LATERAL (SELECT
+    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
+    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
+         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
+         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
+         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
+"""
+
 _QUOTES_C = f"""
 SELECT {{total}},
   COALESCE(json_agg(item ORDER BY rn) FILTER (WHERE rn <= %(size)s), '[]')::text,
@@ -668,20 +687,7 @@ FROM (
   JOIN statements_speaker sk ON sk.id = q.speaker_id
   JOIN statements_statement st ON st.id = q.statement_id
   LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
-  LEFT JOIN statements_event e ON e.id = q.event_id
-  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
-  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
-  CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
-                                     THEN e.start_date END) AS day,
-                            CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
-                                 WHEN e.start_date = e.end_date
-                                 THEN q.event_certainty END AS certainty) d
-  CROSS JOIN LATERAL (SELECT
-    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
-    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
-         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
-         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
-         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
+{_QUOTE_DATES}
   LEFT JOIN LATERAL (
     SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
     JOIN statements_organization og ON og.id = ro.organization_id
@@ -835,20 +841,7 @@ COPY (
   JOIN statements_speaker sk ON sk.id = q.speaker_id
   JOIN statements_statement st ON st.id = q.statement_id
   LEFT JOIN statements_organization pb ON pb.id = st.publisher_id
-  LEFT JOIN statements_event e ON e.id = q.event_id
-  LEFT JOIN statements_event e2 ON e2.id = e.parent_id
-  LEFT JOIN statements_event e3 ON e3.id = e2.parent_id
-  CROSS JOIN LATERAL (SELECT COALESCE(q.said_on, CASE WHEN e.start_date = e.end_date
-                                     THEN e.start_date END) AS day,
-                            CASE WHEN q.said_on IS NOT NULL THEN q.said_on_certainty
-                                 WHEN e.start_date = e.end_date
-                                 THEN q.event_certainty END AS certainty) d
-  CROSS JOIN LATERAL (SELECT
-    COALESCE(q.said_on, e.start_date, e2.start_date, e3.start_date) AS date_from,
-    CASE WHEN q.said_on IS NOT NULL THEN q.said_on
-         WHEN e.start_date IS NOT NULL THEN COALESCE(e.end_date, e.start_date)
-         WHEN e2.start_date IS NOT NULL THEN COALESCE(e2.end_date, e2.start_date)
-         ELSE COALESCE(e3.end_date, e3.start_date) END AS date_to) dr
+{_QUOTE_DATES}
   LEFT JOIN LATERAL (
     SELECT ro.title, og.name AS organization FROM statements_speakerrole ro
     JOIN statements_organization og ON og.id = ro.organization_id

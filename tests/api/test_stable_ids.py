@@ -10,8 +10,6 @@ import pytest
 from tests.api.helpers import MASS_MIGRATION, PROBLEM_TYPE, SPEAKER, STATEMENT
 from tests.api.test_writes import API, assert_problem, etag_of, fingerprint
 
-__all__ = ["editor"]  # the fixture, imported for the tests below
-
 # A seeded record of every resource: (route, slug).
 RECORDS = [
     ("quotes", MASS_MIGRATION),
