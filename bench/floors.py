@@ -95,7 +95,8 @@ class Urls:
 
 
 def envelope(request, list_view: str, page: Page, total: int | None, has_next: bool):
-    """count, next, previous and page, as the API's page-number pagination has them."""
+    """count, next, previous, page and search, as the API's page-number pagination
+    has them."""
     base = request.build_absolute_uri(reverse(list_view))
     kept = {"page_size": request.GET["page_size"]} if "page_size" in request.GET else {}
 
@@ -119,6 +120,9 @@ def envelope(request, list_view: str, page: Page, total: int | None, has_next: b
             "size_capped": page.requested_size > page.size,
             "total_pages": total_pages,
         },
+        # The floors serve the lists of quotes and statements, which take `q`
+        # (api.pagination.SearchablePagination): without it, `search` is null.
+        "search": None,
     }
 
 
