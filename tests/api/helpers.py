@@ -191,6 +191,7 @@ def expected_organization(slug) -> dict:
         if record["parent"]
         else None,
         "children": briefs_by_name("organizations", children),
+        "licenses": DATA_ONLY,
     }
 
 

@@ -15,13 +15,16 @@ from statements.models import Event, Quote, Theme
 from tests.api.helpers import CONFERENCE, QUOTES_IN_ORDER, slugs
 from tests.factories import EventFactory, QuoteFactory, StatementFactory
 
-# (route, the quote and statement filters' name, the facets' key)
+# (route, the quote filter's name, the facets' key)
 COUNTED = [
     ("themes", "theme", "themes"),
     ("events", "event", "events"),
     ("speakers", "speaker", "speakers"),
     ("stakeholder-groups", "stakeholder_group", "stakeholder_groups"),
 ]
+# The statements' filter of the same records: a speaker's statements are those
+# that quote them (`quoted_speaker`; `author` is who wrote one).
+STATEMENT_FILTER = {"speaker": "quoted_speaker"}
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +93,8 @@ def assert_counts_agree(client):
                 listed,
                 listed,
             ), f"{route} {slug}"
-            statements = count(client, f"/api/v1/statements/?{name}={slug}")
+            statement_filter = STATEMENT_FILTER.get(name, name)
+            statements = count(client, f"/api/v1/statements/?{statement_filter}={slug}")
             assert item["statement_count"] == statements, f"{route} {slug}"
             checked += 1
     return checked

@@ -402,7 +402,7 @@ SOURCE = (
     "6550283.html. Public domain (work of the U.S. Government). "
     "Statements API: http://testserver/api/v1/quotes/"
 )
-WHO = "Antony Blinken (Secretary of State, United States Department of State), "
+WHO = "Antony Blinken (Secretary of State, U.S. Department of State), "
 CONFERENCE_NAME = "Ministerial Conference on Migration and Protection"
 CITATIONS = {
     MASS_MIGRATION: f"{WHO}{CONFERENCE_NAME}, date unknown. Reported in {SOURCE}"
