@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * API root
-         * @description Every resource with its URL, and the schema and docs.
+         * @description Every resource with its URL, the licences of the data, and the schema and docs.
          */
         get: operations["root_retrieve"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Change feed
-         * @description Every creation, update and deletion of every public record, in commit order, with a cursor to resume from. A replica that applies the feed (fetching `url` for created and updated records, dropping deleted ones) ends with exactly the server's data. Start with `since=now` after a full pull to follow only what changes from then on, or omit `since` to replay from the beginning. A slug change appears as a deletion of the old slug and a creation of the new one.
+         * @description Every creation, update, rename and deletion of every public record, in commit order, with a cursor to resume from. A replica that applies the feed (fetching `url` for created and updated records, dropping deleted ones, and for a renamed one dropping the record at `previous_slug` and fetching `url`) ends with exactly the server's data. Fetch without following redirects: a URL of an earlier change may answer 301 (renamed since) or 410 (deleted since), and a later change in the feed says so. Start with `since=now` after a full pull to follow only what changes from then on, or omit `since` to replay from the beginning.
          */
         get: operations["changes_retrieve"];
         put?: never;
@@ -77,7 +77,7 @@ export interface paths {
         };
         /**
          * Get one event
-         * @description One event by its slug, the stable public id.
+         * @description One event by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
          */
         get: operations["events_retrieve"];
         /**
@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * History of one event
-         * @description Every change of the event, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted event's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no event ever had the slug.
+         * @description Every change of the event, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted event's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no event ever had the slug.
          */
         get: operations["events_history_list"];
         put?: never;
@@ -138,12 +138,16 @@ export interface paths {
          *     - `name`: Name.
          *     - `kind`: conference, session, reception, ...
          *     - `description`: Description.
+         *     - `certainty`: certain, probable or unknown: how sure the sources make the record (its name, date and place).
+         *     - `certainty_note`: Why the record is less than certain.
+         *     - `attendance`: Who attended, as far as the sources say.
+         *     - `attendance_certainty`: certain, probable or unknown: how sure the sources make the attendance.
          *     - `start_date`: YYYY-MM-DD; empty when unknown.
          *     - `end_date`: YYYY-MM-DD; empty when unknown.
          *     - `venue`: Venue; empty when unknown.
          *     - `city`: City; empty when unknown.
          *     - `country`: ISO 3166-1 alpha-2 code; empty when unknown.
-         *     - `hosts`: Hosts, joined by '|'; values are not escaped, so use NDJSON when a value may contain '|'.
+         *     - `hosts`: The organizations that hosted it, each with its role (host or co_host): "slug:role", joined by '|'.
          *     - `source_urls`: Sources, joined by '|'; values are not escaped, so use NDJSON when a value may contain '|'.
          *     - `parent_slug`: The parent event's slug; empty when none.
          *     - `children`: Sub-events: slugs, joined by '|'.
@@ -183,12 +187,16 @@ export interface paths {
          *     - `name`: Name.
          *     - `kind`: conference, session, reception, ...
          *     - `description`: Description.
+         *     - `certainty`: certain, probable or unknown: how sure the sources make the record (its name, date and place).
+         *     - `certainty_note`: Why the record is less than certain.
+         *     - `attendance`: Who attended, as far as the sources say.
+         *     - `attendance_certainty`: certain, probable or unknown: how sure the sources make the attendance.
          *     - `start_date`: YYYY-MM-DD; null when unknown.
          *     - `end_date`: YYYY-MM-DD; null when unknown.
          *     - `venue`: Venue; null when unknown.
          *     - `city`: City; null when unknown.
          *     - `country`: ISO 3166-1 alpha-2 code; null when unknown.
-         *     - `hosts`: Hosts.
+         *     - `hosts`: [{slug, name, url, role}]: The organizations that hosted it, each with its role (host or co_host).
          *     - `source_urls`: Sources.
          *     - `parent`: {slug, name, url} or null.
          *     - `children`: [{slug, name, url}]: Sub-events.
@@ -199,9 +207,81 @@ export interface paths {
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
-         *     Differences of a record from the list API's item: none.
+         *     Differences of a record from the list API's item: leaves out `licenses`.
          */
         get: operations["exports_events_ndjson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/organizations.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export organizations as CSV
+         * @description Every organization matching the filters (the same as the list's), as CSV, streamed in the list's order. The response is an attachment named `statements-api-organizations-YYYY-MM-DD.csv`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
+         *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
+         *     - `slug`: The organization's slug, its stable public id.
+         *     - `name`: Name.
+         *     - `classification`: government, government_department, news_media, ...
+         *     - `description`: A short public description.
+         *     - `wikidata_id`: Wikidata id (Q…); empty when unknown.
+         *     - `wikidata_certainty`: How sure the Wikidata id is: certain or probable; null without an id.
+         *     - `parent_slug`: The parent organization's slug; empty when none.
+         *     - `children`: Organizations that are part of it: slugs, joined by '|'.
+         *     - `created_at`: When the record was created (ISO 8601, UTC).
+         *     - `updated_at`: When the record last changed (ISO 8601, UTC).
+         *     - `url`: The organization in the API.
+         */
+        get: operations["exports_organizations_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/organizations.ndjson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export organizations as NDJSON
+         * @description Every organization matching the filters (the same as the list's), as NDJSON, streamed in the list's order. The response is an attachment named `statements-api-organizations-YYYY-MM-DD.ndjson`; invalid filters give 400 problem+json before any row is sent. See docs/exports.md.
+         *
+         *     An export costs `RATE_LIMIT_EXPORT_COST` (10) units of the rate limit (`RateLimit-Cost`), and a client runs at most `EXPORTS_PER_CLIENT` (2) at once (one more: 429), the service at most `EXPORTS_IN_TOTAL` (4) (one more: 503); both with Retry-After.
+         *
+         *     One JSON object per line (UTF-8). Keys:
+         *     - `slug`: The stable public id.
+         *     - `url`: The organization in the API.
+         *     - `name`: Name.
+         *     - `classification`: government, government_department, news_media, ...
+         *     - `description`: A short public description.
+         *     - `wikidata_id`: Wikidata id (Q…); null when unknown.
+         *     - `wikidata_certainty`: How sure the Wikidata id is: certain or probable; null without an id.
+         *     - `parent`: {slug, name, url} or null.
+         *     - `children`: [{slug, name, url}]: Organizations that are part of it.
+         *     - `created_at`: When the record was created (ISO 8601, UTC).
+         *     - `updated_at`: When the record last changed (ISO 8601, UTC).
+         *
+         *     Differences of a record from the list API's item: leaves out `licenses`.
+         */
+        get: operations["exports_organizations_ndjson"];
         put?: never;
         post?: never;
         delete?: never;
@@ -228,13 +308,19 @@ export interface paths {
          *     - `text`: The words; for direct and reported quotes, exactly what the spans read.
          *     - `fidelity`: direct, reported or paraphrase.
          *     - `spans`: Where the quote sits in its statement's text: code-point offsets [start, end), as "start-end" pieces joined by ";".
+         *     - `alterations`: The editorial alterations in the text: a JSON array of {kind, start, end, delivered} (code-point offsets into the text).
+         *     - `position`: The quote's order in its statement (1 for the first); empty when unknown.
+         *     - `attribution_text`: The words of attribution as printed, e.g. 'said Secretary Blinken'; empty when the statement has none beside the quote.
+         *     - `attribution_start`: Where the attribution starts in the statement's text (code points); null without one.
+         *     - `attribution_end`: Where the attribution ends in the statement's text (code point after its last); null without one.
          *     - `speaker_slug`: The speaker's slug.
          *     - `speaker_name`: The speaker's name.
          *     - `speaker_role_title`: The speaker's role when the words were said (or published); empty when unknown.
          *     - `speaker_role_organization`: The organisation of that role.
          *     - `statement_slug`: The statement's slug.
          *     - `statement_title`: The statement's title.
-         *     - `publisher`: Who published the statement.
+         *     - `statement_title_certainty`: certain, probable or unknown: how sure the sources make the statement's title.
+         *     - `publisher`: Name of the organization that published the statement.
          *     - `source_url`: Where the statement was published.
          *     - `published_on`: When it was published (YYYY-MM-DD).
          *     - `language`: BCP 47 language tag of the statement.
@@ -242,8 +328,12 @@ export interface paths {
          *     - `license_url`: URL of that licence.
          *     - `event_slug`: The event's slug; empty when none.
          *     - `event_name`: The event's name; empty when none.
+         *     - `event_certainty`: certain, probable or unknown: how sure the sources make the event.
+         *     - `event_note`: Why the event is less than certain.
          *     - `said_on`: When the words were said (YYYY-MM-DD), if recorded.
+         *     - `said_on_certainty`: certain, probable or unknown: how sure the sources make said_on, when given.
          *     - `date`: said_on, or the event's date when the event lasted one day; empty when unknown.
+         *     - `date_certainty`: certain, probable or unknown: how sure the sources make the date (said_on's, or the event's when the date is the event's day); empty when unknown.
          *     - `date_from`: First day it may have been said (YYYY-MM-DD): said_on when recorded, else the start of its event (or of the event's parent when the event has no dates); empty when unknown.
          *     - `date_to`: Last day it may have been said (YYYY-MM-DD): said_on when recorded, else the end of the event that gives date_from (its start when the end is unknown); empty when unknown.
          *     - `as_delivered`: The words as delivered, when they differ.
@@ -283,24 +373,33 @@ export interface paths {
          *     - `text`: The words.
          *     - `fidelity`: direct, reported or paraphrase.
          *     - `spans`: [{start, end}]: Where the quote sits in its statement's text: code-point offsets [start, end).
+         *     - `alterations`: The editorial alterations in the text (ellipsis, insertion, sic, emphasis), in order: {kind, start, end, delivered}, code-point offsets [start, end) into the quote's text; delivered is what the speaker said there, null when unknown.
+         *     - `position`: The quote's order in its statement (1 for the first); null when unknown.
+         *     - `attribution_text`: The words of attribution as printed, e.g. 'said Secretary Blinken'; null when the statement has none beside the quote.
+         *     - `attribution_start`: Where the attribution starts in the statement's text (code points); null without one.
+         *     - `attribution_end`: Where the attribution ends in the statement's text (code point after its last); null without one.
          *     - `speaker`: {slug, name, url}.
          *     - `speaker_role`: {title, organization} or null: The speaker's role when the words were said (or published); null when unknown.
          *     - `statement`: {slug, title, url}.
          *     - `event`: {slug, name, url} or null.
+         *     - `event_certainty`: certain, probable or unknown: how sure the sources make the event.
+         *     - `event_note`: Why the event is less than certain.
          *     - `said_on`: When the words were said (YYYY-MM-DD), if recorded.
+         *     - `said_on_certainty`: certain, probable or unknown: how sure the sources make said_on, when given.
          *     - `date`: said_on, or the event's date when the event lasted one day; null when unknown.
+         *     - `date_certainty`: certain, probable or unknown: how sure the sources make the date (said_on's, or the event's when the date is the event's day); null when unknown.
          *     - `date_from`: First day it may have been said (YYYY-MM-DD): said_on when recorded, else the start of its event (or of the event's parent when the event has no dates); null when unknown.
          *     - `date_to`: Last day it may have been said (YYYY-MM-DD): said_on when recorded, else the end of the event that gives date_from (its start when the end is unknown); null when unknown.
          *     - `as_delivered`: The words as delivered, when they differ.
          *     - `as_delivered_source_url`: Where the as-delivered words come from.
          *     - `themes`: [{slug, name, url}].
          *     - `stakeholder_groups`: [{slug, name, url, role}]: The groups addressed or concerned, each with its role.
-         *     - `source`: {title, publisher, source_url, published_on, language, license, license_url}: What it takes to cite the document a quote appears in.
+         *     - `source`: {title, title_certainty, publisher, source_url, published_on, language, license, license_url}: What it takes to cite the document a quote appears in; `publisher` is the publishing organization's name.
          *     - `provenance_note`: How the quote was established.
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
-         *     Differences of a record from the list API's item: leaves out `citation`, `highlight`. A highlight belongs to a search result; build a citation from `source` and `speaker_role`, or GET the quote for its `citation`.
+         *     Differences of a record from the list API's item: leaves out `citation`, `licenses`, `highlight`. A highlight belongs to a search result; build a citation from `source` and `speaker_role`, or GET the quote for its `citation`.
          */
         get: operations["exports_quotes_ndjson"];
         put?: never;
@@ -333,9 +432,9 @@ export interface paths {
          *     - `other_names`: Other names, joined by '|'; values are not escaped, so use NDJSON when a value may contain '|'.
          *     - `biography`: Short biography.
          *     - `wikidata_id`: Wikidata id (Q…); empty when unknown.
-         *     - `roles`: JSON array of {title, organization, start_date, end_date, source_url, note}.
+         *     - `roles`: JSON array of {title, organization (its name), start_date, end_date, end_date_certainty, source_url, note}.
          *     - `quote_count`: Number of quotes linked to it.
-         *     - `statement_count`: Number of statements linked to it.
+         *     - `statement_count`: Number of statements that quote it (not those it wrote: see the statements' author filter).
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *     - `url`: The speaker in the API.
@@ -372,13 +471,13 @@ export interface paths {
          *     - `other_names`: Other names.
          *     - `biography`: Short biography.
          *     - `wikidata_id`: Wikidata id (Q…); null when unknown.
-         *     - `roles`: [{title, organization, start_date, end_date, source_url, note}]: The offices held: title, organization, start and end dates, source_url, note.
+         *     - `roles`: [{title, organization, start_date, end_date, end_date_certainty, source_url, note}]: The offices held: title, organization (a brief link), start and end dates, end_date_certainty, source_url, note.
          *     - `quote_count`: Number of quotes linked to it.
-         *     - `statement_count`: Number of statements linked to it.
+         *     - `statement_count`: Number of statements that quote it (not those it wrote: see the statements' author filter).
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
-         *     Differences of a record from the list API's item: none.
+         *     Differences of a record from the list API's item: leaves out `licenses`.
          */
         get: operations["exports_speakers_ndjson"];
         put?: never;
@@ -446,7 +545,7 @@ export interface paths {
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
-         *     Differences of a record from the list API's item: none.
+         *     Differences of a record from the list API's item: leaves out `licenses`.
          */
         get: operations["exports_stakeholder_groups_ndjson"];
         put?: never;
@@ -473,16 +572,20 @@ export interface paths {
          *     UTF-8, a header row, then one row per record, written by PostgreSQL's COPY: RFC 4180 quoting, lines end with LF. Empty cells are nulls. A text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` gets a leading `'`, so that spreadsheets show it rather than run it as a formula (CSV injection): drop one leading `'` to get the verbatim value, which the NDJSON export and the API carry unchanged. Columns:
          *     - `slug`: The statement's slug, its stable public id.
          *     - `title`: Title of the document.
+         *     - `title_certainty`: certain, probable or unknown: how sure the sources make the title.
+         *     - `title_note`: Where the title comes from, if not certain.
          *     - `kind`: editorial, article, transcript, press_release, ...
-         *     - `publisher`: Who published it.
+         *     - `author_type`: speaker or organization; empty when the author is unknown.
+         *     - `author_slug`: The author's slug.
+         *     - `author_name`: The author's name.
+         *     - `publisher_slug`: The publisher organization's slug; empty when none.
+         *     - `publisher_name`: The publisher organization's name; empty when none.
          *     - `source_url`: Where it was published.
          *     - `published_on`: YYYY-MM-DD; empty when unknown.
          *     - `language`: BCP 47 language tag.
          *     - `license`: Licence of the document.
          *     - `license_url`: URL of the licence.
          *     - `text_sha256`: SHA-256 of the UTF-8 text, to check a copy.
-         *     - `speaker_slug`: The speaker's slug; empty when none.
-         *     - `speaker_name`: The speaker's name; empty when none.
          *     - `event_slug`: The event's slug; empty when none.
          *     - `event_name`: The event's name; empty when none.
          *     - `themes`: Theme: slugs, joined by '|'.
@@ -520,15 +623,17 @@ export interface paths {
          *     - `slug`: The stable public id.
          *     - `url`: The statement in the API.
          *     - `title`: Title of the document.
+         *     - `title_certainty`: certain, probable or unknown: how sure the sources make the title.
+         *     - `title_note`: Where the title comes from, if not certain.
          *     - `kind`: editorial, article, transcript, press_release, ...
-         *     - `publisher`: Who published it.
+         *     - `author`: {type, slug, name, url} or null: Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes.
+         *     - `publisher`: {slug, name, url} or null.
          *     - `source_url`: Where it was published.
          *     - `published_on`: YYYY-MM-DD; null when unknown.
          *     - `language`: BCP 47 language tag.
          *     - `license`: Licence of the document.
          *     - `license_url`: URL of the licence.
          *     - `text_sha256`: SHA-256 of the UTF-8 text, to check a copy.
-         *     - `speaker`: {slug, name, url} or null.
          *     - `event`: {slug, name, url} or null.
          *     - `themes`: [{slug, name, url}].
          *     - `stakeholder_groups`: [{slug, name, url}].
@@ -538,7 +643,7 @@ export interface paths {
          *     - `provenance_note`: How the text was obtained.
          *     - `text`: The verbatim text; quote spans are offsets into it.
          *
-         *     Differences of a record from the list API's item: leaves out `highlight`; adds `provenance_note`, `text`. The text is the point of a data set (the detail endpoint has it too); paragraphs and anchored quotes are left out, see the quotes export.
+         *     Differences of a record from the list API's item: leaves out `licenses`, `highlight`; adds `provenance_note`, `text`. The text is the point of a data set (the detail endpoint has it too); paragraphs and anchored quotes are left out, see the quotes export.
          */
         get: operations["exports_statements_ndjson"];
         put?: never;
@@ -612,7 +717,7 @@ export interface paths {
          *     - `created_at`: When the record was created (ISO 8601, UTC).
          *     - `updated_at`: When the record last changed (ISO 8601, UTC).
          *
-         *     Differences of a record from the list API's item: none.
+         *     Differences of a record from the list API's item: leaves out `licenses`.
          */
         get: operations["exports_themes_ndjson"];
         put?: never;
@@ -637,6 +742,82 @@ export interface paths {
          * @description The quotes `manage.py import_article` would propose for the article in the body, with their spans, speakers and attributions; nothing is written. Editors only: an API key with the editor scope, or a user of the editors group. The article is at most 200000 characters (413 beyond).
          */
         post: operations["imports_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List organizations
+         * @description A page of organizations, filtered by the parameters below (all combine; several values of one parameter, repeated or comma-separated, mean any of them; an unknown parameter is a 400). The default order is stable; `Link` headers point to the first, previous, next and last pages.
+         */
+        get: operations["organizations_list"];
+        put?: never;
+        /**
+         * Create a organization
+         * @description Create a organization; the response is its detail, with its URL in Location and its ETag. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        post: operations["organizations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{slug}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one organization
+         * @description One organization by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
+         */
+        get: operations["organizations_retrieve"];
+        /**
+         * Replace a organization
+         * @description Replace a organization: fields left out take their defaults. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        put: operations["organizations_update"];
+        post?: never;
+        /**
+         * Delete a organization
+         * @description Delete a organization; its slug is retired, never reused. A record others still point at is a 409. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        delete: operations["organizations_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a organization
+         * @description Change the fields sent, leave the others. Needs If-Match. Only editors may write: an API key with the editor scope, or the session of a Django user in the `editors` group (with its CSRF token). Errors: 400 malformed, 409 conflicts with the current data, 422 breaks a rule; each names the fields, and nothing is written.
+         */
+        patch: operations["organizations_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{slug}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History of one organization
+         * @description Every change of the organization, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted organization's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no organization ever had the slug.
+         */
+        get: operations["organizations_history_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -696,7 +877,7 @@ export interface paths {
         };
         /**
          * Get one quote
-         * @description One quote by its slug, the stable public id.
+         * @description One quote by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
          */
         get: operations["quotes_retrieve"];
         /**
@@ -728,7 +909,7 @@ export interface paths {
         };
         /**
          * History of one quote
-         * @description Every change of the quote, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted quote's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no quote ever had the slug.
+         * @description Every change of the quote, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted quote's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no quote ever had the slug.
          */
         get: operations["quotes_history_list"];
         put?: never;
@@ -812,7 +993,7 @@ export interface paths {
         };
         /**
          * Get one speaker
-         * @description One speaker by its slug, the stable public id.
+         * @description One speaker by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
          */
         get: operations["speakers_retrieve"];
         /**
@@ -844,7 +1025,7 @@ export interface paths {
         };
         /**
          * History of one speaker
-         * @description Every change of the speaker, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted speaker's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no speaker ever had the slug.
+         * @description Every change of the speaker, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted speaker's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no speaker ever had the slug.
          */
         get: operations["speakers_history_list"];
         put?: never;
@@ -888,7 +1069,7 @@ export interface paths {
         };
         /**
          * Get one stakeholder group
-         * @description One stakeholder group by its slug, the stable public id.
+         * @description One stakeholder group by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
          */
         get: operations["stakeholder_groups_retrieve"];
         /**
@@ -920,7 +1101,7 @@ export interface paths {
         };
         /**
          * History of one stakeholder group
-         * @description Every change of the stakeholder group, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted stakeholder group's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no stakeholder group ever had the slug.
+         * @description Every change of the stakeholder group, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted stakeholder group's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no stakeholder group ever had the slug.
          */
         get: operations["stakeholder_groups_history_list"];
         put?: never;
@@ -964,7 +1145,7 @@ export interface paths {
         };
         /**
          * Get one statement
-         * @description One statement by its slug, the stable public id.
+         * @description One statement by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
          */
         get: operations["statements_retrieve"];
         /**
@@ -996,7 +1177,7 @@ export interface paths {
         };
         /**
          * History of one statement
-         * @description Every change of the statement, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted statement's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no statement ever had the slug.
+         * @description Every change of the statement, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted statement's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no statement ever had the slug.
          */
         get: operations["statements_history_list"];
         put?: never;
@@ -1040,7 +1221,7 @@ export interface paths {
         };
         /**
          * Get one theme
-         * @description One theme by its slug, the stable public id.
+         * @description One theme by its slug, the stable public id. A slug the record had before a rename answers 301 to its current URL; the slug of a deleted record, 410.
          */
         get: operations["themes_retrieve"];
         /**
@@ -1072,7 +1253,7 @@ export interface paths {
         };
         /**
          * History of one theme
-         * @description Every change of the theme, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted theme's history stays here (200, its last entry `deleted`), and a renamed one's is at each slug it had. 404 when no theme ever had the slug.
+         * @description Every change of the theme, newest first: when, what (each field before and after, including the rows it shows as its own), from where, by whom and why. The history outlives the record: a deleted theme's history stays at the slug it last had (200, its last entry `deleted`); a slug it had before a rename answers 301 to the history at its current slug. 404 when no theme ever had the slug.
          */
         get: operations["themes_history_list"];
         put?: never;
@@ -1095,25 +1276,64 @@ export interface components {
          */
         ActionEnum: "created" | "updated" | "deleted";
         Alteration: {
+            /**
+             * @description ellipsis (words left out), insertion (words in brackets), sic, emphasis.
+             *
+             *     * `ellipsis` - Ellipsis (words left out)
+             *     * `insertion` - Bracketed insertion
+             *     * `sic` - [sic] (an error kept as said)
+             *     * `emphasis` - Emphasis added
+             */
             kind: components["schemas"]["AlterationKindEnum"];
-            span: number[];
-            text: string;
+            /** @description First code point of the alteration in the text. */
+            start: number;
+            /** @description Code point after the alteration's last. */
+            end: number;
+            /** @description What the speaker said in its place, as delivered; null when unknown. */
+            delivered: string | null;
         };
         /**
-         * @description * `ellipsis` - ellipsis
-         *     * `insertion` - insertion
-         *     * `sic` - sic
+         * @description * `ellipsis` - Ellipsis (words left out)
+         *     * `insertion` - Bracketed insertion
+         *     * `sic` - [sic] (an error kept as said)
+         *     * `emphasis` - Emphasis added
          * @enum {string}
          */
-        AlterationKindEnum: "ellipsis" | "insertion" | "sic";
+        AlterationKindEnum: "ellipsis" | "insertion" | "sic" | "emphasis";
+        /** @description An editorial alteration in the quote's text; `delivered` null when unknown. */
+        AlterationWrite: {
+            /**
+             * @description ellipsis (words left out), insertion (words in brackets), sic, emphasis.
+             *
+             *     * `ellipsis` - Ellipsis (words left out)
+             *     * `insertion` - Bracketed insertion
+             *     * `sic` - [sic] (an error kept as said)
+             *     * `emphasis` - Emphasis added
+             */
+            kind: components["schemas"]["AlterationKindEnum"];
+            /** @description First code point of the alteration in the text. */
+            start: number;
+            /** @description Code point after the alteration's last. */
+            end: number;
+            /** @description What the speaker said in its place, as delivered; null when unknown. */
+            delivered: string | null;
+        };
         ApiRoot: {
             resources: components["schemas"]["ApiRootResources"];
+            licenses: components["schemas"]["ApiRootLicenses"];
             /** Format: uri */
             schema: string;
             /** Format: uri */
             docs: string;
             /** Format: uri */
             redoc: string;
+        };
+        /** @description The licences of the data: the project's annotations, the source texts. */
+        ApiRootLicenses: {
+            /** @description What this project adds to the source texts: every field but the source's words (spans, themes, stakeholder roles, notes). */
+            data: components["schemas"]["License"];
+            /** @description Where the source texts' licences are. */
+            text: string;
         };
         /** @description The URL of every resource list and service, by name. */
         ApiRootResources: {
@@ -1132,6 +1352,8 @@ export interface components {
             /** Format: uri */
             stakeholder_groups: string;
             /** Format: uri */
+            organizations: string;
+            /** Format: uri */
             search: string;
             /** Format: uri */
             changes: string;
@@ -1146,16 +1368,61 @@ export interface components {
             verb: string | null;
             speaker_text: string | null;
         };
+        /** @description Who wrote a statement: a person (a speaker) or an organization. */
+        Author: {
+            /**
+             * @description speaker (a person) or organization: which resource `url` is.
+             *
+             *     * `speaker` - Speaker (a person)
+             *     * `organization` - Organization
+             */
+            type: components["schemas"]["AuthorTypeEnum"];
+            slug: string;
+            name: string;
+            /** Format: uri */
+            url: string;
+        };
+        /**
+         * @description * `speaker` - Speaker (a person)
+         *     * `organization` - Organization
+         * @enum {string}
+         */
+        AuthorTypeEnum: "speaker" | "organization";
+        /** @description A statement's author: a speaker (a person) or an organization, by slug. */
+        AuthorWrite: {
+            type: components["schemas"]["AuthorTypeEnum"];
+            /** @description The speaker's or organization's slug. */
+            slug: string;
+        };
+        /** @enum {unknown} */
+        BlankEnum: "";
         /**
          * @description * `brief` - brief
          * @enum {string}
          */
         BriefShapeEnum: "brief";
+        /**
+         * @description * `certain` - Certain
+         *     * `probable` - Probable
+         *     * `unknown` - Unknown
+         * @enum {string}
+         */
+        CertaintyEnum: "certain" | "probable" | "unknown";
         Change: {
             type: components["schemas"]["ChangeTypeEnum"];
             /** @description The record's public id. */
             slug: string;
+            /**
+             * @description `created`, `updated`, `deleted`, or `renamed`: the record's slug changed from `previous_slug` to `slug` (drop the record at `previous_slug`, fetch `url`).
+             *
+             *     * `created` - Created
+             *     * `updated` - Updated
+             *     * `deleted` - Deleted
+             *     * `renamed` - Renamed
+             */
             change: components["schemas"]["ChangeEnum"];
+            /** @description For `renamed`: the slug the record had before, which now answers 301 to `url`. Null for the other changes. */
+            previous_slug: string | null;
             /** Format: date-time */
             changed_at: string;
             /** Format: uri */
@@ -1165,9 +1432,10 @@ export interface components {
          * @description * `created` - Created
          *     * `updated` - Updated
          *     * `deleted` - Deleted
+         *     * `renamed` - Renamed
          * @enum {string}
          */
-        ChangeEnum: "created" | "updated" | "deleted";
+        ChangeEnum: "created" | "updated" | "deleted" | "renamed";
         ChangeFeed: {
             results: components["schemas"]["Change"][];
             /** @description Pass as `since` to continue; store it to resume later. */
@@ -1184,9 +1452,10 @@ export interface components {
          *     * `quote` - Quote
          *     * `theme` - Theme
          *     * `stakeholder_group` - Stakeholder group
+         *     * `organization` - Organization
          * @enum {string}
          */
-        ChangeTypeEnum: "speaker" | "event" | "statement" | "quote" | "theme" | "stakeholder_group";
+        ChangeTypeEnum: "speaker" | "event" | "statement" | "quote" | "theme" | "stakeholder_group" | "organization";
         Event: {
             readonly slug: string;
             /** Format: uri */
@@ -1194,6 +1463,26 @@ export interface components {
             readonly name: string;
             readonly kind: components["schemas"]["EventKindEnum"];
             readonly description: string;
+            /**
+             * @description How sure the sources make this event's record (its name, date and place): certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Why the record is less than certain, for readers. */
+            readonly certainty_note: string;
+            /** @description Who attended, as far as the sources say. */
+            readonly attendance: string;
+            /**
+             * @description How sure the sources make the attendance: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly attendance_certainty: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly start_date: string | null;
             /** Format: date */
@@ -1201,7 +1490,7 @@ export interface components {
             readonly venue: string | null;
             readonly city: string | null;
             readonly country: string | null;
-            readonly hosts: string[];
+            readonly hosts: components["schemas"]["EventHost"][];
             readonly source_urls: string[];
             readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
@@ -1209,6 +1498,8 @@ export interface components {
             readonly quote_count_direct: number;
             readonly statement_count: number;
             readonly statement_count_direct: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1237,6 +1528,26 @@ export interface components {
             readonly name: string;
             readonly kind: components["schemas"]["EventKindEnum"];
             readonly description: string;
+            /**
+             * @description How sure the sources make this event's record (its name, date and place): certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Why the record is less than certain, for readers. */
+            readonly certainty_note: string;
+            /** @description Who attended, as far as the sources say. */
+            readonly attendance: string;
+            /**
+             * @description How sure the sources make the attendance: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly attendance_certainty: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly start_date: string | null;
             /** Format: date */
@@ -1244,7 +1555,7 @@ export interface components {
             readonly venue: string | null;
             readonly city: string | null;
             readonly country: string | null;
-            readonly hosts: string[];
+            readonly hosts: components["schemas"]["EventHost"][];
             readonly source_urls: string[];
             readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
@@ -1256,6 +1567,19 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        EventHost: {
+            slug: string;
+            name: string;
+            /** Format: uri */
+            url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief
+             */
+            readonly shape: components["schemas"]["BriefShapeEnum"];
+            role: components["schemas"]["HostRoleEnum"];
         };
         /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
         EventKeysetPage: {
@@ -1321,6 +1645,26 @@ export interface components {
             name: string;
             kind: components["schemas"]["EventKindEnum"];
             description?: string;
+            /**
+             * @description How sure the sources make this event's record (its name, date and place): certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Why the record is less than certain, for readers. */
+            certainty_note?: string;
+            /** @description Who attended, as far as the sources say. */
+            attendance?: string;
+            /**
+             * @description How sure the sources make the attendance: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            attendance_certainty?: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             start_date?: string | null;
             /** Format: date */
@@ -1328,8 +1672,8 @@ export interface components {
             venue?: string | null;
             city?: string | null;
             country?: string | null;
-            hosts?: string[];
             source_urls?: string[];
+            hosts?: components["schemas"]["HostLinkWrite"][];
             /** @description The event's slug (null: none). */
             parent?: string | null;
             /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
@@ -1343,6 +1687,26 @@ export interface components {
             readonly name: string;
             readonly kind: components["schemas"]["EventKindEnum"];
             readonly description: string;
+            /**
+             * @description How sure the sources make this event's record (its name, date and place): certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Why the record is less than certain, for readers. */
+            readonly certainty_note: string;
+            /** @description Who attended, as far as the sources say. */
+            readonly attendance: string;
+            /**
+             * @description How sure the sources make the attendance: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly attendance_certainty: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly start_date: string | null;
             /** Format: date */
@@ -1350,7 +1714,7 @@ export interface components {
             readonly venue: string | null;
             readonly city: string | null;
             readonly country: string | null;
-            readonly hosts: string[];
+            readonly hosts: components["schemas"]["EventHost"][];
             readonly source_urls: string[];
             readonly parent: components["schemas"]["EventBrief"] | (never | null);
             readonly children: components["schemas"]["EventBrief"][];
@@ -1358,6 +1722,55 @@ export interface components {
             readonly quote_count_direct: number;
             readonly statement_count: number;
             readonly statement_count_direct: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `full` - full (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "full";
+        };
+        /** @description A whole organization in place of its brief (`?expand=`). */
+        ExpandedOrganization: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            /**
+             * @description What kind of organization it is.
+             *
+             *     * `government` - Government
+             *     * `government_department` - Government department
+             *     * `government_agency` - Government agency
+             *     * `news_media` - News media
+             *     * `international_organization` - International organization
+             *     * `ngo` - Non-governmental organization
+             *     * `company` - Company
+             *     * `other` - Other
+             */
+            readonly classification: components["schemas"]["OrganizationClassificationEnum"];
+            /** @description A short public description. */
+            readonly description: string;
+            /** @description Its Wikidata item (Q…); null when unknown. */
+            readonly wikidata_id: string | null;
+            /**
+             * @description How sure the Wikidata id is: certain or probable; null without an id.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly wikidata_certainty: components["schemas"]["CertaintyEnum"] | (never | null);
+            readonly parent: components["schemas"]["OrganizationBrief"] | (never | null);
+            readonly children: components["schemas"]["OrganizationBrief"][];
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1385,6 +1798,8 @@ export interface components {
             readonly roles: components["schemas"]["SpeakerRole"][];
             readonly quote_count: number;
             readonly statement_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1407,6 +1822,8 @@ export interface components {
             readonly description: string;
             readonly quote_count: number;
             readonly statement_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1425,8 +1842,20 @@ export interface components {
             /** Format: uri */
             readonly url: string;
             readonly title: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly title_certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            readonly title_note: string;
             readonly kind: components["schemas"]["StatementKindEnum"];
-            readonly publisher: string;
+            /** @description Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes. */
+            readonly author: components["schemas"]["Author"] | (never | null);
+            readonly publisher: components["schemas"]["OrganizationBriefOrExpandedOrganization"] | (never | null);
             /** Format: uri */
             readonly source_url: string;
             /** Format: date */
@@ -1436,11 +1865,12 @@ export interface components {
             /** Format: uri */
             readonly license_url: string | null;
             readonly text_sha256: string;
-            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
             readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
             readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its text: `license`, `license_url`). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight: string | null;
             /** Format: date-time */
@@ -1468,6 +1898,8 @@ export interface components {
             readonly quote_count_direct: number;
             readonly statement_count: number;
             readonly statement_count_direct: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1548,10 +1980,233 @@ export interface components {
          * @enum {string}
          */
         HistorySourceEnum: "api" | "admin" | "seed" | "import" | "shell" | "system";
+        /** @description An event's link to an organization that hosted it, by slug, with its role. */
+        HostLinkWrite: {
+            /** @description The organization's slug. */
+            slug: string;
+            role: components["schemas"]["HostRoleEnum"];
+        };
+        /**
+         * @description * `host` - Host
+         *     * `co_host` - Co-host
+         * @enum {string}
+         */
+        HostRoleEnum: "host" | "co_host";
+        /** @description A licence: its name and, where there is one, the URL of its text. */
+        License: {
+            name: string;
+            /** Format: uri */
+            url: string | null;
+        };
+        /** @description The licences of a record: the project's annotations, the source's words. */
+        Licenses: {
+            /** @description What this project adds: the record's fields, quote spans, themes, stakeholder roles, notes (DATA_LICENSE; CC BY 4.0 by default). */
+            data: components["schemas"]["License"];
+            /** @description The source document's words (a statement's text, a quote's words), as the statement names it; null on records without a source text. */
+            text: components["schemas"]["License"] | (never | null);
+        };
         MonthCount: {
             /** @description YYYY-MM; null for the undated quotes (no said_on, and no event with dates). */
             month: string | null;
             count: number;
+        };
+        /** @description An organization (Popolo Organization): a publisher, a government, a department, a host of events. */
+        Organization: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            /**
+             * @description What kind of organization it is.
+             *
+             *     * `government` - Government
+             *     * `government_department` - Government department
+             *     * `government_agency` - Government agency
+             *     * `news_media` - News media
+             *     * `international_organization` - International organization
+             *     * `ngo` - Non-governmental organization
+             *     * `company` - Company
+             *     * `other` - Other
+             */
+            readonly classification: components["schemas"]["OrganizationClassificationEnum"];
+            /** @description A short public description. */
+            readonly description: string;
+            /** @description Its Wikidata item (Q…); null when unknown. */
+            readonly wikidata_id: string | null;
+            /**
+             * @description How sure the Wikidata id is: certain or probable; null without an id.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly wikidata_certainty: components["schemas"]["CertaintyEnum"] | (never | null);
+            readonly parent: components["schemas"]["OrganizationBrief"] | (never | null);
+            readonly children: components["schemas"]["OrganizationBrief"][];
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A organization in brief; `?expand=` gives the whole object where the field allows it. */
+        OrganizationBrief: {
+            readonly slug: string;
+            readonly name: string;
+            /** Format: uri */
+            readonly url: string;
+            /**
+             * @description `brief` (slug, name or title, url) or `full` (the whole object, as `?expand=` returns it): tells the two forms of a related object apart.
+             *
+             *     * `brief` - brief (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            shape: "brief";
+        };
+        OrganizationBriefOrExpandedOrganization: components["schemas"]["OrganizationBrief"] | components["schemas"]["ExpandedOrganization"];
+        /**
+         * @description * `government` - Government
+         *     * `government_department` - Government department
+         *     * `government_agency` - Government agency
+         *     * `news_media` - News media
+         *     * `international_organization` - International organization
+         *     * `ngo` - Non-governmental organization
+         *     * `company` - Company
+         *     * `other` - Other
+         * @enum {string}
+         */
+        OrganizationClassificationEnum: "government" | "government_department" | "government_agency" | "news_media" | "international_organization" | "ngo" | "company" | "other";
+        /** @description One line of the organizations NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
+        OrganizationExportRecord: {
+            readonly slug: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly name: string;
+            /**
+             * @description What kind of organization it is.
+             *
+             *     * `government` - Government
+             *     * `government_department` - Government department
+             *     * `government_agency` - Government agency
+             *     * `news_media` - News media
+             *     * `international_organization` - International organization
+             *     * `ngo` - Non-governmental organization
+             *     * `company` - Company
+             *     * `other` - Other
+             */
+            readonly classification: components["schemas"]["OrganizationClassificationEnum"];
+            /** @description A short public description. */
+            readonly description: string;
+            /** @description Its Wikidata item (Q…); null when unknown. */
+            readonly wikidata_id: string | null;
+            /**
+             * @description How sure the Wikidata id is: certain or probable; null without an id.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly wikidata_certainty: components["schemas"]["CertaintyEnum"] | (never | null);
+            readonly parent: components["schemas"]["OrganizationBrief"] | (never | null);
+            readonly children: components["schemas"]["OrganizationBrief"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description A keyset page (`updated_since` or `cursor`): rows in (updated_at, id) order; follow `next` until it is null. */
+        OrganizationKeysetPage: {
+            /**
+             * @description Always null: keyset pages are not counted.
+             * @enum {integer|null}
+             */
+            count: null;
+            /**
+             * Format: uri
+             * @description The next page (with `cursor`); null at the end.
+             */
+            next: string | null;
+            /**
+             * @description Always null: keyset pages go forward only.
+             * @enum {string|null}
+             */
+            previous: null;
+            /**
+             * @description Always null.
+             * @enum {object|null}
+             */
+            page: never | null;
+            /** @description Null without `q`; with it, what the search made of it. */
+            search: {
+                /** @description The search text, trimmed. */
+                query: string;
+                /** @description Did you mean: when nothing matched, the query with each word that no record holds replaced by the closest one that some record does (trigram similarity); null when something matched or no word has a close one. */
+                suggestion: string | null;
+            } | null;
+            results: (components["schemas"]["Organization"] | components["schemas"]["PartialOrganization"])[];
+        };
+        /** @description A page-number page: `page` says which and how many. */
+        OrganizationPage: {
+            /** @description Rows matching the query. */
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            page: {
+                number: number;
+                /** @description Rows served per page. */
+                size: number;
+                requested_size: number;
+                max_size: number;
+                /** @description True when page_size exceeded max_size. */
+                size_capped: boolean;
+                total_pages: number;
+            };
+            /** @description Null without `q`; with it, what the search made of it. */
+            search: {
+                /** @description The search text, trimmed. */
+                query: string;
+                /** @description Did you mean: when nothing matched, the query with each word that no record holds replaced by the closest one that some record does (trigram similarity); null when something matched or no word has a close one. */
+                suggestion: string | null;
+            } | null;
+            results: (components["schemas"]["Organization"] | components["schemas"]["PartialOrganization"])[];
+        };
+        /** @description A organization as an editor sends it: links by slug. */
+        OrganizationWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug: string;
+            name: string;
+            /**
+             * @description What kind of organization it is.
+             *
+             *     * `government` - Government
+             *     * `government_department` - Government department
+             *     * `government_agency` - Government agency
+             *     * `news_media` - News media
+             *     * `international_organization` - International organization
+             *     * `ngo` - Non-governmental organization
+             *     * `company` - Company
+             *     * `other` - Other
+             */
+            classification: components["schemas"]["OrganizationClassificationEnum"];
+            /** @description A short public description. */
+            description?: string;
+            /** @description Its Wikidata item (Q…); null when unknown. */
+            wikidata_id?: string | null;
+            /**
+             * @description How sure the Wikidata id is: certain or probable; null without an id.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            wikidata_certainty?: components["schemas"]["CertaintyEnum"] | components["schemas"]["BlankEnum"] | (never | null);
+            /** @description The organization's slug (null: none). */
+            parent?: string | null;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
         };
         PaginatedEventList: components["schemas"]["EventPage"] | components["schemas"]["EventKeysetPage"];
         PaginatedHistoryEntryList: {
@@ -1573,6 +2228,7 @@ export interface components {
             };
             results: components["schemas"]["HistoryEntry"][];
         };
+        PaginatedOrganizationList: components["schemas"]["OrganizationPage"] | components["schemas"]["OrganizationKeysetPage"];
         PaginatedQuoteList: components["schemas"]["QuotePage"] | components["schemas"]["QuoteKeysetPage"];
         PaginatedSpeakerList: components["schemas"]["SpeakerPage"] | components["schemas"]["SpeakerKeysetPage"];
         PaginatedStakeholderGroupList: components["schemas"]["StakeholderGroupPage"] | components["schemas"]["StakeholderGroupKeysetPage"];
@@ -1591,6 +2247,26 @@ export interface components {
             readonly name?: string;
             readonly kind?: components["schemas"]["EventKindEnum"];
             readonly description?: string;
+            /**
+             * @description How sure the sources make this event's record (its name, date and place): certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Why the record is less than certain, for readers. */
+            readonly certainty_note?: string;
+            /** @description Who attended, as far as the sources say. */
+            readonly attendance?: string;
+            /**
+             * @description How sure the sources make the attendance: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly attendance_certainty?: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly start_date?: string | null;
             /** Format: date */
@@ -1598,7 +2274,7 @@ export interface components {
             readonly venue?: string | null;
             readonly city?: string | null;
             readonly country?: string | null;
-            readonly hosts?: string[];
+            readonly hosts?: components["schemas"]["EventHost"][];
             readonly source_urls?: string[];
             readonly parent?: components["schemas"]["EventBrief"] | (never | null);
             readonly children?: components["schemas"]["EventBrief"][];
@@ -1606,6 +2282,48 @@ export interface components {
             readonly quote_count_direct?: number;
             readonly statement_count?: number;
             readonly statement_count_direct?: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses?: components["schemas"]["Licenses"];
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        /** @description The object as `?fields=` trims it: only the properties named are present. */
+        PartialOrganization: {
+            readonly slug?: string;
+            /** Format: uri */
+            readonly url?: string;
+            readonly name?: string;
+            /**
+             * @description What kind of organization it is.
+             *
+             *     * `government` - Government
+             *     * `government_department` - Government department
+             *     * `government_agency` - Government agency
+             *     * `news_media` - News media
+             *     * `international_organization` - International organization
+             *     * `ngo` - Non-governmental organization
+             *     * `company` - Company
+             *     * `other` - Other
+             */
+            readonly classification?: components["schemas"]["OrganizationClassificationEnum"];
+            /** @description A short public description. */
+            readonly description?: string;
+            /** @description Its Wikidata item (Q…); null when unknown. */
+            readonly wikidata_id?: string | null;
+            /**
+             * @description How sure the Wikidata id is: certain or probable; null without an id.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly wikidata_certainty?: components["schemas"]["CertaintyEnum"] | (never | null);
+            readonly parent?: components["schemas"]["OrganizationBrief"] | (never | null);
+            readonly children?: components["schemas"]["OrganizationBrief"][];
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -1619,14 +2337,42 @@ export interface components {
             readonly text?: string;
             readonly fidelity?: components["schemas"]["FidelityEnum"];
             readonly spans?: components["schemas"]["Span"][];
+            readonly alterations?: components["schemas"]["Alteration"][];
+            /** @description The quote's order in its statement (1 for the first). */
+            readonly position?: number | null;
+            /** @description The words of attribution as printed (e.g. 'said Secretary Blinken'); null when the statement has none beside the quote. */
+            readonly attribution_text?: string | null;
+            /** @description First code point of the attribution in the statement's text. */
+            readonly attribution_start?: number | null;
+            /** @description Code point after the attribution's last in the statement's text. */
+            readonly attribution_end?: number | null;
             speaker?: components["schemas"]["SpeakerBriefOrExpandedSpeaker"];
             readonly speaker_role?: components["schemas"]["SpeakerRoleBrief"] | (never | null);
             statement?: components["schemas"]["StatementBriefOrExpandedStatement"];
             readonly event?: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            /**
+             * @description How sure the sources make the event the words were said at: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly event_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Why the event is less than certain, in words for readers. */
+            readonly event_note?: string;
             /** Format: date */
             readonly said_on?: string | null;
+            /**
+             * @description How sure the sources make said_on: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly said_on_certainty?: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly date?: string | null;
+            readonly date_certainty?: components["schemas"]["CertaintyEnum"] | (never | null);
             /** Format: date */
             readonly date_from?: string | null;
             /** Format: date */
@@ -1639,6 +2385,8 @@ export interface components {
             readonly source?: components["schemas"]["QuoteSource"];
             readonly citation?: string;
             readonly provenance_note?: string;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its statement's: `source.license`). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight?: string | null;
             /** Format: date-time */
@@ -1661,6 +2409,8 @@ export interface components {
             readonly roles?: components["schemas"]["SpeakerRole"][];
             readonly quote_count?: number;
             readonly statement_count?: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -1676,6 +2426,8 @@ export interface components {
             readonly description?: string;
             readonly quote_count?: number;
             readonly statement_count?: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -1687,8 +2439,20 @@ export interface components {
             /** Format: uri */
             readonly url?: string;
             readonly title?: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly title_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            readonly title_note?: string;
             readonly kind?: components["schemas"]["StatementKindEnum"];
-            readonly publisher?: string;
+            /** @description Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes. */
+            readonly author?: components["schemas"]["Author"] | (never | null);
+            readonly publisher?: components["schemas"]["OrganizationBriefOrExpandedOrganization"] | (never | null);
             /** Format: uri */
             readonly source_url?: string;
             /** Format: date */
@@ -1698,11 +2462,12 @@ export interface components {
             /** Format: uri */
             readonly license_url?: string | null;
             readonly text_sha256?: string;
-            readonly speaker?: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
             readonly event?: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             readonly themes?: components["schemas"]["ThemeBriefOrExpandedTheme"][];
             readonly stakeholder_groups?: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count?: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its text: `license`, `license_url`). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight?: string | null;
             /** Format: date-time */
@@ -1716,8 +2481,20 @@ export interface components {
             /** Format: uri */
             readonly url?: string;
             readonly title?: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly title_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            readonly title_note?: string;
             readonly kind?: components["schemas"]["StatementKindEnum"];
-            readonly publisher?: string;
+            /** @description Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes. */
+            readonly author?: components["schemas"]["Author"] | (never | null);
+            readonly publisher?: components["schemas"]["OrganizationBriefOrExpandedOrganization"] | (never | null);
             /** Format: uri */
             readonly source_url?: string;
             /** Format: date */
@@ -1727,11 +2504,12 @@ export interface components {
             /** Format: uri */
             readonly license_url?: string | null;
             readonly text_sha256?: string;
-            readonly speaker?: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
             readonly event?: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             readonly themes?: components["schemas"]["ThemeBriefOrExpandedTheme"][];
             readonly stakeholder_groups?: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count?: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its text: `license`, `license_url`). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight?: string | null;
             /** Format: date-time */
@@ -1756,6 +2534,8 @@ export interface components {
             readonly quote_count_direct?: number;
             readonly statement_count?: number;
             readonly statement_count_direct?: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses?: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -1768,6 +2548,26 @@ export interface components {
             name?: string;
             kind?: components["schemas"]["EventKindEnum"];
             description?: string;
+            /**
+             * @description How sure the sources make this event's record (its name, date and place): certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Why the record is less than certain, for readers. */
+            certainty_note?: string;
+            /** @description Who attended, as far as the sources say. */
+            attendance?: string;
+            /**
+             * @description How sure the sources make the attendance: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            attendance_certainty?: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             start_date?: string | null;
             /** Format: date */
@@ -1775,9 +2575,44 @@ export interface components {
             venue?: string | null;
             city?: string | null;
             country?: string | null;
-            hosts?: string[];
             source_urls?: string[];
+            hosts?: components["schemas"]["HostLinkWrite"][];
             /** @description The event's slug (null: none). */
+            parent?: string | null;
+            /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
+            reason?: string;
+        };
+        /** @description A organization as an editor sends it: links by slug. */
+        PatchedOrganizationWrite: {
+            /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
+            slug?: string;
+            name?: string;
+            /**
+             * @description What kind of organization it is.
+             *
+             *     * `government` - Government
+             *     * `government_department` - Government department
+             *     * `government_agency` - Government agency
+             *     * `news_media` - News media
+             *     * `international_organization` - International organization
+             *     * `ngo` - Non-governmental organization
+             *     * `company` - Company
+             *     * `other` - Other
+             */
+            classification?: components["schemas"]["OrganizationClassificationEnum"];
+            /** @description A short public description. */
+            description?: string;
+            /** @description Its Wikidata item (Q…); null when unknown. */
+            wikidata_id?: string | null;
+            /**
+             * @description How sure the Wikidata id is: certain or probable; null without an id.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            wikidata_certainty?: components["schemas"]["CertaintyEnum"] | components["schemas"]["BlankEnum"] | (never | null);
+            /** @description The organization's slug (null: none). */
             parent?: string | null;
             /** @description Why the change is made, for the history (at most 500 characters); required to change a published quote's text or spans. */
             reason?: string;
@@ -1788,8 +2623,36 @@ export interface components {
             slug?: string;
             text?: string;
             fidelity?: components["schemas"]["FidelityEnum"];
+            /** @description The editorial alterations in the text (all of them), in order: code-point offsets [start, end) into the quote's text, each reading what its kind says (an ellipsis reads an ellipsis). */
+            alterations?: components["schemas"]["AlterationWrite"][];
+            /** @description The quote's order in its statement (1 for the first). */
+            position?: number | null;
+            /** @description The words of attribution as printed (e.g. 'said Secretary Blinken'); null when the statement has none beside the quote. */
+            attribution_text?: string | null;
+            /** @description First code point of the attribution in the statement's text. */
+            attribution_start?: number | null;
+            /** @description Code point after the attribution's last in the statement's text. */
+            attribution_end?: number | null;
+            /**
+             * @description How sure the sources make the event the words were said at: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            event_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Why the event is less than certain, in words for readers. */
+            event_note?: string;
             /** Format: date */
             said_on?: string | null;
+            /**
+             * @description How sure the sources make said_on: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            said_on_certainty?: components["schemas"]["CertaintyEnum"];
             as_delivered?: string | null;
             /** Format: uri */
             as_delivered_source_url?: string | null;
@@ -1839,8 +2702,17 @@ export interface components {
             /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
             slug?: string;
             title?: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            title_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            title_note?: string;
             kind?: components["schemas"]["StatementKindEnum"];
-            publisher?: string;
             /** Format: uri */
             source_url?: string;
             /** Format: date */
@@ -1851,8 +2723,10 @@ export interface components {
             license_url?: string | null;
             provenance_note?: string;
             text?: string;
-            /** @description The speaker's slug (null: none). */
-            speaker?: string | null;
+            /** @description Who wrote it: {type, slug}; null when unknown. */
+            author?: components["schemas"]["AuthorWrite"] | (never | null);
+            /** @description The organization's slug (null: none). */
+            publisher?: string | null;
             /** @description The event's slug (null: none). */
             event?: string | null;
             /** @description The themes' slugs (all of them). */
@@ -1899,6 +2773,15 @@ export interface components {
             message: string;
             code: string;
         };
+        /**
+         * @description An alteration found in the article: `span` in the article's text (a
+         *     confirmed quote's `alterations` count from the start of its own text).
+         */
+        ProposedAlteration: {
+            kind: components["schemas"]["AlterationKindEnum"];
+            span: number[];
+            text: string;
+        };
         Quota: {
             /** @description `anonymous` or `partner`. */
             policy: string;
@@ -1942,14 +2825,42 @@ export interface components {
             readonly text: string;
             readonly fidelity: components["schemas"]["FidelityEnum"];
             readonly spans: components["schemas"]["Span"][];
+            readonly alterations: components["schemas"]["Alteration"][];
+            /** @description The quote's order in its statement (1 for the first). */
+            readonly position: number | null;
+            /** @description The words of attribution as printed (e.g. 'said Secretary Blinken'); null when the statement has none beside the quote. */
+            readonly attribution_text: string | null;
+            /** @description First code point of the attribution in the statement's text. */
+            readonly attribution_start: number | null;
+            /** @description Code point after the attribution's last in the statement's text. */
+            readonly attribution_end: number | null;
             speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"];
             readonly speaker_role: components["schemas"]["SpeakerRoleBrief"] | (never | null);
             statement: components["schemas"]["StatementBriefOrExpandedStatement"];
             readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            /**
+             * @description How sure the sources make the event the words were said at: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly event_certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Why the event is less than certain, in words for readers. */
+            readonly event_note: string;
             /** Format: date */
             readonly said_on: string | null;
+            /**
+             * @description How sure the sources make said_on: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly said_on_certainty: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly date: string | null;
+            readonly date_certainty: components["schemas"]["CertaintyEnum"] | (never | null);
             /** Format: date */
             readonly date_from: string | null;
             /** Format: date */
@@ -1962,6 +2873,8 @@ export interface components {
             readonly source: components["schemas"]["QuoteSource"];
             readonly citation: string;
             readonly provenance_note: string;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its statement's: `source.license`). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight: string | null;
             /** Format: date-time */
@@ -1976,6 +2889,8 @@ export interface components {
             spans: components["schemas"]["Span"][];
             /** @description The quote's new text, if it changes too. */
             text?: string;
+            /** @description Where the quote's attribution now starts in the new text; left out, it moves as far as the quote's first span. */
+            attribution_start?: number;
         };
         /** @description One line of the quotes NDJSON export: a JSON object, the list's item less the keys the export leaves out, plus its detail keys marked for export (docs/exports.md). */
         QuoteExportRecord: {
@@ -1985,14 +2900,42 @@ export interface components {
             readonly text: string;
             readonly fidelity: components["schemas"]["FidelityEnum"];
             readonly spans: components["schemas"]["Span"][];
+            readonly alterations: components["schemas"]["Alteration"][];
+            /** @description The quote's order in its statement (1 for the first). */
+            readonly position: number | null;
+            /** @description The words of attribution as printed (e.g. 'said Secretary Blinken'); null when the statement has none beside the quote. */
+            readonly attribution_text: string | null;
+            /** @description First code point of the attribution in the statement's text. */
+            readonly attribution_start: number | null;
+            /** @description Code point after the attribution's last in the statement's text. */
+            readonly attribution_end: number | null;
             speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"];
             readonly speaker_role: components["schemas"]["SpeakerRoleBrief"] | (never | null);
             statement: components["schemas"]["StatementBriefOrExpandedStatement"];
             readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
+            /**
+             * @description How sure the sources make the event the words were said at: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly event_certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Why the event is less than certain, in words for readers. */
+            readonly event_note: string;
             /** Format: date */
             readonly said_on: string | null;
+            /**
+             * @description How sure the sources make said_on: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly said_on_certainty: components["schemas"]["CertaintyEnum"];
             /** Format: date */
             readonly date: string | null;
+            readonly date_certainty: components["schemas"]["CertaintyEnum"] | (never | null);
             /** Format: date */
             readonly date_from: string | null;
             /** Format: date */
@@ -2043,6 +2986,13 @@ export interface components {
              * @enum {object|null}
              */
             page: never | null;
+            /** @description Null without `q`; with it, what the search made of it. */
+            search: {
+                /** @description The search text, trimmed. */
+                query: string;
+                /** @description Did you mean: when nothing matched, the query with each word that no record holds replaced by the closest one that some record does (trigram similarity); null when something matched or no word has a close one. */
+                suggestion: string | null;
+            } | null;
             results: (components["schemas"]["Quote"] | components["schemas"]["PartialQuote"])[];
         };
         /** @description A page-number page: `page` says which and how many. */
@@ -2063,6 +3013,13 @@ export interface components {
                 size_capped: boolean;
                 total_pages: number;
             };
+            /** @description Null without `q`; with it, what the search made of it. */
+            search: {
+                /** @description The search text, trimmed. */
+                query: string;
+                /** @description Did you mean: when nothing matched, the query with each word that no record holds replaced by the closest one that some record does (trigram similarity); null when something matched or no word has a close one. */
+                suggestion: string | null;
+            } | null;
             results: (components["schemas"]["Quote"] | components["schemas"]["PartialQuote"])[];
         };
         QuoteProposal: {
@@ -2073,7 +3030,7 @@ export interface components {
             fidelity: components["schemas"]["QuoteProposalFidelityEnum"];
             speaker: components["schemas"]["SpeakerProposal"] | (never | null);
             attribution: components["schemas"]["Attribution"] | (never | null);
-            alterations: components["schemas"]["Alteration"][];
+            alterations: components["schemas"]["ProposedAlteration"][];
         };
         /**
          * @description * `direct` - direct
@@ -2081,10 +3038,11 @@ export interface components {
          * @enum {string}
          */
         QuoteProposalFidelityEnum: "direct" | "reported";
-        /** @description What it takes to cite the document a quote appears in. */
+        /** @description What it takes to cite the document a quote appears in; `publisher` is the publishing organization's name. */
         QuoteSource: {
             title: string;
-            publisher: string;
+            title_certainty: components["schemas"]["CertaintyEnum"];
+            publisher: string | null;
             /** Format: uri */
             source_url: string;
             /** Format: date */
@@ -2113,8 +3071,36 @@ export interface components {
             slug: string;
             text: string;
             fidelity: components["schemas"]["FidelityEnum"];
+            /** @description The editorial alterations in the text (all of them), in order: code-point offsets [start, end) into the quote's text, each reading what its kind says (an ellipsis reads an ellipsis). */
+            alterations?: components["schemas"]["AlterationWrite"][];
+            /** @description The quote's order in its statement (1 for the first). */
+            position?: number | null;
+            /** @description The words of attribution as printed (e.g. 'said Secretary Blinken'); null when the statement has none beside the quote. */
+            attribution_text?: string | null;
+            /** @description First code point of the attribution in the statement's text. */
+            attribution_start?: number | null;
+            /** @description Code point after the attribution's last in the statement's text. */
+            attribution_end?: number | null;
+            /**
+             * @description How sure the sources make the event the words were said at: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            event_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Why the event is less than certain, in words for readers. */
+            event_note?: string;
             /** Format: date */
             said_on?: string | null;
+            /**
+             * @description How sure the sources make said_on: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            said_on_certainty?: components["schemas"]["CertaintyEnum"];
             as_delivered?: string | null;
             /** Format: uri */
             as_delivered_source_url?: string | null;
@@ -2149,9 +3135,10 @@ export interface components {
          *     * `event` - event
          *     * `theme` - theme
          *     * `stakeholder_group` - stakeholder_group
+         *     * `organization` - organization
          * @enum {string}
          */
-        SearchHitTypeEnum: "quote" | "statement" | "speaker" | "event" | "theme" | "stakeholder_group";
+        SearchHitTypeEnum: "quote" | "statement" | "speaker" | "event" | "theme" | "stakeholder_group" | "organization";
         SearchResults: {
             query: string;
             /** @description Matches per type (before limit). */
@@ -2180,6 +3167,8 @@ export interface components {
             readonly roles: components["schemas"]["SpeakerRole"][];
             readonly quote_count: number;
             readonly statement_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2271,27 +3260,45 @@ export interface components {
         };
         SpeakerRole: {
             readonly title: string;
-            readonly organization: string;
+            readonly organization: components["schemas"]["OrganizationBrief"];
             /** Format: date */
             readonly start_date: string;
             /** Format: date */
             readonly end_date: string | null;
+            /**
+             * @description How sure the sources make the end date: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly end_date_certainty: components["schemas"]["CertaintyEnum"];
             /** Format: uri */
             readonly source_url: string | null;
             readonly note: string;
         };
         SpeakerRoleBrief: {
             title: string;
+            /** @description The organization's name. */
             organization: string;
         };
         /** @description An office a speaker held; a speaker's `roles` replace all of them. */
         SpeakerRoleWrite: {
             title: string;
+            /** @description The organization's slug. */
             organization: string;
             /** Format: date */
             start_date: string;
             /** Format: date */
             end_date?: string | null;
+            /**
+             * @description How sure the sources make the end date: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            end_date_certainty?: components["schemas"]["CertaintyEnum"];
             /** Format: uri */
             source_url?: string | null;
             note?: string;
@@ -2332,6 +3339,8 @@ export interface components {
             readonly description: string;
             readonly quote_count: number;
             readonly statement_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2442,8 +3451,20 @@ export interface components {
             /** Format: uri */
             readonly url: string;
             readonly title: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly title_certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            readonly title_note: string;
             readonly kind: components["schemas"]["StatementKindEnum"];
-            readonly publisher: string;
+            /** @description Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes. */
+            readonly author: components["schemas"]["Author"] | (never | null);
+            readonly publisher: components["schemas"]["OrganizationBriefOrExpandedOrganization"] | (never | null);
             /** Format: uri */
             readonly source_url: string;
             /** Format: date */
@@ -2453,11 +3474,12 @@ export interface components {
             /** Format: uri */
             readonly license_url: string | null;
             readonly text_sha256: string;
-            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
             readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
             readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its text: `license`, `license_url`). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight: string | null;
             /** Format: date-time */
@@ -2486,8 +3508,20 @@ export interface components {
             /** Format: uri */
             readonly url: string;
             readonly title: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly title_certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            readonly title_note: string;
             readonly kind: components["schemas"]["StatementKindEnum"];
-            readonly publisher: string;
+            /** @description Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes. */
+            readonly author: components["schemas"]["Author"] | (never | null);
+            readonly publisher: components["schemas"]["OrganizationBriefOrExpandedOrganization"] | (never | null);
             /** Format: uri */
             readonly source_url: string;
             /** Format: date */
@@ -2497,11 +3531,12 @@ export interface components {
             /** Format: uri */
             readonly license_url: string | null;
             readonly text_sha256: string;
-            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
             readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
             readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
             readonly quote_count: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (its text: `license`, `license_url`). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** @description HTML snippet of the text with <mark> around the matches of `q`; null without `q`. */
             readonly highlight: string | null;
             /** Format: date-time */
@@ -2519,8 +3554,20 @@ export interface components {
             /** Format: uri */
             readonly url: string;
             readonly title: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            readonly title_certainty: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            readonly title_note: string;
             readonly kind: components["schemas"]["StatementKindEnum"];
-            readonly publisher: string;
+            /** @description Who wrote it: {type, slug, name, url}, type speaker (a person) or organization; null when unknown. Not the speaker of its quotes. */
+            readonly author: components["schemas"]["Author"] | (never | null);
+            readonly publisher: components["schemas"]["OrganizationBriefOrExpandedOrganization"] | (never | null);
             /** Format: uri */
             readonly source_url: string;
             /** Format: date */
@@ -2530,7 +3577,6 @@ export interface components {
             /** Format: uri */
             readonly license_url: string | null;
             readonly text_sha256: string;
-            readonly speaker: components["schemas"]["SpeakerBriefOrExpandedSpeaker"] | (never | null);
             readonly event: components["schemas"]["EventBriefOrExpandedEvent"] | (never | null);
             readonly themes: components["schemas"]["ThemeBriefOrExpandedTheme"][];
             readonly stakeholder_groups: components["schemas"]["StakeholderGroupBriefOrExpandedStakeholderGroup"][];
@@ -2564,6 +3610,13 @@ export interface components {
              * @enum {object|null}
              */
             page: never | null;
+            /** @description Null without `q`; with it, what the search made of it. */
+            search: {
+                /** @description The search text, trimmed. */
+                query: string;
+                /** @description Did you mean: when nothing matched, the query with each word that no record holds replaced by the closest one that some record does (trigram similarity); null when something matched or no word has a close one. */
+                suggestion: string | null;
+            } | null;
             results: (components["schemas"]["Statement"] | components["schemas"]["PartialStatement"])[];
         };
         /**
@@ -2596,6 +3649,13 @@ export interface components {
                 size_capped: boolean;
                 total_pages: number;
             };
+            /** @description Null without `q`; with it, what the search made of it. */
+            search: {
+                /** @description The search text, trimmed. */
+                query: string;
+                /** @description Did you mean: when nothing matched, the query with each word that no record holds replaced by the closest one that some record does (trigram similarity); null when something matched or no word has a close one. */
+                suggestion: string | null;
+            } | null;
             results: (components["schemas"]["Statement"] | components["schemas"]["PartialStatement"])[];
         };
         /** @description A quote inside its statement: enough to highlight it in place. */
@@ -2613,8 +3673,17 @@ export interface components {
             /** @description The stable public id. A new slug renames the record; the old one is retired (never given to another record). */
             slug: string;
             title: string;
+            /**
+             * @description How sure the sources make the title: certain, probable or unknown.
+             *
+             *     * `certain` - Certain
+             *     * `probable` - Probable
+             *     * `unknown` - Unknown
+             */
+            title_certainty?: components["schemas"]["CertaintyEnum"];
+            /** @description Where the title comes from, when it is not certain. */
+            title_note?: string;
             kind: components["schemas"]["StatementKindEnum"];
-            publisher: string;
             /** Format: uri */
             source_url: string;
             /** Format: date */
@@ -2625,8 +3694,10 @@ export interface components {
             license_url?: string | null;
             provenance_note?: string;
             text: string;
-            /** @description The speaker's slug (null: none). */
-            speaker?: string | null;
+            /** @description Who wrote it: {type, slug}; null when unknown. */
+            author?: components["schemas"]["AuthorWrite"] | (never | null);
+            /** @description The organization's slug (null: none). */
+            publisher?: string | null;
             /** @description The event's slug (null: none). */
             event?: string | null;
             /** @description The themes' slugs (all of them). */
@@ -2650,6 +3721,8 @@ export interface components {
             readonly quote_count_direct: number;
             readonly statement_count: number;
             readonly statement_count_direct: number;
+            /** @description The licences of the record: `data`, of what this project adds (its fields, spans, themes, stakeholder roles, notes), and `text`, of the source document's words (null: it shows none). */
+            readonly licenses: components["schemas"]["Licenses"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -2923,7 +3996,7 @@ export interface operations {
                 /** @description Starts on or before (YYYY-MM-DD). */
                 date_to?: string;
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "source_urls" | "start_date" | "statement_count" | "statement_count_direct" | "updated_at" | "url" | "venue")[];
+                fields?: ("attendance" | "attendance_certainty" | "certainty" | "certainty_note" | "children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "licenses" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "source_urls" | "start_date" | "statement_count" | "statement_count_direct" | "updated_at" | "url" | "venue")[];
                 /**
                  * @description Kind(s). Several values: repeat the parameter (`kind=a&kind=b`, as generated clients send arrays) or separate them with commas (`kind=a,b`); both mean the same.
                  *
@@ -3203,7 +4276,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "source_urls" | "start_date" | "statement_count" | "statement_count_direct" | "updated_at" | "url" | "venue")[];
+                fields?: ("attendance" | "attendance_certainty" | "certainty" | "certainty_note" | "children" | "city" | "country" | "created_at" | "description" | "end_date" | "hosts" | "kind" | "licenses" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "source_urls" | "start_date" | "statement_count" | "statement_count_direct" | "updated_at" | "url" | "venue")[];
             };
             header?: never;
             path: {
@@ -3232,6 +4305,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Event"] | components["schemas"]["PartialEvent"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -3284,6 +4374,21 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -3350,6 +4455,21 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -3412,6 +4532,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -3519,6 +4654,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid parameters: problem+json naming each parameter. */
             400: {
                 headers: {
@@ -3581,6 +4731,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -3677,6 +4842,21 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -3739,6 +4919,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -3851,6 +5046,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedHistoryEntryList"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -3989,6 +5201,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4115,6 +5329,250 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_organizations_csv: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Classification(s). Several values: repeat the parameter (`classification=a&classification=b`, as generated clients send arrays) or separate them with commas (`classification=a,b`); both mean the same.
+                 *
+                 *     * `government` - Government
+                 *     * `government_department` - Government department
+                 *     * `government_agency` - Government agency
+                 *     * `news_media` - News media
+                 *     * `international_organization` - International organization
+                 *     * `ngo` - Non-governmental organization
+                 *     * `company` - Company
+                 *     * `other` - Other
+                 */
+                classification?: ("company" | "government" | "government_agency" | "government_department" | "international_organization" | "news_media" | "ngo" | "other")[];
+                /**
+                 * @description Sort by name or updated_at; - reverses. Default: name, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 *
+                 *     * `name` - Name
+                 *     * `-name` - Name (descending)
+                 *     * `updated_at` - Updated at
+                 *     * `-updated_at` - Updated at (descending)
+                 */
+                ordering?: ("-name" | "-updated_at" | "name" | "updated_at")[];
+                /** @description Parent organization slug(s): the organizations directly part of these. Several values: repeat the parameter (`parent=a&parent=b`, as generated clients send arrays) or separate them with commas (`parent=a,b`); both mean the same. */
+                parent?: string[];
+                /** @description Full-text search of the name and description in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming; ranked. */
+                q?: string;
+                /** @description true: only organizations without a parent. */
+                top_level?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed. */
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded, or this client already runs EXPORTS_PER_CLIENT exports; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service already runs EXPORTS_IN_TOTAL exports; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exports_organizations_ndjson: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Classification(s). Several values: repeat the parameter (`classification=a&classification=b`, as generated clients send arrays) or separate them with commas (`classification=a,b`); both mean the same.
+                 *
+                 *     * `government` - Government
+                 *     * `government_department` - Government department
+                 *     * `government_agency` - Government agency
+                 *     * `news_media` - News media
+                 *     * `international_organization` - International organization
+                 *     * `ngo` - Non-governmental organization
+                 *     * `company` - Company
+                 *     * `other` - Other
+                 */
+                classification?: ("company" | "government" | "government_agency" | "government_department" | "international_organization" | "news_media" | "ngo" | "other")[];
+                /**
+                 * @description Sort by name or updated_at; - reverses. Default: name, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 *
+                 *     * `name` - Name
+                 *     * `-name` - Name (descending)
+                 *     * `updated_at` - Updated at
+                 *     * `-updated_at` - Updated at (descending)
+                 */
+                ordering?: ("-name" | "-updated_at" | "name" | "updated_at")[];
+                /** @description Parent organization slug(s): the organizations directly part of these. Several values: repeat the parameter (`parent=a&parent=b`, as generated clients send arrays) or separate them with commas (`parent=a,b`); both mean the same. */
+                parent?: string[];
+                /** @description Full-text search of the name and description in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming; ranked. */
+                q?: string;
+                /** @description true: only organizations without a parent. */
+                top_level?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The NDJSON file, streamed: one JSON object per line, each as `x-ndjson-item` describes. */
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4223,7 +5681,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -4259,6 +5717,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4367,7 +5827,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -4403,6 +5863,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4505,6 +5967,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4607,6 +6071,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4719,6 +6185,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4831,6 +6299,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4906,6 +6376,8 @@ export interface operations {
     exports_statements_csv: {
         parameters: {
             query?: {
+                /** @description Author slug(s): a speaker (a person) or an organization that wrote the statement (not the speakers it quotes: see quoted_speaker). Several values: repeat the parameter (`author=a&author=b`, as generated clients send arrays) or separate them with commas (`author=a,b`); both mean the same. */
+                author?: string[];
                 /** @description Event slug(s); includes sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
                 /**
@@ -4940,12 +6412,12 @@ export interface operations {
                 published_from?: string;
                 /** @description Published on or before. */
                 published_to?: string;
-                /** @description Publisher name (case-insensitive). */
-                publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Publisher organization slug(s). Several values: repeat the parameter (`publisher=a&publisher=b`, as generated clients send arrays) or separate them with commas (`publisher=a,b`); both mean the same. */
+                publisher?: string[];
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
-                /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
-                speaker?: string[];
+                /** @description Speaker slug(s): statements that quote any of them. Several values: repeat the parameter (`quoted_speaker=a&quoted_speaker=b`, as generated clients send arrays) or separate them with commas (`quoted_speaker=a,b`); both mean the same. */
+                quoted_speaker?: string[];
                 /** @description Stakeholder group slug(s). Several values: repeat the parameter (`stakeholder_group=a&stakeholder_group=b`, as generated clients send arrays) or separate them with commas (`stakeholder_group=a,b`); both mean the same. */
                 stakeholder_group?: string[];
                 /** @description Theme slug(s); includes descendants. Several values: repeat the parameter (`theme=a&theme=b`, as generated clients send arrays) or separate them with commas (`theme=a,b`); both mean the same. */
@@ -4966,6 +6438,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5041,6 +6515,8 @@ export interface operations {
     exports_statements_ndjson: {
         parameters: {
             query?: {
+                /** @description Author slug(s): a speaker (a person) or an organization that wrote the statement (not the speakers it quotes: see quoted_speaker). Several values: repeat the parameter (`author=a&author=b`, as generated clients send arrays) or separate them with commas (`author=a,b`); both mean the same. */
+                author?: string[];
                 /** @description Event slug(s); includes sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
                 /**
@@ -5075,12 +6551,12 @@ export interface operations {
                 published_from?: string;
                 /** @description Published on or before. */
                 published_to?: string;
-                /** @description Publisher name (case-insensitive). */
-                publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Publisher organization slug(s). Several values: repeat the parameter (`publisher=a&publisher=b`, as generated clients send arrays) or separate them with commas (`publisher=a,b`); both mean the same. */
+                publisher?: string[];
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
-                /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
-                speaker?: string[];
+                /** @description Speaker slug(s): statements that quote any of them. Several values: repeat the parameter (`quoted_speaker=a&quoted_speaker=b`, as generated clients send arrays) or separate them with commas (`quoted_speaker=a,b`); both mean the same. */
+                quoted_speaker?: string[];
                 /** @description Stakeholder group slug(s). Several values: repeat the parameter (`stakeholder_group=a&stakeholder_group=b`, as generated clients send arrays) or separate them with commas (`stakeholder_group=a,b`); both mean the same. */
                 stakeholder_group?: string[];
                 /** @description Theme slug(s); includes descendants. Several values: repeat the parameter (`theme=a&theme=b`, as generated clients send arrays) or separate them with commas (`theme=a,b`); both mean the same. */
@@ -5101,6 +6577,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5205,6 +6683,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5309,6 +6789,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
                     "RateLimit-Cost"?: string;
+                    /** @description The licence of the project's data, `<URL>; rel="license"` (RFC 4946; DATA_LICENSE_URL, CC BY 4.0 by default). The source texts keep their own, named in the statements' `license` and `license_url`. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5493,6 +6975,1162 @@ export interface operations {
             };
         };
     };
+    organizations_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Classification(s). Several values: repeat the parameter (`classification=a&classification=b`, as generated clients send arrays) or separate them with commas (`classification=a,b`); both mean the same.
+                 *
+                 *     * `government` - Government
+                 *     * `government_department` - Government department
+                 *     * `government_agency` - Government agency
+                 *     * `news_media` - News media
+                 *     * `international_organization` - International organization
+                 *     * `ngo` - Non-governmental organization
+                 *     * `company` - Company
+                 *     * `other` - Other
+                 */
+                classification?: ("company" | "government" | "government_agency" | "government_department" | "international_organization" | "news_media" | "ngo" | "other")[];
+                /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
+                cursor?: string;
+                /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
+                fields?: ("children" | "classification" | "created_at" | "description" | "licenses" | "name" | "parent" | "slug" | "updated_at" | "url" | "wikidata_certainty" | "wikidata_id")[];
+                /**
+                 * @description Sort by name or updated_at; - reverses. Default: name, or rank with q. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
+                 *
+                 *     * `name` - Name
+                 *     * `-name` - Name (descending)
+                 *     * `updated_at` - Updated at
+                 *     * `-updated_at` - Updated at (descending)
+                 */
+                ordering?: ("-name" | "-updated_at" | "name" | "updated_at")[];
+                /** @description Page number, from 1; pages stop 10000 rows deep (read further with updated_since and cursor). */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+                /** @description Parent organization slug(s): the organizations directly part of these. Several values: repeat the parameter (`parent=a&parent=b`, as generated clients send arrays) or separate them with commas (`parent=a,b`); both mean the same. */
+                parent?: string[];
+                /** @description Full-text search of the name and description in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming; ranked. */
+                q?: string;
+                /** @description true: only organizations without a parent. */
+                top_level?: boolean;
+                /** @description Incremental sync: only rows created or changed at or after this ISO 8601 date-time, in (updated_at, id) order, paged by cursor (`ordering` and `page` do not apply). Deletions are in /api/v1/changes/. */
+                updated_since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOrganizationList"];
+                };
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A page past the last one, or deeper than pages go. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organizations_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) that makes retrying the POST safe for 24 hours: the same key and body from the same client get the first response again, with `Idempotent-Replayed: true`, and nothing more is written; the same key with another body is a 422, and a duplicate sent while the first is still running a 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationWrite"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    /** @description The URL of the new record. */
+                    Location?: string;
+                    /** @description `true` when the response is the stored one of an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organizations_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
+                fields?: ("children" | "classification" | "created_at" | "description" | "licenses" | "name" | "parent" | "slug" | "updated_at" | "url" | "wikidata_certainty" | "wikidata_id")[];
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"] | components["schemas"]["PartialOrganization"];
+                };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organizations_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organizations_destroy: {
+        parameters: {
+            query?: {
+                /** @description Why the record is deleted, for the history. */
+                reason?: string;
+            };
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organizations_partial_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The record's current ETag, from a GET of its detail or the response of the last write: the change applies only to that version. */
+                "If-Match": string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedOrganizationWrite"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's strong ETag after the write: send it in If-Match to change it again. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (or a bad key): writes need an editor key or an editor's session; see WWW-Authenticate. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key or user may read but not write (not an editor). */
+            403: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
+            409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not hold the record's current ETag: someone changed it since. */
+            412: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but breaks a rule (spans that do not read the quote's text, a parent cycle, an unknown linked slug, a missing reason, ...); `errors` names each field. */
+            422: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing. */
+            428: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organizations_history_list: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedHistoryEntryList"];
+                };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
+            304: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Changes whenever the data behind the response does; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description When the data last changed; send it back in If-Modified-Since. */
+                    "Last-Modified"?: string;
+                    /** @description `public, max-age=N, s-maxage=0` without an API key (shared caches revalidate every use), `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameters: problem+json naming each parameter. */
+            400: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key sent is unknown, revoked or expired. */
+            401: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description Seconds until the quota (or an export slot) is back. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     quota_retrieve: {
         parameters: {
             query?: never;
@@ -5555,7 +8193,7 @@ export interface operations {
                  */
                 fidelity?: ("direct" | "paraphrase" | "reported")[];
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("as_delivered" | "as_delivered_source_url" | "citation" | "created_at" | "date" | "date_from" | "date_to" | "event" | "fidelity" | "highlight" | "provenance_note" | "said_on" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
+                fields?: ("alterations" | "as_delivered" | "as_delivered_source_url" | "attribution_end" | "attribution_start" | "attribution_text" | "citation" | "created_at" | "date" | "date_certainty" | "date_from" | "date_to" | "event" | "event_certainty" | "event_note" | "fidelity" | "highlight" | "licenses" | "position" | "provenance_note" | "said_on" | "said_on_certainty" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
                 /** @description BCP 47 language tag of the statement (exact). */
                 language?: string;
                 /**
@@ -5579,7 +8217,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1 to 100 (default 50). Larger values are capped at 100 and the response says so. */
                 page_size?: number;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -5847,7 +8485,7 @@ export interface operations {
                 /** @description Related objects to return in full instead of brief (slug, name, url). Allowed: speaker, statement, event, themes. Expansion applies to the top-level objects only. Several values: repeat the parameter (`expand=a&expand=b`, as generated clients send arrays) or separate them with commas (`expand=a,b`); both mean the same. */
                 expand?: ("event" | "speaker" | "statement" | "themes")[];
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("as_delivered" | "as_delivered_source_url" | "citation" | "created_at" | "date" | "date_from" | "date_to" | "event" | "fidelity" | "highlight" | "provenance_note" | "said_on" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
+                fields?: ("alterations" | "as_delivered" | "as_delivered_source_url" | "attribution_end" | "attribution_start" | "attribution_text" | "citation" | "created_at" | "date" | "date_certainty" | "date_from" | "date_to" | "event" | "event_certainty" | "event_note" | "fidelity" | "highlight" | "licenses" | "position" | "provenance_note" | "said_on" | "said_on_certainty" | "slug" | "source" | "spans" | "speaker" | "speaker_role" | "stakeholder_groups" | "statement" | "text" | "themes" | "updated_at" | "url")[];
             };
             header?: never;
             path: {
@@ -5876,6 +8514,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Quote"] | components["schemas"]["PartialQuote"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -5928,6 +8583,21 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -5994,6 +8664,21 @@ export interface operations {
                     "application/json": components["schemas"]["Quote"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -6056,6 +8741,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -6163,6 +8863,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid parameters: problem+json naming each parameter. */
             400: {
                 headers: {
@@ -6225,6 +8940,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -6321,6 +9051,21 @@ export interface operations {
                     "application/json": components["schemas"]["Quote"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -6383,6 +9128,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -6495,6 +9255,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedHistoryEntryList"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -6615,7 +9392,7 @@ export interface operations {
                  *     * `-slug` - Slug (descending)
                  */
                 ordering?: ("-created_at" | "-date_from" | "-date_to" | "-said_on" | "-slug" | "-updated_at" | "created_at" | "date_from" | "date_to" | "said_on" | "slug" | "updated_at")[];
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
                 /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
                 speaker?: string[];
@@ -6738,7 +9515,7 @@ export interface operations {
                 /** @description Search text (websearch syntax), at most 20 words. */
                 q: string;
                 /** @description Only hits of these types (default: all). Several values: repeat the parameter (`type=a&type=b`, as generated clients send arrays) or separate them with commas (`type=a,b`); both mean the same. */
-                type?: ("event" | "quote" | "speaker" | "stakeholder_group" | "statement" | "theme")[];
+                type?: ("event" | "organization" | "quote" | "speaker" | "stakeholder_group" | "statement" | "theme")[];
             };
             header?: never;
             path?: never;
@@ -6840,7 +9617,7 @@ export interface operations {
                 /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
                 cursor?: string;
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("biography" | "created_at" | "family_name" | "given_name" | "name" | "other_names" | "quote_count" | "roles" | "slug" | "sort_name" | "statement_count" | "updated_at" | "url" | "wikidata_id")[];
+                fields?: ("biography" | "created_at" | "family_name" | "given_name" | "licenses" | "name" | "other_names" | "quote_count" | "roles" | "slug" | "sort_name" | "statement_count" | "updated_at" | "url" | "wikidata_id")[];
                 /**
                  * @description Sort by sort_name, name or updated_at; - reverses. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
@@ -7102,7 +9879,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("biography" | "created_at" | "family_name" | "given_name" | "name" | "other_names" | "quote_count" | "roles" | "slug" | "sort_name" | "statement_count" | "updated_at" | "url" | "wikidata_id")[];
+                fields?: ("biography" | "created_at" | "family_name" | "given_name" | "licenses" | "name" | "other_names" | "quote_count" | "roles" | "slug" | "sort_name" | "statement_count" | "updated_at" | "url" | "wikidata_id")[];
             };
             header?: never;
             path: {
@@ -7131,6 +9908,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Speaker"] | components["schemas"]["PartialSpeaker"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -7183,6 +9977,21 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -7249,6 +10058,21 @@ export interface operations {
                     "application/json": components["schemas"]["Speaker"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -7311,6 +10135,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -7418,6 +10257,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid parameters: problem+json naming each parameter. */
             400: {
                 headers: {
@@ -7480,6 +10334,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -7576,6 +10445,21 @@ export interface operations {
                     "application/json": components["schemas"]["Speaker"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -7638,6 +10522,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -7751,6 +10650,23 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedHistoryEntryList"];
                 };
             };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
                 headers: {
@@ -7852,7 +10768,7 @@ export interface operations {
                 /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
                 cursor?: string;
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("category" | "created_at" | "description" | "name" | "quote_count" | "slug" | "statement_count" | "updated_at" | "url")[];
+                fields?: ("category" | "created_at" | "description" | "licenses" | "name" | "quote_count" | "slug" | "statement_count" | "updated_at" | "url")[];
                 /**
                  * @description Sort by name or updated_at; - reverses. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
@@ -8112,7 +11028,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("category" | "created_at" | "description" | "name" | "quote_count" | "slug" | "statement_count" | "updated_at" | "url")[];
+                fields?: ("category" | "created_at" | "description" | "licenses" | "name" | "quote_count" | "slug" | "statement_count" | "updated_at" | "url")[];
             };
             header?: never;
             path: {
@@ -8141,6 +11057,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StakeholderGroup"] | components["schemas"]["PartialStakeholderGroup"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -8193,6 +11126,21 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -8259,6 +11207,21 @@ export interface operations {
                     "application/json": components["schemas"]["StakeholderGroup"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -8321,6 +11284,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -8428,6 +11406,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid parameters: problem+json naming each parameter. */
             400: {
                 headers: {
@@ -8490,6 +11483,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -8586,6 +11594,21 @@ export interface operations {
                     "application/json": components["schemas"]["StakeholderGroup"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -8648,6 +11671,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -8761,6 +11799,23 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedHistoryEntryList"];
                 };
             };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
                 headers: {
@@ -8847,14 +11902,16 @@ export interface operations {
     statements_list: {
         parameters: {
             query?: {
+                /** @description Author slug(s): a speaker (a person) or an organization that wrote the statement (not the speakers it quotes: see quoted_speaker). Several values: repeat the parameter (`author=a&author=b`, as generated clients send arrays) or separate them with commas (`author=a,b`); both mean the same. */
+                author?: string[];
                 /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
                 cursor?: string;
                 /** @description Event slug(s); includes sub-events. Several values: repeat the parameter (`event=a&event=b`, as generated clients send arrays) or separate them with commas (`event=a,b`); both mean the same. */
                 event?: string[];
-                /** @description Related objects to return in full instead of brief (slug, name, url). Allowed: speaker, event, themes, stakeholder_groups. Expansion applies to the top-level objects only. Several values: repeat the parameter (`expand=a&expand=b`, as generated clients send arrays) or separate them with commas (`expand=a,b`); both mean the same. */
-                expand?: ("event" | "speaker" | "stakeholder_groups" | "themes")[];
+                /** @description Related objects to return in full instead of brief (slug, name, url). Allowed: publisher, event, themes, stakeholder_groups. Expansion applies to the top-level objects only. Several values: repeat the parameter (`expand=a&expand=b`, as generated clients send arrays) or separate them with commas (`expand=a,b`); both mean the same. */
+                expand?: ("event" | "publisher" | "stakeholder_groups" | "themes")[];
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("created_at" | "event" | "highlight" | "kind" | "language" | "license" | "license_url" | "published_on" | "publisher" | "quote_count" | "slug" | "source_url" | "speaker" | "stakeholder_groups" | "text_sha256" | "themes" | "title" | "updated_at" | "url")[];
+                fields?: ("author" | "created_at" | "event" | "highlight" | "kind" | "language" | "license" | "license_url" | "licenses" | "published_on" | "publisher" | "quote_count" | "slug" | "source_url" | "stakeholder_groups" | "text_sha256" | "themes" | "title" | "title_certainty" | "title_note" | "updated_at" | "url")[];
                 /**
                  * @description Kind(s). Several values: repeat the parameter (`kind=a&kind=b`, as generated clients send arrays) or separate them with commas (`kind=a,b`); both mean the same.
                  *
@@ -8891,12 +11948,12 @@ export interface operations {
                 published_from?: string;
                 /** @description Published on or before. */
                 published_to?: string;
-                /** @description Publisher name (case-insensitive). */
-                publisher?: string;
-                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border). Results are ranked, and each carries a `highlight` snippet with <mark> tags. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
+                /** @description Publisher organization slug(s). Several values: repeat the parameter (`publisher=a&publisher=b`, as generated clients send arrays) or separate them with commas (`publisher=a,b`); both mean the same. */
+                publisher?: string[];
+                /** @description Full-text search in websearch syntax: words, "quoted phrases", OR, -exclusion; English stemming (borders finds border), accents folded, and a free word of four letters or more is also a prefix (migra finds migration; docs/search.md). It searches the record's text and what it shows: its speaker's names, its event's name and place, its themes' names (and a quote's as-delivered text). Results are ranked (the record's own text first), and each carries a `highlight` snippet with <mark> tags; a search that finds nothing may offer `search.suggestion`. At most 20 words. A search costs more of the rate limit than a plain read (RateLimit-Cost). */
                 q?: string;
-                /** @description Speaker slug(s). Several values: repeat the parameter (`speaker=a&speaker=b`, as generated clients send arrays) or separate them with commas (`speaker=a,b`); both mean the same. */
-                speaker?: string[];
+                /** @description Speaker slug(s): statements that quote any of them. Several values: repeat the parameter (`quoted_speaker=a&quoted_speaker=b`, as generated clients send arrays) or separate them with commas (`quoted_speaker=a,b`); both mean the same. */
+                quoted_speaker?: string[];
                 /** @description Stakeholder group slug(s). Several values: repeat the parameter (`stakeholder_group=a&stakeholder_group=b`, as generated clients send arrays) or separate them with commas (`stakeholder_group=a,b`); both mean the same. */
                 stakeholder_group?: string[];
                 /** @description Theme slug(s); includes descendants. Several values: repeat the parameter (`theme=a&theme=b`, as generated clients send arrays) or separate them with commas (`theme=a,b`); both mean the same. */
@@ -9146,10 +12203,10 @@ export interface operations {
     statements_retrieve: {
         parameters: {
             query?: {
-                /** @description Related objects to return in full instead of brief (slug, name, url). Allowed: speaker, event, themes, stakeholder_groups. Expansion applies to the top-level objects only. Several values: repeat the parameter (`expand=a&expand=b`, as generated clients send arrays) or separate them with commas (`expand=a,b`); both mean the same. */
-                expand?: ("event" | "speaker" | "stakeholder_groups" | "themes")[];
+                /** @description Related objects to return in full instead of brief (slug, name, url). Allowed: publisher, event, themes, stakeholder_groups. Expansion applies to the top-level objects only. Several values: repeat the parameter (`expand=a&expand=b`, as generated clients send arrays) or separate them with commas (`expand=a,b`); both mean the same. */
+                expand?: ("event" | "publisher" | "stakeholder_groups" | "themes")[];
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("created_at" | "event" | "highlight" | "kind" | "language" | "license" | "license_url" | "paragraphs" | "provenance_note" | "published_on" | "publisher" | "quote_count" | "quotes" | "slug" | "source_url" | "speaker" | "stakeholder_groups" | "text" | "text_sha256" | "themes" | "title" | "updated_at" | "url")[];
+                fields?: ("author" | "created_at" | "event" | "highlight" | "kind" | "language" | "license" | "license_url" | "licenses" | "paragraphs" | "provenance_note" | "published_on" | "publisher" | "quote_count" | "quotes" | "slug" | "source_url" | "stakeholder_groups" | "text" | "text_sha256" | "themes" | "title" | "title_certainty" | "title_note" | "updated_at" | "url")[];
             };
             header?: never;
             path: {
@@ -9178,6 +12235,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StatementDetail"] | components["schemas"]["PartialStatementDetail"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -9230,6 +12304,21 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -9296,6 +12385,21 @@ export interface operations {
                     "application/json": components["schemas"]["StatementDetail"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -9358,6 +12462,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -9465,6 +12584,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid parameters: problem+json naming each parameter. */
             400: {
                 headers: {
@@ -9527,6 +12661,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -9623,6 +12772,21 @@ export interface operations {
                     "application/json": components["schemas"]["StatementDetail"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -9685,6 +12849,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -9798,6 +12977,23 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedHistoryEntryList"];
                 };
             };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
                 headers: {
@@ -9887,7 +13083,7 @@ export interface operations {
                 /** @description Continue a sync from the `next` link of the previous page (opaque; `ordering` and `page` do not apply). Deep pages cost what the first one does. */
                 cursor?: string;
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "created_at" | "description" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "statement_count" | "statement_count_direct" | "updated_at" | "url")[];
+                fields?: ("children" | "created_at" | "description" | "licenses" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "statement_count" | "statement_count_direct" | "updated_at" | "url")[];
                 /**
                  * @description Sort by name or updated_at; - reverses. Several values: repeat the parameter (`ordering=a&ordering=b`, as generated clients send arrays) or separate them with commas (`ordering=a,b`); both mean the same.
                  *
@@ -10151,7 +13347,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Names of the top-level fields to return (others are left out). Unknown names give 400. Several values: repeat the parameter (`fields=a&fields=b`, as generated clients send arrays) or separate them with commas (`fields=a,b`); both mean the same. */
-                fields?: ("children" | "created_at" | "description" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "statement_count" | "statement_count_direct" | "updated_at" | "url")[];
+                fields?: ("children" | "created_at" | "description" | "licenses" | "name" | "parent" | "quote_count" | "quote_count_direct" | "slug" | "statement_count" | "statement_count_direct" | "updated_at" | "url")[];
             };
             header?: never;
             path: {
@@ -10180,6 +13376,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Theme"] | components["schemas"]["PartialTheme"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {
@@ -10232,6 +13445,21 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -10298,6 +13526,21 @@ export interface operations {
                     "application/json": components["schemas"]["Theme"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -10360,6 +13603,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -10467,6 +13725,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid parameters: problem+json naming each parameter. */
             400: {
                 headers: {
@@ -10529,6 +13802,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -10625,6 +13913,21 @@ export interface operations {
                     "application/json": components["schemas"]["Theme"];
                 };
             };
+            /** @description The record was renamed: send the same request (method, body, If-Match) to `Location`, its URL now. */
+            308: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed body: not a JSON object, a wrong type, a missing required field or an unknown one; `errors` names each field. */
             400: {
                 headers: {
@@ -10687,6 +13990,21 @@ export interface operations {
             };
             /** @description Conflicts with the current data: a slug taken or retired, a statement text with quotes anchored to it, a record others point at; `errors` names the fields. */
             409: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record was deleted; its slug is never given to another record. 404 when no record ever had the slug. */
+            410: {
                 headers: {
                     /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
                     "RateLimit-Policy"?: string;
@@ -10799,6 +14117,23 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedHistoryEntryList"];
                 };
+            };
+            /** @description The record was renamed: `Location` is its URL now (the same endpoint at its current slug, with the same query string), whatever the number of renames. Permanent, since a slug is never given to another record, and cached like a read (`Cache-Control`), not for ever. */
+            301: {
+                headers: {
+                    /** @description The quota that applies, e.g. `"anonymous";q=60;w=60`: q requests per w seconds (draft-ietf-httpapi-ratelimit-headers). */
+                    "RateLimit-Policy"?: string;
+                    /** @description What is left of it, e.g. `"anonymous";r=59;t=42`: r requests for the next t seconds. */
+                    RateLimit?: string;
+                    /** @description Units of the quota this request cost: 1, a full-text search 2, the quote facets 5 when computed (1 from the cache), an export 10 (configurable). */
+                    "RateLimit-Cost"?: string;
+                    /** @description The record's current URL. */
+                    Location?: string;
+                    /** @description As for a read: `public, max-age=N, s-maxage=0` without an API key, `private, max-age=N` with one. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The copy named by If-None-Match or If-Modified-Since is current; not counted against the quota. */
             304: {

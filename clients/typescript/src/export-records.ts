@@ -4,6 +4,7 @@ import type { components } from "./schema.js";
 /** The record (one line) of each NDJSON export, by export name. */
 export interface ExportRecords {
   "events": components["schemas"]["EventExportRecord"];
+  "organizations": components["schemas"]["OrganizationExportRecord"];
   "quotes": components["schemas"]["QuoteExportRecord"];
   "speakers": components["schemas"]["SpeakerExportRecord"];
   "stakeholder-groups": components["schemas"]["StakeholderGroupExportRecord"];
