@@ -57,3 +57,23 @@ def before_load_schema(context, raw_schema):
                 if schema.get("type") == "array":
                     items = schema.get("items", {})
                     schema["items"] = {**items, "enum": _slugs(kind)}
+    narrow_search_text(raw_schema)
+
+
+# `q` takes at most MAX_SEARCH_TERMS words and no NUL (a documented 400,
+# `invalid_search`). A word is a run of Python's Unicode `\w`, which no portable
+# JSON Schema pattern can say (ECMA's `\w` is ASCII), so the served schema says it
+# in words; for the fuzz run the parameter gets the same rule as a Python pattern.
+SEARCH_TERMS = 20
+_NOT_WORD = r"[^\w\x00]"
+SEARCH_PATTERN = (
+    rf"^{_NOT_WORD}*(?:\w+{_NOT_WORD}+){{0,{SEARCH_TERMS - 1}}}\w*{_NOT_WORD}*$"
+)
+
+
+def narrow_search_text(raw_schema):
+    for item in raw_schema.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") == "q":
+                    parameter.setdefault("schema", {})["pattern"] = SEARCH_PATTERN

@@ -12,6 +12,7 @@ from django.conf import settings
 from psycopg import sql
 
 from statements.models import quote_spans_problems
+from statements.resources import RESOURCES
 from tests.conftest import run_manage
 
 pytestmark = pytest.mark.slow
@@ -32,13 +33,9 @@ TABLES = [
     "statements_quote_themes",
     "statements_quotestakeholder",
 ]
+# Every resource's table (the registry's, so that a new resource is counted).
 RESOURCE_TABLES = {
-    "speaker": "statements_speaker",
-    "event": "statements_event",
-    "theme": "statements_theme",
-    "stakeholder_group": "statements_stakeholdergroup",
-    "statement": "statements_statement",
-    "quote": "statements_quote",
+    resource.kind: resource.model._meta.db_table for resource in RESOURCES
 }
 
 
