@@ -207,7 +207,7 @@ def test_first_view_lists_every_quote_with_counts_that_agree(tab, client):
     )
     expect(first.locator(".badge")).to_have_text("Reported speech")
     expect(first.locator(".who")).to_have_text(
-        "Antony Blinken, Secretary of State, United States Department of State"
+        "Antony Blinken, Secretary of State, U.S. Department of State"
     )
     # Its date is not established: the event's dates stand in, said as such.
     expect(first.locator(".meta")).to_contain_text(
