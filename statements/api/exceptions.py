@@ -13,7 +13,12 @@ def _flatten_errors(detail, prefix=""):
     if isinstance(detail, dict):
         items = []
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # A ListField names its items' errors by index: `hosts[0].role`,
+            # as a list of serializers does.
+            if isinstance(key, int):
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             items.extend(_flatten_errors(value, name))
         return items
     if isinstance(detail, list):

@@ -135,6 +135,19 @@ class ClosedSerializer(serializers.Serializer):
             raise exceptions.ValidationError(
                 {str(name)[:100]: ["Unknown field."] for name in unknown[:20]}
             )
+        if self.parent is not None:
+            # A nested object (a role, a link, an anchor) is replaced, never
+            # merged: its required keys stay required in a PATCH, which makes
+            # every field optional.
+            missing = [
+                name
+                for name, field in self.fields.items()
+                if field.required and not field.read_only and name not in data
+            ]
+            if missing:
+                raise exceptions.ValidationError(
+                    {name: ["This field is required."] for name in missing}
+                )
         return super().to_internal_value(data)
 
 

@@ -539,6 +539,40 @@ def test_a_speaker_with_roles_is_created_and_its_roles_replaced(editor, seeded):
     assert_problem(response, 422, "roles[0].end_date")
 
 
+@pytest.mark.parametrize(
+    ("route", "body", "field"),
+    [
+        # A PATCH makes the body's keys optional, not those of a nested object:
+        # a role, a host link or an author is replaced whole.
+        (
+            "speakers/antony-blinken",
+            {"roles": [{"title": "T", "start_date": "2021-01-26"}]},
+            "roles[0].organization",
+        ),
+        (
+            "events/ministerial-conference-on-migration-and-protection-2022",
+            {"hosts": [{"slug": "government-of-panama"}]},
+            "hosts[0].role",
+        ),
+        (
+            "statements/voa-blinken-on-meeting-the-migration-challenge",
+            {"author": {"slug": "voice-of-america"}},
+            "author.type",
+        ),
+    ],
+)
+def test_a_patch_names_the_missing_keys_of_a_nested_object(
+    editor, seeded, route, body, field
+):
+    url = f"{API}/{route}/"
+    before = editor.get(url).json()
+    response = editor.patch(
+        url, body, format="json", HTTP_IF_MATCH=etag_of(editor, url)
+    )
+    assert_problem(response, 400, field)
+    assert editor.get(url).json() == before
+
+
 def test_writes_are_counted_against_a_write_budget(editor, seeded, settings):
     settings.RATE_LIMIT_WRITES = 1
     response = editor.post(f"{API}/themes/", THEME, format="json")
