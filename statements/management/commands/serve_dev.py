@@ -26,6 +26,8 @@ from django.core.management.base import BaseCommand
 from config.embedded_db import release_embedded_server
 
 GRACE_SECONDS = 10
+# A stop the serving child has not obeyed by then is sent again (Command._wait).
+RESEND_SECONDS = 3
 
 
 def stop_the_serving_child_first(autoreloader: int) -> None:
@@ -60,19 +62,33 @@ class Command(BaseCommand):
         def stop_server(signum, frame):
             # make passes its SIGTERM on to this process too: forward only once.
             if not forwarded:
-                forwarded.append(signum)
+                forwarded.append(time.monotonic())
                 stop_the_serving_child_first(server.pid)
 
         signal.signal(signal.SIGINT, stop_server)
         signal.signal(signal.SIGTERM, stop_server)
         try:
-            returncode = server.wait()
+            returncode = self._wait(server, forwarded)
         finally:
             self._stop_the_rest(server.pid)
             if settings.EMBEDDED_DATABASE:
                 release_embedded_server(settings.EMBEDDED_DB_DIR)
         if returncode not in (0, -signal.SIGTERM):
             sys.exit(returncode if returncode > 0 else 1)
+
+    def _wait(self, server: subprocess.Popen, forwarded: list[float]) -> int:
+        """runserver's exit code. A SIGTERM can be lost: the serving child's
+        handler raises SystemExit, which Python drops when it lands inside a
+        finalizer (a psycopg connection's __del__ printed "Exception ignored"
+        and the server kept serving). So a stop not obeyed within
+        RESEND_SECONDS is sent again."""
+        while True:
+            try:
+                return server.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                if forwarded and time.monotonic() - forwarded[-1] > RESEND_SECONDS:
+                    forwarded.append(time.monotonic())
+                    stop_the_serving_child_first(server.pid)
 
     def _stop_the_rest(self, group: int) -> None:
         """Wait for what is left of runserver's process group, then kill it."""
